@@ -375,21 +375,14 @@ export interface OIDCProvider {
 
 /** OAuth 2.0 grant types a client may use. */
 export type GrantType =
-  | 'authorization_code'
-  | 'refresh_token'
-  | 'client_credentials'
-  | 'urn:ietf:params:oauth:grant-type:device_code';
+  'authorization_code' | 'refresh_token' | 'client_credentials' | 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** Response types a client may use. */
 export type ResponseType = 'code' | 'none';
 
 /** Client authentication methods at the token endpoint. */
 export type TokenEndpointAuthMethod =
-  | 'client_secret_basic'
-  | 'client_secret_post'
-  | 'client_secret_jwt'
-  | 'private_key_jwt'
-  | 'none';
+  'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
 
 /** A JSON Web Key Set given inline. Keys are passed to the provider unchanged. */
 export interface JwksSpec {

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+/**
+ * The container image's single entry: `kubeoidc provider` runs the OpenID Connect provider, `kubeoidc operator` the
+ * Kubernetes operator, `kubeoidc hash-password` prints a scrypt hash for the accounts file (reads the password from
+ * standard input).
+ */
+const [command] = process.argv.slice(2);
+
+switch (command) {
+  case 'provider':
+    await import('../provider/server.ts');
+    break;
+  case 'operator':
+    await import('../operator/main.ts');
+    break;
+  case 'hash-password': {
+    const { hashPassword } = await import('../provider/accounts/password.ts');
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    const password = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
+    if (!password) {
+      console.error('kubeoidc hash-password: give the password on standard input');
+      process.exit(2);
+    }
+    console.log(await hashPassword(password));
+    break;
+  }
+  default:
+    console.error('usage: kubeoidc provider | operator | hash-password');
+    process.exit(2);
+}

@@ -1,0 +1,51 @@
+import express, { type Express } from 'express';
+import type { ProviderConfig } from './config/options.ts';
+import { discoveryEndpoint } from './discovery/endpoint.ts';
+import type { ProviderEmitter } from './events/events.ts';
+import { healthEndpoint } from './health/endpoint.ts';
+import type { Endpoint } from './http/endpoint.ts';
+import { jsonErrorHandler } from './http/error-handler.ts';
+import { jwksEndpoint } from './jwks/endpoint.ts';
+import type { KeystoreHolder } from './keys/keystore.ts';
+import type { Logger } from './log/logger.ts';
+import type { Storage } from './storage/adapter.ts';
+import type { Clock } from './time/clock.ts';
+
+/** What the app is built from; only the entry point (`server.ts`) opens connections and reads the environment. */
+export interface ProviderDeps {
+  storage: Storage;
+  keys: KeystoreHolder;
+  events: ProviderEmitter;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Builds the provider's HTTP app without listening (tests inject requests or listen on port 0). The endpoint table
+ * below is the whole HTTP surface; discovery is derived from it.
+ */
+export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
+  const endpoints: Endpoint[] = [];
+  endpoints.push(
+    discoveryEndpoint({ config, keys: deps.keys, events: deps.events }, () => endpoints),
+    jwksEndpoint(deps),
+    healthEndpoint(deps),
+  );
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('query parser', 'simple');
+  const router = express.Router();
+  for (const endpoint of endpoints) endpoint.mount(router);
+  const issuerPath = new URL(config.issuer).pathname.replace(/\/$/, '');
+  app.use(issuerPath || '/', router);
+  app.use((_req, res) => {
+    res
+      .status(404)
+      .set('Cache-Control', 'no-store')
+      .json({ error: 'not_found', error_description: 'no such endpoint' });
+  });
+  app.use(jsonErrorHandler(deps.events));
+  return app;
+}

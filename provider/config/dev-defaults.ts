@@ -1,0 +1,56 @@
+import type { AccountRecord, StaticClient } from './options.ts';
+
+/**
+ * The embedded development default used by `npm start` when no configuration file is given: a demo account and two
+ * demo clients. Never used when `KUBEOIDC_CONFIG` is set. Printed loudly at start as development-only.
+ */
+export const DEMO_ACCOUNT_PASSWORD = 'demo';
+
+/** Redirect URIs of both demo clients. */
+const demoRedirectUris = ['http://localhost:8080/callback', 'http://127.0.0.1:8080/callback'];
+
+export const devClients: StaticClient[] = [
+  {
+    client_id: 'demo',
+    client_secret: 'demo-secret',
+    client_name: 'Demo confidential client',
+    redirect_uris: demoRedirectUris,
+    post_logout_redirect_uris: ['http://localhost:8080/', 'http://127.0.0.1:8080/'],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    scope: 'openid profile email address phone offline_access',
+  },
+  {
+    client_id: 'demo-spa',
+    client_name: 'Demo single-page app (public, PKCE)',
+    redirect_uris: demoRedirectUris,
+    post_logout_redirect_uris: ['http://localhost:8080/', 'http://127.0.0.1:8080/'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+    scope: 'openid profile email offline_access',
+  },
+];
+
+/** The demo account's record without its hash: the hash is made at start (`demoAccount`). */
+export function demoAccount(passwordHash: string): AccountRecord {
+  return {
+    username: 'demo',
+    password_hash: passwordHash,
+    sub: 'demo-0001',
+    claims: {
+      name: 'Demo User',
+      given_name: 'Demo',
+      family_name: 'User',
+      preferred_username: 'demo',
+      email: 'demo@example.com',
+      email_verified: true,
+      locale: 'en',
+      zoneinfo: 'Europe/Berlin',
+      address: { street_address: '1 Example Street', locality: 'Example City', postal_code: '12345', country: 'DE' },
+      phone_number: '+49 30 1234567',
+      phone_number_verified: false,
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { hashPassword } from '../accounts/password.ts';
+import { ConfigError } from './config-error.ts';
+import { DEMO_ACCOUNT_PASSWORD, demoAccount, devClients } from './dev-defaults.ts';
+import { envOverrides } from './env.ts';
+import { deepMerge, isPlainObject } from './merge.ts';
+import { defaults, type ProviderConfig } from './options.ts';
+import { validateConfig } from './validate.ts';
+
+export interface LoadSources {
+  env: Readonly<Record<string, string | undefined>>;
+  readFile: (path: string) => Promise<string>;
+}
+
+/** Parses a configuration file's text (YAML, of which JSON is a subset). */
+export function parseConfigText(text: string, path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text, { prettyErrors: false });
+  } catch (error) {
+    throw new ConfigError(
+      'KUBEOIDC_CONFIG',
+      `${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0] ?? ''}`,
+    );
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (!isPlainObject(parsed)) throw new ConfigError('KUBEOIDC_CONFIG', `${path} must hold an object`);
+  return parsed;
+}
+
+/**
+ * Builds the configuration: defaults, then the file named by `KUBEOIDC_CONFIG` (or, without one, the embedded
+ * development default), then environment variables; validated once. Throws `ConfigError` naming the bad option.
+ */
+export async function loadConfig({ env, readFile }: LoadSources): Promise<ProviderConfig> {
+  const path = env.KUBEOIDC_CONFIG;
+  let base: Record<string, unknown>;
+  if (path) {
+    let text: string;
+    try {
+      text = await readFile(path);
+    } catch (error) {
+      throw new ConfigError(
+        'KUBEOIDC_CONFIG',
+        `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+    base = parseConfigText(text, path);
+  } else {
+    base = {
+      development: true,
+      clients: devClients,
+      accounts: { records: [demoAccount(await hashPassword(DEMO_ACCOUNT_PASSWORD, { N: 2 ** 14, r: 8, p: 1 }))] },
+    };
+  }
+  const merged = [base, ...envOverrides(env)].reduce<unknown>((acc, layer) => deepMerge(acc, layer), defaults);
+  return validateConfig(merged);
+}

@@ -1,0 +1,187 @@
+/**
+ * Every configuration option of the provider, with its default and what it means. This is the one place options are
+ * defined: the validator (`schema.ts`), the loader (`load.ts`), the operator's renderer and `docs/configuration.md`
+ * all follow it.
+ */
+
+/** Lifetimes in seconds of what the provider stores or issues. */
+export interface TtlOptions {
+  /** Authorization code. RFC 6749 recommends at most 10 minutes; short is safer. */
+  authorizationCode: number;
+  /** Opaque or JWT access token from authorization_code, refresh_token and device_code grants. */
+  accessToken: number;
+  /** Access token from the client_credentials grant. */
+  clientCredentials: number;
+  /** ID token `exp - iat`. */
+  idToken: number;
+  /** Refresh token (absolute; rotation issues a new one with the remaining grant lifetime at most). */
+  refreshToken: number;
+  /** End-user session (the cookie and its stored record). */
+  session: number;
+  /** Grant: the remembered consent of one account for one client. */
+  grant: number;
+  /** Login/consent interaction in progress. */
+  interaction: number;
+  /** Device code and user code (RFC 8628). */
+  deviceCode: number;
+  /** Pushed authorization request (RFC 9126) `request_uri`. */
+  pushedAuthorizationRequest: number;
+}
+
+/** Storage for every piece of state. `memory` is for one process only; every multi-replica deployment uses `redis`. */
+export type StorageOptions =
+  | {
+      type: 'memory';
+      /** Upper bound on stored entries, protecting the process; when full, the oldest entries are evicted first. */
+      maxEntries: number;
+    }
+  | {
+      type: 'redis';
+      /** `redis://` or `rediss://` URL of a standalone server. */
+      url?: string;
+      /** Sentinel: master name and `host:port` of sentinels. */
+      sentinel?: { masterName: string; sentinels: string[] };
+      /** Cluster: `host:port` of seed nodes. */
+      cluster?: { nodes: string[] };
+      /** Prefix of every key, so several providers can share one Redis. */
+      keyPrefix: string;
+    };
+
+/** A client declared in configuration (OIDC Dynamic Client Registration metadata names). */
+export interface StaticClient {
+  client_id: string;
+  /** Plain secret (development) — hashed at load and never kept in plaintext. */
+  client_secret?: string;
+  client_name?: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris?: string[];
+  grant_types?: string[];
+  response_types?: string[];
+  scope?: string;
+  token_endpoint_auth_method?: string;
+  token_endpoint_auth_signing_alg?: string;
+  jwks?: { keys: Record<string, unknown>[] };
+  jwks_uri?: string;
+  id_token_signed_response_alg?: string;
+  backchannel_logout_uri?: string;
+  backchannel_logout_session_required?: boolean;
+  access_token_format?: 'opaque' | 'jwt';
+  application_type?: 'web' | 'native';
+}
+
+/** An account in the file-backed account store. */
+export interface AccountRecord {
+  username: string;
+  /** `scrypt$N$r$p$salt$hash` (base64url parts), made by `kubeoidc hash-password`. */
+  password_hash: string;
+  /** Subject identifier; stable, never reassigned. */
+  sub: string;
+  /** Standard claims (OIDC Core §5.1) released by scope. */
+  claims?: Record<string, unknown>;
+}
+
+/** A feature toggle; features are objects so that they can grow options without breaking configurations. */
+export interface Feature {
+  enabled: boolean;
+}
+
+export interface FeatureOptions {
+  /** Dynamic client registration (RFC 7591) and management (RFC 7592). */
+  registration: Feature & { initialAccessToken: boolean };
+  /** Token introspection (RFC 7662). */
+  introspection: Feature;
+  /** Token revocation (RFC 7009). */
+  revocation: Feature;
+  /** Device authorization grant (RFC 8628). */
+  deviceFlow: Feature;
+  /** Pushed authorization requests (RFC 9126); `required` refuses plain authorization requests. */
+  pushedAuthorizationRequests: Feature & { required: boolean };
+  /** Back-channel logout (OIDC Back-Channel Logout 1.0). */
+  backchannelLogout: Feature;
+  /** RP-initiated logout (`end_session_endpoint`). */
+  rpInitiatedLogout: Feature;
+  /** The `claims` request parameter (OIDC Core §5.5). */
+  claimsParameter: Feature;
+  /** Resource indicators (RFC 8707). */
+  resourceIndicators: Feature;
+  /** JWT access tokens (RFC 9068) for clients whose `access_token_format` is `jwt`. */
+  jwtAccessTokens: Feature;
+}
+
+export interface ProviderConfig {
+  /** Issuer identifier: https URL with no query or fragment; plain http only on loopback (development). */
+  issuer: string;
+  /** Port of the protocol endpoints. */
+  port: number;
+  /** Address the server binds to. */
+  host: string;
+  /** Port of `/metrics` (kept off the public listener). 0 disables it. */
+  metricsPort: number;
+  /** Lifetimes. */
+  ttl: TtlOptions;
+  storage: StorageOptions;
+  /**
+   * JSON file with signing keys and cookie keys (mounted from a Kubernetes Secret). Shape: `KeyFile` in
+   * `provider/keys/key-file.ts`. Reloaded when it changes. When unset, development keys are generated once and kept in
+   * `devKeysDir`.
+   */
+  keysFile?: string;
+  /** Where generated development keys are kept across restarts (git-ignored). */
+  devKeysDir: string;
+  /** Signing algorithms offered for ID tokens and JWT access tokens; the first is the default. */
+  signingAlgorithms: ('RS256' | 'PS256' | 'ES256' | 'EdDSA')[];
+  /** Static clients. */
+  clients: StaticClient[];
+  /** Accounts: a YAML/JSON file of `AccountRecord`s (mounted from a Secret) and/or inline records. */
+  accounts: { file?: string; records: AccountRecord[] };
+  /** Scopes the provider knows; `openid` is always supported. */
+  scopes: string[];
+  features: FeatureOptions;
+  /** Log level (pino). */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Clients whose id may appear as a metric label; operator-managed clients are added at runtime. Others → `other`. */
+  metricsClientAllowlist: string[];
+  /** Whether this configuration is the embedded development default (printed loudly at start). */
+  development: boolean;
+}
+
+/** Defaults for every option except `clients` and `accounts` content (see `dev-defaults.ts`). */
+export const defaults: ProviderConfig = {
+  issuer: 'http://localhost:3000',
+  port: 3000,
+  host: '0.0.0.0',
+  metricsPort: 9464,
+  ttl: {
+    authorizationCode: 60,
+    accessToken: 3600,
+    clientCredentials: 600,
+    idToken: 3600,
+    refreshToken: 14 * 24 * 3600,
+    session: 14 * 24 * 3600,
+    grant: 14 * 24 * 3600,
+    interaction: 3600,
+    deviceCode: 600,
+    pushedAuthorizationRequest: 60,
+  },
+  storage: { type: 'memory', maxEntries: 100_000 },
+  devKeysDir: '.kubeoidc',
+  signingAlgorithms: ['RS256', 'ES256'],
+  clients: [],
+  accounts: { records: [] },
+  scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
+  features: {
+    registration: { enabled: false, initialAccessToken: true },
+    introspection: { enabled: false },
+    revocation: { enabled: false },
+    deviceFlow: { enabled: false },
+    pushedAuthorizationRequests: { enabled: false, required: false },
+    backchannelLogout: { enabled: false },
+    rpInitiatedLogout: { enabled: false },
+    claimsParameter: { enabled: true },
+    resourceIndicators: { enabled: false },
+    jwtAccessTokens: { enabled: false },
+  },
+  logLevel: 'info',
+  metricsClientAllowlist: [],
+  development: false,
+};

@@ -1,0 +1,49 @@
+import { Ajv } from 'ajv';
+import { ConfigError } from './config-error.ts';
+import { issuerProblem } from './issuer.ts';
+import type { ProviderConfig } from './options.ts';
+import { configSchema } from './schema.ts';
+
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+const check = ajv.compile(configSchema);
+
+/** `/ttl/accessToken` → `ttl.accessToken`; `/clients/0/client_id` → `clients[0].client_id`. */
+function optionName(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  if (extra) parts.push(extra);
+  return parts.reduce((name, part) => (/^\d+$/.test(part) ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
+}
+
+/**
+ * Checks a complete configuration (defaults already applied) and returns it typed, or throws a `ConfigError` naming the
+ * first bad option.
+ */
+export function validateConfig(candidate: unknown): ProviderConfig {
+  if (!check(candidate)) {
+    const error = check.errors?.[0];
+    if (error === undefined) throw new ConfigError('(root)', 'invalid');
+    const extra =
+      error.keyword === 'additionalProperties'
+        ? (error.params as { additionalProperty: string }).additionalProperty
+        : error.keyword === 'required'
+          ? (error.params as { missingProperty: string }).missingProperty
+          : undefined;
+    const problem = error.keyword === 'additionalProperties' ? 'is not a known option' : (error.message ?? 'invalid');
+    throw new ConfigError(optionName(error.instancePath, extra) || '(root)', problem);
+  }
+  const config = candidate as unknown as ProviderConfig;
+  const issuer = issuerProblem(config.issuer);
+  if (issuer) throw new ConfigError('issuer', issuer);
+  if (config.storage.type === 'redis') {
+    const { url, sentinel, cluster } = config.storage;
+    if ([url, sentinel, cluster].filter(Boolean).length !== 1) {
+      throw new ConfigError('storage', 'redis storage needs exactly one of url, sentinel, cluster');
+    }
+  }
+  const ids = new Set<string>();
+  config.clients.forEach((client, index) => {
+    if (ids.has(client.client_id)) throw new ConfigError(`clients[${index}].client_id`, 'is a duplicate');
+    ids.add(client.client_id);
+  });
+  return config;
+}

@@ -1,0 +1,75 @@
+import { importJWK, type CryptoKey, type JWK } from 'jose';
+import type { KeyFile, PrivateJwk, SigningAlgorithm } from './key-file.ts';
+
+/** Private members that must never leave the provider (RFC 7517/7518). */
+const privateMembers = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
+
+/** The public part of a JWK. */
+export function publicJwk(jwk: JWK): JWK {
+  return Object.fromEntries(Object.entries(jwk).filter(([member]) => !privateMembers.has(member)));
+}
+
+export interface SigningKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  key: CryptoKey;
+}
+
+/**
+ * The loaded keys: imported once (never per request), with the public JWKS prepared. Immutable; a key-file change
+ * builds a new Keystore that replaces this one (`KeystoreHolder`).
+ */
+export class Keystore {
+  readonly jwks: { keys: JWK[] };
+  readonly cookieKeys: readonly string[];
+  readonly activeKeyIds: readonly string[];
+  readonly publishedKeyIds: readonly string[];
+  readonly #signing: ReadonlyMap<SigningAlgorithm, SigningKey>;
+  readonly #verification: ReadonlyMap<string, SigningKey>;
+
+  private constructor(file: KeyFile, imported: SigningKey[]) {
+    this.jwks = { keys: file.keys.map((key) => publicJwk(key)) };
+    this.cookieKeys = [...file.cookieKeys];
+    this.publishedKeyIds = file.keys.map((key) => key.kid);
+    const active = file.active ?? firstPerAlgorithm(file.keys);
+    this.activeKeyIds = active;
+    this.#verification = new Map(imported.map((entry) => [entry.kid, entry]));
+    this.#signing = new Map(
+      imported.filter((entry) => active.includes(entry.kid)).map((entry) => [entry.alg, entry] as const),
+    );
+  }
+
+  /** Imports every key of a (validated) key file. */
+  static async load(file: KeyFile): Promise<Keystore> {
+    const imported = await Promise.all(
+      file.keys.map(async (jwk) => ({ kid: jwk.kid, alg: jwk.alg, key: (await importJWK(jwk, jwk.alg)) as CryptoKey })),
+    );
+    return new Keystore(file, imported);
+  }
+
+  /** Algorithms that have an active signing key. */
+  get algorithms(): SigningAlgorithm[] {
+    return [...this.#signing.keys()];
+  }
+
+  /** The active signing key for an algorithm, or undefined when none is active. */
+  signingKey(alg: SigningAlgorithm): SigningKey | undefined {
+    return this.#signing.get(alg);
+  }
+
+  /** A published key by id (for verifying the provider's own tokens, e.g. `id_token_hint`). */
+  verificationKey(kid: string): SigningKey | undefined {
+    return this.#verification.get(kid);
+  }
+}
+
+function firstPerAlgorithm(keys: readonly PrivateJwk[]): string[] {
+  const seen = new Map<string, string>();
+  for (const key of keys) if (!seen.has(key.alg)) seen.set(key.alg, key.kid);
+  return [...seen.values()];
+}
+
+/** Holds the current Keystore so a reload can swap it without restarting. */
+export interface KeystoreHolder {
+  current: Keystore;
+}

@@ -1,0 +1,43 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+/**
+ * Structured JSON logs (pino). Anything that could carry a secret is redacted at the logger, as a second line of
+ * defence: code logs ids and outcomes, never tokens, codes, passwords or client secrets.
+ */
+export const redactedPaths = [
+  'password',
+  'client_secret',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'access_token',
+  'id_token',
+  'token',
+  'assertion',
+  'client_assertion',
+  'authorization',
+  'cookie',
+  '*.password',
+  '*.client_secret',
+  '*.code',
+  '*.code_verifier',
+  '*.refresh_token',
+  '*.access_token',
+  '*.id_token',
+  '*.token',
+  '*.client_assertion',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+];
+
+export type { Logger };
+
+/** The provider's logger; `destination` lets tests capture every line. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    { level, base: { service: 'kubeoidc-provider' }, redact: { paths: redactedPaths, censor: '[redacted]' } },
+    destination,
+  );
+}

@@ -1,0 +1,111 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { DestinationStream } from 'pino';
+import { createApp } from './app.ts';
+import type { ProviderConfig } from './config/options.ts';
+import { ProviderEmitter } from './events/events.ts';
+import { endpointUrl, paths } from './http/paths.ts';
+import { Keystore, type KeystoreHolder } from './keys/keystore.ts';
+import { loadOrCreateDevKeys, readKeyFile, watchKeyFile } from './keys/load.ts';
+import { createLogger, type Logger } from './log/logger.ts';
+import type { Storage } from './storage/adapter.ts';
+import { createStorage } from './storage/create.ts';
+import { systemClock, type Clock } from './time/clock.ts';
+
+export interface RunningProvider {
+  /** Base URL the server listens on (`http://127.0.0.1:PORT`). */
+  url: string;
+  port: number;
+  config: ProviderConfig;
+  events: ProviderEmitter;
+  storage: Storage;
+  keys: KeystoreHolder;
+  logger: Logger;
+  /** Stops accepting connections, closes storage and watchers. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  /** Where log lines go (tests capture them); stdout by default. */
+  logDestination?: DestinationStream;
+  /** Use this storage instead of opening the configured one (tests). */
+  storage?: Storage;
+}
+
+/** Wires storage, keys, events and the app, then listens on `config.host:config.port` (0 picks a free port). */
+export async function startProvider(config: ProviderConfig, options: StartOptions = {}): Promise<RunningProvider> {
+  const clock = options.clock ?? systemClock;
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const events = new ProviderEmitter();
+  events.onListenerError = (event, error) => {
+    logger.error({ event, err: error }, 'event listener failed');
+  };
+  const keyFile = config.keysFile
+    ? await readKeyFile(config.keysFile)
+    : await loadOrCreateDevKeys(config.devKeysDir, config.signingAlgorithms);
+  const keys: KeystoreHolder = { current: await Keystore.load(keyFile) };
+  const stopWatching = config.keysFile
+    ? watchKeyFile(
+        config.keysFile,
+        (keystore) => {
+          keys.current = keystore;
+          logger.info(
+            { activeKeyIds: keystore.activeKeyIds, publishedKeyIds: keystore.publishedKeyIds },
+            'keys reloaded',
+          );
+        },
+        (error) => {
+          logger.error({ err: error }, 'key file reload failed; keeping the current keys');
+        },
+      )
+    : () => undefined;
+  const storage = options.storage ?? (await createStorage(config.storage, clock));
+  const app = createApp(config, { storage, keys, events, clock, logger });
+  const server: Server = app.listen(config.port, config.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    config,
+    events,
+    storage,
+    keys,
+    logger,
+    close() {
+      closing ??= (async () => {
+        stopWatching();
+        server.closeIdleConnections();
+        await new Promise<void>((resolve) =>
+          server.close(() => {
+            resolve();
+          }),
+        );
+        if (!options.storage) await storage.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Lines printed at start: where to go, and a loud note when running the development default. */
+export function startupBanner(config: ProviderConfig): string[] {
+  const lines = [
+    `kubeoidc provider listening on ${config.host}:${config.port}`,
+    `issuer:    ${config.issuer}`,
+    `discovery: ${endpointUrl(config.issuer, paths.discovery)}`,
+  ];
+  if (config.development) {
+    lines.push(
+      'DEVELOPMENT DEFAULTS (no KUBEOIDC_CONFIG): in-memory storage, generated keys in ' + config.devKeysDir + '/,',
+      '  account "demo" / password "demo"; clients "demo" (secret "demo-secret", client_secret_basic) and',
+      '  "demo-spa" (public, PKCE), redirect URIs http://localhost:8080/callback and http://127.0.0.1:8080/callback.',
+      '  Not for production.',
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,42 @@
+import type { ModelName, ModelTypes } from '../models/types.ts';
+
+/**
+ * Storage of one model. Every implementation (memory, Redis) passes the same contract suite
+ * (`test/storage/contract.ts`). Records expire after `expiresIn` seconds; nothing is kept without a TTL.
+ */
+export interface Adapter<T> {
+  /** Creates or replaces the record with this id, expiring in `expiresIn` seconds (≥ 1). */
+  upsert(id: string, payload: T, expiresIn: number): Promise<void>;
+  /** The record, or undefined when absent or expired. */
+  find(id: string): Promise<T | undefined>;
+  /** Session by its `uid` (Session only). */
+  findByUid(uid: string): Promise<T | undefined>;
+  /** Device code by its `userCode` (DeviceCode only). */
+  findByUserCode(userCode: string): Promise<T | undefined>;
+  /**
+   * Marks the record consumed (sets `consumed` to now, in seconds) atomically. Resolves true for the one caller that
+   * consumed it, false when it was already consumed or does not exist: of two concurrent calls exactly one wins.
+   */
+  consume(id: string): Promise<boolean>;
+  /** Removes the record; absent ids are fine. */
+  destroy(id: string): Promise<void>;
+  /** Removes every record of this model carrying this `grantId`. */
+  revokeByGrantId(grantId: string): Promise<void>;
+}
+
+/** All adapters of one store, plus its lifecycle. */
+export interface Storage {
+  adapter<M extends ModelName>(model: M): Adapter<ModelTypes[M]>;
+  /** Resolves when the store answers (readiness); rejects otherwise. */
+  ping(): Promise<void>;
+  /** Closes connections and timers. */
+  close(): Promise<void>;
+}
+
+/** Thrown by adapters when the backing store cannot be reached; rendered as 503 `temporarily_unavailable`. */
+export class StorageUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StorageUnavailableError';
+  }
+}
