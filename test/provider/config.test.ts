@@ -10,7 +10,7 @@ const noFile = (): Promise<string> => Promise.reject(Object.assign(new Error('ab
 function load(env: Record<string, string>, files: Record<string, string> = {}) {
   return loadConfig({
     env,
-    readFile: (path) => (path in files ? Promise.resolve(files[path]!) : noFile()),
+    readFile: (path) => (path in files ? Promise.resolve(files[path]) : noFile()),
   });
 }
 

@@ -41,13 +41,13 @@ describe('keys', () => {
   it('two-phase rotation: a published key does not sign until active', async () => {
     const file = await generateKeyFile(['RS256']);
     const [next] = (await generateKeyFile(['RS256'])).keys;
-    const withNext: KeyFile = { ...file, keys: [...file.keys, next!] };
+    const withNext: KeyFile = { ...file, keys: [...file.keys, next] };
     const published = await Keystore.load(withNext);
-    assert.deepEqual(published.publishedKeyIds, [file.keys[0]!.kid, next!.kid]);
-    assert.equal(published.signingKey('RS256')?.kid, file.keys[0]!.kid);
-    const promoted = await Keystore.load({ ...withNext, active: [next!.kid] });
-    assert.equal(promoted.signingKey('RS256')?.kid, next!.kid);
-    assert.ok(promoted.verificationKey(file.keys[0]!.kid), 'the old key still verifies');
+    assert.deepEqual(published.publishedKeyIds, [file.keys[0].kid, next.kid]);
+    assert.equal(published.signingKey('RS256')?.kid, file.keys[0].kid);
+    const promoted = await Keystore.load({ ...withNext, active: [next.kid] });
+    assert.equal(promoted.signingKey('RS256')?.kid, next.kid);
+    assert.ok(promoted.verificationKey(file.keys[0].kid), 'the old key still verifies');
   });
 
   it('rejects malformed key files without echoing key material', async () => {
@@ -86,7 +86,7 @@ describe('keys', () => {
       await new Promise((resolve) => setTimeout(resolve, 120));
       await writeFile(path, JSON.stringify(next));
       await waitFor(() => reloads.length === 1);
-      assert.deepEqual(reloads[0]!.publishedKeyIds, [next.keys[0]!.kid]);
+      assert.deepEqual(reloads[0].publishedKeyIds, [next.keys[0].kid]);
       await writeFile(path, '{"keys": []}');
       await waitFor(() => errors.length === 1);
       assert.equal(reloads.length, 1);

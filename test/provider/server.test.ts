@@ -55,7 +55,7 @@ describe('provider server entry (npm start)', () => {
     assert.equal(printedIssuer, issuer);
     assert.match(server.output().stdout, /DEVELOPMENT DEFAULTS/);
 
-    const discovery = (await (await fetch(discoveryUrl!)).json()) as { issuer: string; jwks_uri: string };
+    const discovery = (await (await fetch(discoveryUrl)).json()) as { issuer: string; jwks_uri: string };
     assert.equal(discovery.issuer, issuer);
     const jwksResponse = await fetch(discovery.jwks_uri);
     assert.equal(jwksResponse.status, 200);
@@ -78,6 +78,6 @@ describe('provider server entry (npm start)', () => {
     assert.notEqual(code, 0);
     const lines = server.output().stderr.trim().split('\n');
     assert.equal(lines.length, 1, server.output().stderr);
-    assert.match(lines[0]!, /KUBEOIDC_PORT/);
+    assert.match(lines[0], /KUBEOIDC_PORT/);
   });
 });
