@@ -306,8 +306,8 @@ export interface OIDCProviderSpec {
   features?: FeaturesSpec;
   /** Signing keys. */
   signing?: SigningSpec;
-  /** Secret key with the accounts file of the built-in account store. */
-  accountsSecretRef?: SecretKeyRef;
+  /** Secret with the accounts file of the built-in account store (key defaults to `accounts.yaml`). */
+  accountsSecretRef?: { name: string; key?: string };
   /** Provider container resources. */
   resources?: ResourceRequirements;
   /** Node selector of the provider pods. */

@@ -1,0 +1,75 @@
+/**
+ * kubeoidc's CustomResourceDefinitions for tests: read from `crds/`, installed into a test control plane.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { ControlPlane } from './control-plane.ts';
+import { stripUnsupported } from './crd-compat.ts';
+import { applyManifest, kubectl } from './kubectl.ts';
+
+/** The repository's `crds/` folder. */
+export const CRDS_DIR = fileURLToPath(new URL('../../crds/', import.meta.url));
+
+/** A CustomResourceDefinition as parsed from YAML (only the parts tests read are typed). */
+export interface CrdDocument {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    group: string;
+    names: { kind: string; plural: string; shortNames?: string[] };
+    versions: { name: string; schema: { openAPIV3Schema: JsonSchema } }[];
+  };
+}
+
+/** A node of an OpenAPI v3 schema as CRDs use it. */
+export interface JsonSchema {
+  type?: string;
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: JsonSchema | boolean;
+  items?: JsonSchema;
+  required?: string[];
+  enum?: unknown[];
+  default?: unknown;
+  [keyword: string]: unknown;
+}
+
+/** File names of the CRDs in `crds/`, sorted. */
+export function crdFiles(): string[] {
+  return readdirSync(CRDS_DIR)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort();
+}
+
+/** Parses every CRD in `crds/`. */
+export function loadCrds(): CrdDocument[] {
+  return crdFiles().map((name) => parse(readFileSync(join(CRDS_DIR, name), 'utf8')) as CrdDocument);
+}
+
+/** The `openAPIV3Schema` of the CRD whose kind is `kind`. */
+export function crdSchema(kind: string): JsonSchema {
+  const crd = loadCrds().find((c) => c.spec.names.kind === kind);
+  if (crd === undefined) throw new Error(`no CRD for kind ${kind} in ${CRDS_DIR}`);
+  const [version] = crd.spec.versions;
+  if (version === undefined) throw new Error(`CRD ${crd.metadata.name} has no versions`);
+  return version.schema.openAPIV3Schema;
+}
+
+/**
+ * Installs every CRD (without what the test server does not know, see `crd-compat.ts`) and waits until each is
+ * Established, so custom resources can be created right after.
+ */
+export async function installCrds(cp: ControlPlane): Promise<void> {
+  const crds = loadCrds();
+  await applyManifest(cp, crds.map(stripUnsupported));
+  await kubectl(
+    cp,
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    ...crds.map((crd) => `customresourcedefinition/${crd.metadata.name}`),
+  );
+}
