@@ -1,4 +1,6 @@
 import express, { type Express } from 'express';
+import type { AccountStore } from './accounts/account-store.ts';
+import type { ClientStore } from './clients/client-store.ts';
 import type { ProviderConfig } from './config/options.ts';
 import { discoveryEndpoint } from './discovery/endpoint.ts';
 import type { ProviderEmitter } from './events/events.ts';
@@ -18,6 +20,8 @@ export interface ProviderDeps {
   events: ProviderEmitter;
   clock: Clock;
   logger: Logger;
+  /** End-users: login, and the claims of ID tokens and userinfo. */
+  accounts: AccountStore;
 }
 
 /**

@@ -1,8 +1,12 @@
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
+import type { AccountStore } from './accounts/account-store.ts';
+import { RecordAccountStore } from './accounts/file-store.ts';
 import { createApp } from './app.ts';
+import { ConfiguredClientStore, loadStaticClients, metadataContext } from './clients/client-store.ts';
 import type { ProviderConfig } from './config/options.ts';
 import { ProviderEmitter } from './events/events.ts';
 import { endpointUrl, paths } from './http/paths.ts';
@@ -32,12 +36,16 @@ export interface StartOptions {
   logDestination?: DestinationStream;
   /** Use this storage instead of opening the configured one (tests). */
   storage?: Storage;
+  /** Use this account store instead of the configured records/file (tests of other account sources). */
+  accounts?: AccountStore;
 }
 
 /** Wires storage, keys, events and the app, then listens on `config.host:config.port` (0 picks a free port). */
 export async function startProvider(config: ProviderConfig, options: StartOptions = {}): Promise<RunningProvider> {
   const clock = options.clock ?? systemClock;
   const logger = createLogger(config.logLevel, options.logDestination);
+  // Static clients are validated before anything opens, so a bad one stops the start naming `clients[i].<field>`.
+  const staticClients = loadStaticClients(config.clients, metadataContext(config));
   const events = new ProviderEmitter();
   events.onListenerError = (event, error) => {
     logger.error({ event, err: error }, 'event listener failed');
@@ -61,8 +69,10 @@ export async function startProvider(config: ProviderConfig, options: StartOption
         },
       )
     : () => undefined;
+  const accounts =
+    options.accounts ?? (await RecordAccountStore.create(config.accounts, (path) => readFile(path, 'utf8')));
   const storage = options.storage ?? (await createStorage(config.storage, clock));
-  const app = createApp(config, { storage, keys, events, clock, logger });
+  const app = createApp(config, { storage, keys, events, clock, logger, accounts });
   const server: Server = app.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
