@@ -1,0 +1,25 @@
+# One image, two entries: `kubeoidc provider` (default) and `kubeoidc operator`.
+# Build: docker build -t kubeoidc:dev .
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY provider ./provider
+COPY operator ./operator
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=root:root /app/package.json ./package.json
+COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+# Static assets the provider reads at run time (login/consent styles, templates), if any, live under provider/.
+COPY --from=build --chown=root:root /app/provider ./provider-src
+# Non-root, read-only root filesystem friendly: nothing is written under /app at run time.
+USER 65532:65532
+EXPOSE 3000 9464
+ENTRYPOINT ["node", "/app/dist/bin/kubeoidc.js"]
+CMD ["provider"]
