@@ -16,8 +16,6 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
-# Static assets the provider reads at run time (login/consent styles, templates), if any, live under provider/.
-COPY --from=build --chown=root:root /app/provider ./provider-src
 # Non-root, read-only root filesystem friendly: nothing is written under /app at run time.
 USER 65532:65532
 EXPOSE 3000 9464
