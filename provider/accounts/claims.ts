@@ -82,7 +82,7 @@ export function parseClaimsParameter(text: string): ClaimsParameter {
       if ('value' in request && 'values' in request) {
         throw new InvalidRequest(`claims.${target}.${claim} must not have both value and values`);
       }
-      entries[claim] = request as ClaimRequest;
+      entries[claim] = request;
     }
     result[target] = entries;
   }

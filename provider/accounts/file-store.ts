@@ -99,7 +99,7 @@ export class RecordAccountStore implements AccountStore {
     }
     const indexes = indexRecords(sources);
     // The decoy uses the cost of the stored hashes, so its timing matches theirs.
-    const sample = sources[0]?.record.password_hash.split('$');
+    const sample = sources.at(0)?.record.password_hash.split('$');
     const cost = sample ? { N: Number(sample[1]), r: Number(sample[2]), p: Number(sample[3]) } : undefined;
     const decoy = await hashPassword(randomBytes(16).toString('base64url'), cost);
     return new RecordAccountStore(indexes, decoy);

@@ -84,7 +84,7 @@ export class ModelRepository {
    */
   async save<T extends AnyModel>(record: T): Promise<T> {
     const expiresIn = Math.max(1, record.exp - epochSeconds(this.#clock));
-    await this.#storage.adapter(record.kind).upsert(record.jti, record as never, expiresIn);
+    await this.#storage.adapter(record.kind).upsert(record.jti, record, expiresIn);
     const structured = 'format' in record && record.format === 'jwt';
     this.#emit(record.kind, structured ? 'issued' : 'saved', record);
     return record;
