@@ -44,7 +44,7 @@ export const configSchema = {
         type: { enum: ['memory', 'redis'] },
         maxEntries: { type: 'integer', minimum: 100 },
         url: { type: 'string', pattern: '^rediss?://' },
-        keyPrefix: { type: 'string' },
+        keyPrefix: { type: 'string', default: 'kubeoidc:' },
         sentinel: {
           type: 'object',
           required: ['masterName', 'sentinels'],

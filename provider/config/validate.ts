@@ -4,7 +4,7 @@ import { issuerProblem } from './issuer.ts';
 import type { ProviderConfig } from './options.ts';
 import { configSchema } from './schema.ts';
 
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, useDefaults: true });
 const check = ajv.compile(configSchema);
 
 /** `/ttl/accessToken` → `ttl.accessToken`; `/clients/0/client_id` → `clients[0].client_id`. */
