@@ -22,6 +22,8 @@ export interface ProviderDeps {
   logger: Logger;
   /** End-users: login, and the claims of ID tokens and userinfo. */
   accounts: AccountStore;
+  /** Static and registered clients. */
+  clients: ClientStore;
 }
 
 /**

@@ -72,7 +72,8 @@ export async function startProvider(config: ProviderConfig, options: StartOption
   const accounts =
     options.accounts ?? (await RecordAccountStore.create(config.accounts, (path) => readFile(path, 'utf8')));
   const storage = options.storage ?? (await createStorage(config.storage, clock));
-  const app = createApp(config, { storage, keys, events, clock, logger, accounts });
+  const clients = new ConfiguredClientStore(staticClients, storage.adapter('Client'));
+  const app = createApp(config, { storage, keys, events, clock, logger, accounts, clients });
   const server: Server = app.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

@@ -1,0 +1,281 @@
+import type { JWK } from 'jose';
+import { InvalidClientMetadata, InvalidRedirectUri } from '../errors/oidc-error.ts';
+import type { SigningAlgorithm } from '../keys/key-file.ts';
+import {
+  asymmetricAlgorithms,
+  grantTypes,
+  hmacAlgorithms,
+  responseTypes,
+  secretAuthMethods,
+  tokenEndpointAuthMethods,
+  type AssertionAlgorithm,
+  type ClientMetadata,
+  type GrantType,
+  type ResponseType,
+} from './client.ts';
+import { checkJwks } from './jwks.ts';
+import { redirectUriProblem, serverUriProblem } from './uris.ts';
+import { readArray, readBoolean, readString, type Field } from './read.ts';
+
+/**
+ * Client metadata validation per OpenID Connect Dynamic Client Registration 1.0 §2 and RFC 7591 §2: types, defaults,
+ * grant/response type consistency, redirect URI rules, and that the authentication method has its material. Used for
+ * static clients at start and by the registration endpoint. Errors are `InvalidClientMetadata` or
+ * `InvalidRedirectUri` (RFC 7591 §3.2.2) that name the field (`field`), so configuration errors can point at
+ * `clients[i].<field>`.
+ */
+
+/** What the provider supports, against which metadata is checked. */
+export interface MetadataContext {
+  /** Scopes the provider knows (`config.scopes`); a client's `scope` must be a subset. */
+  scopes: readonly string[];
+  /** ID token signing algorithms (`config.signingAlgorithms`); the first is the default. */
+  signingAlgorithms: readonly SigningAlgorithm[];
+  deviceFlow: boolean;
+  jwtAccessTokens: boolean;
+  backchannelLogout: boolean;
+}
+
+/** A metadata problem, naming the field at fault. */
+export class ClientMetadataError extends InvalidClientMetadata {
+  readonly field: string;
+  constructor(field: string, problem: string) {
+    super(`${field} ${problem}`);
+    this.field = field;
+  }
+}
+
+/** A redirect URI problem (`invalid_redirect_uri`), naming the field at fault (`redirect_uris[1]`). */
+export class RedirectUriError extends InvalidRedirectUri {
+  readonly field: string;
+  constructor(field: string, problem: string) {
+    super(`${field} ${problem}`);
+    this.field = field;
+  }
+}
+
+/** Every metadata name this provider recognises (others are ignored by registration, refused in configuration). */
+export const recognizedMetadata = new Set([
+  'client_id',
+  'client_secret',
+  'client_name',
+  'application_type',
+  'redirect_uris',
+  'post_logout_redirect_uris',
+  'grant_types',
+  'response_types',
+  'scope',
+  'token_endpoint_auth_method',
+  'token_endpoint_auth_signing_alg',
+  'id_token_signed_response_alg',
+  'jwks',
+  'jwks_uri',
+  'backchannel_logout_uri',
+  'backchannel_logout_session_required',
+  'access_token_format',
+  'client_id_issued_at',
+  'client_secret_expires_at',
+]);
+
+export interface ValidatedClient {
+  metadata: ClientMetadata;
+  /** The presented `client_secret`, when the method uses one. */
+  secret?: string;
+}
+
+/**
+ * Validates and defaults client metadata. `secretRequired`: the secret must be in `input` (static clients); false
+ * when the caller generates one (registration).
+ */
+export function validateClientMetadata(
+  input: Readonly<Record<string, unknown>>,
+  context: MetadataContext,
+  options: { secretRequired: boolean } = { secretRequired: true },
+): ValidatedClient {
+  const field = (name: string): Field => ({ name, value: input[name], fail: (p) => new ClientMetadataError(name, p) });
+  const clientId = readString(field('client_id'));
+  if (!clientId) throw new ClientMetadataError('client_id', 'is required');
+  if (!/^[\x21-\x7E]{1,255}$/.test(clientId)) throw new ClientMetadataError('client_id', 'must be 1-255 visible ASCII');
+
+  const applicationType = readString(field('application_type')) ?? 'web';
+  if (applicationType !== 'web' && applicationType !== 'native') {
+    throw new ClientMetadataError('application_type', 'must be "web" or "native"');
+  }
+  const supportedGrants = grantTypes.filter((g) => context.deviceFlow || !g.startsWith('urn:'));
+  const grants = readArray(field('grant_types'), supportedGrants) ?? ['authorization_code'];
+  const defaultResponseTypes: ResponseType[] = grants.includes('authorization_code') ? ['code'] : [];
+  const responses = readArray(field('response_types'), responseTypes) ?? defaultResponseTypes;
+  checkGrantConsistency(grants, responses);
+
+  const redirectUris = uriList('redirect_uris', input, applicationType);
+  if (responses.length > 0 && redirectUris.length === 0) {
+    throw new ClientMetadataError('redirect_uris', 'must contain at least one URI for response_types ' + responses[0]);
+  }
+  const postLogout = uriList('post_logout_redirect_uris', input, applicationType);
+
+  const scope = readString(field('scope')) ?? context.scopes.join(' ');
+  for (const value of scope.split(' ').filter(Boolean)) {
+    if (!context.scopes.includes(value)) throw new ClientMetadataError('scope', `has unsupported scope "${value}"`);
+  }
+
+  const method = readString(field('token_endpoint_auth_method')) ?? 'client_secret_basic';
+  if (!(tokenEndpointAuthMethods as readonly string[]).includes(method)) {
+    throw new ClientMetadataError('token_endpoint_auth_method', `"${method}" is not supported`);
+  }
+  const metadata: ClientMetadata = {
+    client_id: clientId,
+    application_type: applicationType,
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: postLogout,
+    grant_types: grants,
+    response_types: responses,
+    scope: scope.split(' ').filter(Boolean).join(' '),
+    token_endpoint_auth_method: method as ClientMetadata['token_endpoint_auth_method'],
+    id_token_signed_response_alg: idTokenAlg(readString(field('id_token_signed_response_alg')), context),
+    backchannel_logout_session_required: readBoolean(field('backchannel_logout_session_required')) ?? false,
+    access_token_format: accessTokenFormat(readString(field('access_token_format')), context),
+  };
+  const name = readString(field('client_name'));
+  if (name !== undefined) metadata.client_name = name;
+  if (metadata.token_endpoint_auth_method === 'none' && grants.includes('client_credentials')) {
+    throw new ClientMetadataError('grant_types', 'client_credentials needs an authenticating client, not "none"');
+  }
+  const secret = checkAuthMaterial(input, metadata, options.secretRequired);
+  checkServerUris(input, metadata, context);
+  for (const numeric of ['client_id_issued_at', 'client_secret_expires_at'] as const) {
+    const value = input[numeric];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || (value as number) < 0) {
+      throw new ClientMetadataError(numeric, 'must be a non-negative integer');
+    }
+    metadata[numeric] = value as number;
+  }
+  return secret === undefined ? { metadata } : { metadata, secret };
+}
+
+/** OIDC Registration §2: `code` needs the authorization_code grant and vice versa; refresh needs a user grant. */
+function checkGrantConsistency(grants: readonly GrantType[], responses: readonly ResponseType[]): void {
+  if (responses.includes('code') && !grants.includes('authorization_code')) {
+    throw new ClientMetadataError('grant_types', 'must include authorization_code when response_types has "code"');
+  }
+  if (grants.includes('authorization_code') && !responses.includes('code')) {
+    throw new ClientMetadataError('response_types', 'must include "code" when grant_types has authorization_code');
+  }
+  if (
+    grants.includes('refresh_token') &&
+    !grants.includes('authorization_code') &&
+    !grants.includes('urn:ietf:params:oauth:grant-type:device_code')
+  ) {
+    throw new ClientMetadataError('grant_types', 'refresh_token needs authorization_code or device_code');
+  }
+}
+
+function uriList(name: string, input: Readonly<Record<string, unknown>>, applicationType: 'web' | 'native'): string[] {
+  const value = input[name];
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new ClientMetadataError(name, 'must be an array of strings');
+  }
+  const uris = value as string[];
+  uris.forEach((uri, index) => {
+    const problem = redirectUriProblem(uri, applicationType);
+    if (problem) throw new RedirectUriError(`${name}[${index}]`, problem);
+  });
+  return [...new Set(uris)];
+}
+
+function idTokenAlg(value: string | undefined, context: MetadataContext): SigningAlgorithm {
+  if (value === undefined) return context.signingAlgorithms[0] ?? 'RS256';
+  if (!(context.signingAlgorithms as readonly string[]).includes(value)) {
+    throw new ClientMetadataError(
+      'id_token_signed_response_alg',
+      `must be one of ${context.signingAlgorithms.join(', ')} (got "${value}")`,
+    );
+  }
+  return value as SigningAlgorithm;
+}
+
+function accessTokenFormat(value: string | undefined, context: MetadataContext): 'opaque' | 'jwt' {
+  if (value === undefined || value === 'opaque') return 'opaque';
+  if (value === 'jwt' && context.jwtAccessTokens) return 'jwt';
+  throw new ClientMetadataError(
+    'access_token_format',
+    context.jwtAccessTokens ? 'must be "opaque" or "jwt"' : 'must be "opaque" (JWT access tokens are not enabled)',
+  );
+}
+
+/** The authentication method has what it needs: a secret (long enough for HMAC), or public keys; nothing extra. */
+function checkAuthMaterial(
+  input: Readonly<Record<string, unknown>>,
+  metadata: ClientMetadata,
+  secretRequired: boolean,
+): string | undefined {
+  const method = metadata.token_endpoint_auth_method;
+  const secret = input.client_secret;
+  if (secret !== undefined && (typeof secret !== 'string' || secret.length === 0)) {
+    throw new ClientMetadataError('client_secret', 'must be a non-empty string');
+  }
+  if (secretAuthMethods.has(method)) {
+    if (secret === undefined && secretRequired) {
+      throw new ClientMetadataError('client_secret', `is required for token_endpoint_auth_method "${method}"`);
+    }
+  } else if (secret !== undefined) {
+    throw new ClientMetadataError('client_secret', `must not be set for token_endpoint_auth_method "${method}"`);
+  }
+
+  const alg = input.token_endpoint_auth_signing_alg;
+  if (alg !== undefined) {
+    const allowed: readonly string[] =
+      method === 'client_secret_jwt' ? hmacAlgorithms : method === 'private_key_jwt' ? asymmetricAlgorithms : [];
+    if (typeof alg !== 'string' || !allowed.includes(alg)) {
+      throw new ClientMetadataError(
+        'token_endpoint_auth_signing_alg',
+        allowed.length
+          ? `must be one of ${allowed.join(', ')} for "${method}"`
+          : `applies only to client_secret_jwt and private_key_jwt`,
+      );
+    }
+    metadata.token_endpoint_auth_signing_alg = alg as AssertionAlgorithm;
+  }
+  if (method === 'client_secret_jwt' && typeof secret === 'string') {
+    // RFC 7518 §3.2: an HMAC key at least as long as the hash output.
+    const bits = Number((metadata.token_endpoint_auth_signing_alg ?? 'HS256').slice(2));
+    if (Buffer.byteLength(secret, 'utf8') * 8 < bits) {
+      throw new ClientMetadataError('client_secret', `must be at least ${bits / 8} bytes for client_secret_jwt`);
+    }
+  }
+
+  const { jwks, jwks_uri: jwksUri } = input;
+  if (jwks !== undefined && jwksUri !== undefined) {
+    throw new ClientMetadataError('jwks', 'must not be used together with jwks_uri');
+  }
+  if (jwks !== undefined) {
+    const problem = checkJwks(jwks);
+    if (problem) throw new ClientMetadataError(`jwks${problem.at}`, problem.problem);
+    metadata.jwks = jwks as { keys: JWK[] };
+  }
+  if (jwksUri !== undefined) {
+    const problem = typeof jwksUri === 'string' ? serverUriProblem(jwksUri) : 'must be a string';
+    if (problem) throw new ClientMetadataError('jwks_uri', problem);
+    metadata.jwks_uri = jwksUri as string;
+  }
+  if (method === 'private_key_jwt' && !metadata.jwks && !metadata.jwks_uri) {
+    throw new ClientMetadataError('jwks', 'or jwks_uri is required for token_endpoint_auth_method "private_key_jwt"');
+  }
+  return typeof secret === 'string' ? secret : undefined;
+}
+
+function checkServerUris(
+  input: Readonly<Record<string, unknown>>,
+  metadata: ClientMetadata,
+  context: MetadataContext,
+): void {
+  const uri = input.backchannel_logout_uri;
+  if (uri === undefined) return;
+  if (!context.backchannelLogout) {
+    throw new ClientMetadataError('backchannel_logout_uri', 'is not supported (back-channel logout is not enabled)');
+  }
+  const problem = typeof uri === 'string' ? serverUriProblem(uri) : 'must be a string';
+  if (problem) throw new ClientMetadataError('backchannel_logout_uri', problem);
+  metadata.backchannel_logout_uri = uri as string;
+}
