@@ -53,7 +53,7 @@ export function loadCrds(): CrdDocument[] {
 export function crdSchema(kind: string): JsonSchema {
   const crd = loadCrds().find((c) => c.spec.names.kind === kind);
   if (crd === undefined) throw new Error(`no CRD for kind ${kind} in ${CRDS_DIR}`);
-  const [version] = crd.spec.versions;
+  const version = crd.spec.versions.at(0);
   if (version === undefined) throw new Error(`CRD ${crd.metadata.name} has no versions`);
   return version.schema.openAPIV3Schema;
 }
