@@ -25,6 +25,8 @@ export class MemoryStorage implements Storage {
   readonly #clock: Clock;
   readonly #maxEntries: number;
   readonly #sweeper: NodeJS.Timeout;
+  /** Clock time of the last sweep: a full store sweeps at most once a second, not on every insert. */
+  #lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(options: { clock: Clock; maxEntries: number; sweepIntervalMs?: number }) {
     this.#clock = options.clock;
@@ -43,6 +45,7 @@ export class MemoryStorage implements Storage {
   /** Removes every expired entry. */
   sweep(): void {
     const now = this.#clock.now();
+    this.#lastSweep = now;
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#remove(key);
   }
 
@@ -106,7 +109,9 @@ export class MemoryStorage implements Storage {
   }
 
   #insert(storeKey: string, entry: Entry): void {
-    if (this.#entries.size >= this.#maxEntries) this.sweep();
+    // A full sweep is O(entries): doing it on every insert of a store full of live entries made each upsert scan
+    // the whole map. Once a second is enough to reclaim expired entries before live ones are evicted.
+    if (this.#entries.size >= this.#maxEntries && this.#clock.now() - this.#lastSweep >= 1000) this.sweep();
     while (this.#entries.size >= this.#maxEntries) {
       const oldest = this.#entries.keys().next();
       if (oldest.done) break;

@@ -1,0 +1,260 @@
+/**
+ * The storage contract: one suite every adapter (memory, Redis standalone/Sentinel/Cluster) runs, so they are
+ * interchangeable (like Hono's shared `runTest`). A subject gives the storage under test, a way to open more
+ * connections to the same store (for concurrent `consume`), and a way to let time pass as the store sees it.
+ *
+ * ```ts
+ * runStorageContract('memory', async () => ({ storage, peer: async () => storage, elapse: async (ms) => clock.advance(ms) }));
+ * ```
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { modelNames, type AccessToken, type ModelName, type ModelTypes } from '../../provider/models/types.ts';
+import type { Storage } from '../../provider/storage/adapter.ts';
+
+/** What an adapter's test file hands to the contract. */
+export interface ContractSubject {
+  /** The storage under test. */
+  readonly storage: Storage;
+  /** Another storage on the same backing store (a separate connection where the store has connections). */
+  peer(): Promise<Storage>;
+  /** Lets `ms` milliseconds pass as the store sees them (a manual clock, or real waiting for Redis). */
+  elapse(ms: number): Promise<void>;
+  /** Releases whatever the subject started (peers, servers). */
+  close(): Promise<void>;
+}
+
+const base = (kind: ModelName, jti: string): { jti: string; kind: ModelName; iat: number; exp: number } => ({
+  jti,
+  kind,
+  iat: 1_767_225_600,
+  exp: 1_767_229_200,
+});
+
+/** A grant-bound access token record. */
+export function accessToken(jti: string, grantId: string): AccessToken {
+  return {
+    ...base('AccessToken', jti),
+    kind: 'AccessToken',
+    accountId: 'alice',
+    clientId: 'app',
+    grantId,
+    scope: 'openid',
+    gty: 'authorization_code',
+    format: 'opaque',
+    amr: [],
+  };
+}
+
+/** A minimal record of any model (enough fields for storage, which treats records as opaque JSON). */
+export function recordOf<M extends ModelName>(
+  model: M,
+  jti: string,
+  extra: Record<string, unknown> = {},
+): ModelTypes[M] {
+  return { ...base(model, jti), ...extra } as unknown as ModelTypes[M];
+}
+
+/** Runs the contract against the subject `setup` creates. */
+export function runStorageContract(name: string, setup: () => Promise<ContractSubject>): void {
+  describe(`storage contract: ${name}`, () => {
+    let subject: ContractSubject;
+    let storage: Storage;
+    const id = (label: string): string => `${label}-${randomUUID()}`;
+    before(async () => {
+      subject = await setup();
+      storage = subject.storage;
+    });
+    after(async () => {
+      await subject?.close();
+    });
+
+    it('upserts, finds, replaces, and answers undefined for absent ids', async () => {
+      const tokens = storage.adapter('AccessToken');
+      const jti = id('at');
+      assert.equal(await tokens.find(jti), undefined);
+      await tokens.upsert(jti, accessToken(jti, 'g1'), 60);
+      assert.deepEqual(await tokens.find(jti), accessToken(jti, 'g1'));
+      await tokens.upsert(jti, { ...accessToken(jti, 'g1'), scope: 'openid profile' }, 60);
+      assert.equal((await tokens.find(jti))?.scope, 'openid profile');
+    });
+
+    it('expires records after their TTL, indexes included', async () => {
+      const sessions = storage.adapter('Session');
+      const jti = id('sess');
+      const uid = id('uid');
+      await sessions.upsert(jti, recordOf('Session', jti, { uid, authorizations: {} }), 1);
+      await sessions.upsert(
+        `${jti}-long`,
+        recordOf('Session', `${jti}-long`, { uid: `${uid}-long`, authorizations: {} }),
+        60,
+      );
+      assert.ok(await sessions.find(jti));
+      await subject.elapse(1_100);
+      assert.equal(await sessions.find(jti), undefined);
+      assert.equal(await sessions.findByUid(uid), undefined);
+      assert.equal(await sessions.consume(jti), false);
+      assert.ok(await sessions.find(`${jti}-long`), 'the longer-lived record is still there');
+    });
+
+    it('finds a Session by uid, and not by a uid it no longer has', async () => {
+      const sessions = storage.adapter('Session');
+      const jti = id('sess');
+      const uid = id('uid');
+      await sessions.upsert(jti, recordOf('Session', jti, { uid, authorizations: {} }), 60);
+      assert.equal((await sessions.findByUid(uid))?.jti, jti);
+      assert.equal(await sessions.findByUid(id('other')), undefined);
+      const newUid = id('uid');
+      await sessions.upsert(jti, recordOf('Session', jti, { uid: newUid, authorizations: {} }), 60);
+      assert.equal(await sessions.findByUid(uid), undefined);
+      assert.equal((await sessions.findByUid(newUid))?.jti, jti);
+      await sessions.destroy(jti);
+      assert.equal(await sessions.findByUid(newUid), undefined);
+    });
+
+    it('finds a DeviceCode by user code', async () => {
+      const codes = storage.adapter('DeviceCode');
+      const jti = id('dc');
+      const userCode = `WDJB-${randomUUID().slice(0, 4).toUpperCase()}`;
+      await codes.upsert(
+        jti,
+        recordOf('DeviceCode', jti, { clientId: 'tv', userCode, params: { scope: 'openid' } }),
+        60,
+      );
+      assert.equal((await codes.findByUserCode(userCode))?.jti, jti);
+      assert.equal(await codes.findByUserCode('NOPE-NOPE'), undefined);
+      // Index keys are per model: a Session adapter does not see device user codes.
+      assert.equal(await storage.adapter('Session').findByUserCode(userCode), undefined);
+      await codes.destroy(jti);
+      assert.equal(await codes.findByUserCode(userCode), undefined);
+    });
+
+    it('consumes once: sets `consumed`, keeps the rest and the TTL; missing ids are false', async () => {
+      const codes = storage.adapter('AuthorizationCode');
+      const jti = id('code');
+      const record = recordOf('AuthorizationCode', jti, { grantId: 'g', amr: [], claims: '{"a":[]}', n: 12345678901 });
+      await codes.upsert(jti, record, 2);
+      assert.equal(await codes.consume(jti), true);
+      const found = await codes.find(jti);
+      assert.equal(typeof found?.consumed, 'number');
+      assert.deepEqual({ ...found, consumed: undefined }, { ...record, consumed: undefined });
+      assert.equal(await codes.consume(jti), false);
+      assert.equal(await codes.consume(id('missing')), false);
+      await subject.elapse(2_100);
+      assert.equal(await codes.find(jti), undefined, 'consume kept the original expiry');
+    });
+
+    it('lets exactly one of 20 concurrent consumers from separate connections win', async () => {
+      const peers = await Promise.all(Array.from({ length: 20 }, () => subject.peer()));
+      try {
+        for (let round = 0; round < 3; round++) {
+          const jti = id('race');
+          await storage.adapter('RefreshToken').upsert(jti, recordOf('RefreshToken', jti, { grantId: 'g' }), 60);
+          const results = await Promise.all(peers.map((peer) => peer.adapter('RefreshToken').consume(jti)));
+          assert.equal(results.filter(Boolean).length, 1, `round ${round}: ${results.join(',')}`);
+        }
+      } finally {
+        await Promise.all(peers.filter((peer) => peer !== storage).map((peer) => peer.close()));
+      }
+    });
+
+    it('destroys records; destroying an absent id is fine', async () => {
+      const grants = storage.adapter('Grant');
+      const jti = id('grant');
+      await grants.upsert(jti, recordOf('Grant', jti, { scopes: [], claims: [], resources: {} }), 60);
+      await grants.destroy(jti);
+      assert.equal(await grants.find(jti), undefined);
+      await grants.destroy(jti);
+      await grants.destroy(id('never'));
+    });
+
+    it("revokes by grant id only that grant's records of that model", async () => {
+      const [g1, g2] = [id('g1'), id('g2')];
+      const tokens = storage.adapter('AccessToken');
+      const refresh = storage.adapter('RefreshToken');
+      const a = [id('a'), id('a'), id('a')];
+      for (const jti of a) await tokens.upsert(jti, accessToken(jti, g1), 60);
+      const other = id('a');
+      await tokens.upsert(other, accessToken(other, g2), 60);
+      const rt = id('rt');
+      await refresh.upsert(rt, recordOf('RefreshToken', rt, { grantId: g1 }), 60);
+      // A record moved to another grant is not removed with its old grant.
+      const moved = id('a');
+      await tokens.upsert(moved, accessToken(moved, g1), 60);
+      await tokens.upsert(moved, accessToken(moved, g2), 60);
+
+      await tokens.revokeByGrantId(g1);
+      for (const jti of a) assert.equal(await tokens.find(jti), undefined);
+      assert.ok(await tokens.find(other), 'other grant kept');
+      assert.ok(await tokens.find(moved), 'record now bound to another grant kept');
+      assert.ok(await refresh.find(rt), 'other model kept');
+      await tokens.revokeByGrantId(g1); // idempotent
+      await tokens.revokeByGrantId(id('unknown'));
+      await refresh.revokeByGrantId(g1);
+      assert.equal(await refresh.find(rt), undefined);
+    });
+
+    it('hands out copies: mutating a given or found object does not change the store', async () => {
+      const tokens = storage.adapter('AccessToken');
+      const jti = id('at');
+      const payload = accessToken(jti, 'g');
+      await tokens.upsert(jti, payload, 60);
+      payload.scope = 'changed';
+      const found = await tokens.find(jti);
+      assert.equal(found?.scope, 'openid');
+      if (found) {
+        found.scope = 'mutated';
+        found.amr?.push('pwd');
+      }
+      assert.deepEqual(await tokens.find(jti), accessToken(jti, 'g'));
+    });
+
+    it('stores every model, each in its own namespace', async () => {
+      const jti = id('same');
+      for (const model of modelNames) await storage.adapter(model).upsert(jti, recordOf(model, jti), 60);
+      for (const model of modelNames) assert.equal((await storage.adapter(model).find(jti))?.kind, model);
+      await storage.adapter('Client').destroy(jti);
+      assert.equal(await storage.adapter('Client').find(jti), undefined);
+      assert.equal((await storage.adapter('Grant').find(jti))?.kind, 'Grant');
+    });
+
+    it('keeps large payloads intact', async () => {
+      const clients = storage.adapter('Client');
+      const jti = id('big');
+      const metadata = {
+        blob: 'x'.repeat(1_000_000),
+        unicode: '✓ žluťoučký 🚀',
+        list: Array.from({ length: 5000 }, (_, i) => i),
+      };
+      await clients.upsert(jti, recordOf('Client', jti, { metadata }), 60);
+      assert.deepEqual((await clients.find(jti))?.metadata, metadata);
+    });
+
+    it('accepts ids with odd characters', async () => {
+      const odd = [
+        'a:b:c',
+        '{tag}',
+        'x}{y',
+        'sp ace',
+        'new\nline',
+        '*?[]',
+        'ünï©ødé🚀',
+        '../..',
+        '%00',
+        'A'.repeat(512),
+      ];
+      const tokens = storage.adapter('AccessToken');
+      const grantId = `{${id('grant')}}:*`;
+      for (const jti of odd) await tokens.upsert(jti, accessToken(jti, grantId), 60);
+      for (const jti of odd) assert.equal((await tokens.find(jti))?.jti, jti);
+      assert.equal(await tokens.consume(odd[1] ?? ''), true);
+      await tokens.revokeByGrantId(grantId);
+      for (const jti of odd) assert.equal(await tokens.find(jti), undefined);
+    });
+
+    it('answers ping', async () => {
+      await storage.ping();
+    });
+  });
+}
