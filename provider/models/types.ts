@@ -24,7 +24,10 @@ export type ModelName = (typeof modelNames)[number];
 
 /** What every stored record has. */
 export interface BaseModel {
-  /** Record id (the opaque token value for opaque tokens and codes). */
+  /**
+   * Record id. For opaque tokens and codes it is the SHA-256 of the value (`opaqueTokenId` in provider/tokens/opaque.ts),
+   * never the value itself: the value goes only to the client.
+   */
   jti: string;
   kind: ModelName;
   /** Issued at (s). */
