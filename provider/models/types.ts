@@ -151,6 +151,8 @@ export interface Interaction extends BaseModel {
   sessionUid?: string;
   /** Where the browser returns to once the interaction is resolved. */
   returnTo: string;
+  /** Per-interaction CSRF token the login/consent forms must echo (compared in constant time). */
+  csrfToken: string;
   /** Filled by the login/consent step. */
   result?: {
     login?: { accountId: string; loginTs: number; acr?: string; amr?: string[] };
