@@ -24,6 +24,16 @@ export interface ProviderDeps {
   accounts: AccountStore;
   /** Static and registered clients. */
   clients: ClientStore;
+  /** Told of every finished request (metrics); `path` is relative to the issuer. */
+  observeRequest?: (sample: RequestSample) => void;
+}
+
+/** One finished HTTP request. */
+export interface RequestSample {
+  path: string;
+  method: string;
+  status: number;
+  seconds: number;
 }
 
 /**
@@ -42,9 +52,25 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'simple');
+  const issuerPath = new URL(config.issuer).pathname.replace(/\/$/, '');
+  const { observeRequest } = deps;
+  if (observeRequest) {
+    app.use((req, res, next) => {
+      const start = process.hrtime.bigint();
+      const path = req.path.startsWith(issuerPath) ? req.path.slice(issuerPath.length) || '/' : req.path;
+      res.once('finish', () => {
+        observeRequest({
+          path,
+          method: req.method,
+          status: res.statusCode,
+          seconds: Number(process.hrtime.bigint() - start) / 1e9,
+        });
+      });
+      next();
+    });
+  }
   const router = express.Router();
   for (const endpoint of endpoints) endpoint.mount(router);
-  const issuerPath = new URL(config.issuer).pathname.replace(/\/$/, '');
   app.use(issuerPath || '/', router);
   app.use((_req, res) => {
     res

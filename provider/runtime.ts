@@ -16,6 +16,11 @@ import { createLogger, type Logger } from './log/logger.ts';
 import type { Storage } from './storage/adapter.ts';
 import { createStorage } from './storage/create.ts';
 import { systemClock, type Clock } from './time/clock.ts';
+import { setupMetrics } from './metrics/setup.ts';
+import type { ProviderMetrics } from './metrics/registry.ts';
+import { startMetricsServer } from './metrics/server.ts';
+import { instrumentStorage } from './storage/instrumented.ts';
+import packageJson from '../package.json' with { type: 'json' };
 
 export interface RunningProvider {
   /** Base URL the server listens on (`http://127.0.0.1:PORT`). */
@@ -26,6 +31,9 @@ export interface RunningProvider {
   storage: Storage;
   keys: KeystoreHolder;
   logger: Logger;
+  metrics: ProviderMetrics;
+  /** Port of `/metrics`, when `config.metricsPort` is not 0. */
+  metricsPort?: number;
   /** Stops accepting connections, closes storage and watchers. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -71,9 +79,18 @@ export async function startProvider(config: ProviderConfig, options: StartOption
     : () => undefined;
   const accounts =
     options.accounts ?? (await RecordAccountStore.create(config.accounts, (path) => readFile(path, 'utf8')));
-  const storage = options.storage ?? (await createStorage(config.storage, clock));
+  const metricLabelClients = new Set([...config.metricsClientAllowlist, ...config.clients.map((c) => c.client_id)]);
+  const { metrics, observeRequest, observeStorage } = setupMetrics(events, {
+    version: packageJson.version,
+    keys: () => keys.current,
+    allowClient: (clientId) => metricLabelClients.has(clientId),
+  });
+  const rawStorage = options.storage ?? (await createStorage(config.storage, clock));
+  const storage = instrumentStorage(rawStorage, observeStorage);
   const clients = new ConfiguredClientStore(staticClients, storage.adapter('Client'));
-  const app = createApp(config, { storage, keys, events, clock, logger, accounts, clients });
+  const app = createApp(config, { storage, keys, events, clock, logger, accounts, clients, observeRequest });
+  const metricsServer =
+    config.metricsPort > 0 ? await startMetricsServer(metrics.registry, config.host, config.metricsPort) : undefined;
   const server: Server = app.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -87,6 +104,8 @@ export async function startProvider(config: ProviderConfig, options: StartOption
     storage,
     keys,
     logger,
+    metrics,
+    ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
     close() {
       closing ??= (async () => {
         stopWatching();
@@ -96,7 +115,8 @@ export async function startProvider(config: ProviderConfig, options: StartOption
             resolve();
           }),
         );
-        if (!options.storage) await storage.close();
+        await metricsServer?.close();
+        if (!options.storage) await rawStorage.close();
       })();
       return closing;
     },

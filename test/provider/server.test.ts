@@ -65,6 +65,10 @@ describe('provider server entry (npm start)', () => {
       for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']) assert.equal(member in key, false);
     }
 
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    assert.equal(metrics.status, 200);
+    assert.match(await metrics.text(), /^kubeoidc_build_info\{/m);
+
     server.child.kill('SIGTERM');
     const [code] = (await once(server.child, 'exit')) as [number | null];
     assert.equal(code, 0);
@@ -73,7 +77,7 @@ describe('provider server entry (npm start)', () => {
   it('a bad KUBEOIDC_PORT stops the process with a non-zero code and one line naming the option', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'kubeoidc-start-'));
     dirs.push(cwd);
-    const server = startServer({ KUBEOIDC_PORT: 'abc' }, cwd);
+    const server = startServer({ KUBEOIDC_PORT: 'abc', KUBEOIDC_METRICS_PORT: '0' }, cwd);
     const [code] = (await once(server.child, 'exit')) as [number | null];
     assert.notEqual(code, 0);
     const lines = server.output().stderr.trim().split('\n');

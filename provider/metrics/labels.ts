@@ -1,0 +1,29 @@
+import { knownErrorCodes } from '../errors/oidc-error.ts';
+import { paths } from '../http/paths.ts';
+
+/**
+ * Label values are bounded (DESIGN.md "Metrics"): an error code the provider does not produce, a client that is not
+ * allowed as a label, or a path that is not an endpoint all become `other`, so a hostile client cannot grow the
+ * number of series.
+ */
+export const OTHER = 'other';
+
+export function errorCodeLabel(code: string | undefined): string {
+  return code !== undefined && knownErrorCodes.has(code) ? code : OTHER;
+}
+
+export function clientLabel(clientId: string | undefined, allowed: (clientId: string) => boolean): string {
+  return clientId !== undefined && allowed(clientId) ? clientId : OTHER;
+}
+
+const routeByPath = new Map<string, string>(Object.entries(paths).map(([name, path]) => [path, name]));
+
+/** The endpoint name of a request path (relative to the issuer), or `other`. */
+export function routeLabel(path: string): string {
+  return routeByPath.get(path) ?? (path.startsWith(`${paths.interaction}/`) ? 'interaction' : OTHER);
+}
+
+/** `2xx`, `4xx`, … */
+export function statusClass(status: number): string {
+  return `${Math.floor(status / 100)}xx`;
+}
