@@ -45,9 +45,15 @@ describe('provider server entry (npm start)', () => {
     const cwd = await mkdtemp(join(tmpdir(), 'kubeoidc-start-'));
     dirs.push(cwd);
     const port = await freePort();
+    const metricsPort = await freePort();
     const issuer = `http://127.0.0.1:${port}`;
     const server = startServer(
-      { KUBEOIDC_PORT: String(port), KUBEOIDC_ISSUER: issuer, KUBEOIDC_HOST: '127.0.0.1' },
+      {
+        KUBEOIDC_PORT: String(port),
+        KUBEOIDC_METRICS_PORT: String(metricsPort),
+        KUBEOIDC_ISSUER: issuer,
+        KUBEOIDC_HOST: '127.0.0.1',
+      },
       cwd,
     );
     const [, printedIssuer] = await waitForOutput(() => server.output().stdout, /issuer:\s+(\S+)/);
