@@ -1,0 +1,93 @@
+/**
+ * One model's records in Redis (key layout in `keys.ts`). Writes go index first, record last: if Redis fails half
+ * way, an index may name a record that does not exist (harmless: readers check the record), but a record is never
+ * stored without the grant index that lets `revokeByGrantId` find it. Reads through an index verify that the record
+ * still carries the indexed value, since an index entry can outlive or predate its record.
+ */
+import type { ModelName, ModelTypes } from '../../models/types.ts';
+import type { Clock } from '../../time/clock.ts';
+import { epochSeconds } from '../../time/clock.ts';
+import type { Adapter } from '../adapter.ts';
+import type { RedisClient } from './connect.ts';
+import { guarded } from './errors.ts';
+import { modelKeys } from './keys.ts';
+
+/** The fields storage indexes, when a record has them. */
+interface Indexed {
+  grantId?: unknown;
+  uid?: unknown;
+  userCode?: unknown;
+}
+
+export function redisAdapter<M extends ModelName>(
+  client: RedisClient,
+  prefix: string,
+  model: M,
+  clock: Clock,
+): Adapter<ModelTypes[M]> {
+  type T = ModelTypes[M];
+  const keys = modelKeys(prefix, model);
+  const parse = (json: string | null): T | undefined => (json === null ? undefined : (JSON.parse(json) as T));
+  const find = (id: string): Promise<T | undefined> => guarded(async () => parse(await client.get(keys.record(id))));
+  const findBy = async (indexKey: string, field: 'uid' | 'userCode', value: string): Promise<T | undefined> => {
+    const id = await guarded(() => client.get(indexKey));
+    if (id === null) return undefined;
+    const record = await find(id);
+    return record && (record as Indexed)[field] === value ? record : undefined;
+  };
+
+  return {
+    async upsert(id, payload, expiresIn) {
+      if (!Number.isFinite(expiresIn) || expiresIn <= 0)
+        throw new RangeError(`expiresIn must be > 0, got ${expiresIn}`);
+      const ttlMs = Math.ceil(expiresIn * 1000);
+      const json = JSON.stringify(payload);
+      const { grantId, uid, userCode } = payload as Indexed;
+      await guarded(async () => {
+        const indexes: Promise<unknown>[] = [];
+        if (typeof grantId === 'string' && grantId)
+          indexes.push(client.kubeoidcAddToSet(keys.grant(grantId), id, ttlMs));
+        if (typeof uid === 'string' && uid) indexes.push(client.set(keys.uid(uid), id, 'PX', ttlMs));
+        if (typeof userCode === 'string' && userCode)
+          indexes.push(client.set(keys.userCode(userCode), id, 'PX', ttlMs));
+        await Promise.all(indexes);
+        await client.set(keys.record(id), json, 'PX', ttlMs);
+      });
+    },
+
+    find,
+    findByUid: (uid) => findBy(keys.uid(uid), 'uid', uid),
+    findByUserCode: (userCode) => findBy(keys.userCode(userCode), 'userCode', userCode),
+
+    async consume(id) {
+      return (await guarded(() => client.kubeoidcConsume(keys.record(id), epochSeconds(clock)))) === 1;
+    },
+
+    async destroy(id) {
+      await guarded(async () => {
+        const json = await client.getdel(keys.record(id));
+        if (json === null) return;
+        // The record is gone; what follows only tidies indexes that would otherwise wait for their TTL.
+        const { grantId, uid, userCode } = JSON.parse(json) as Indexed;
+        const tidy: Promise<unknown>[] = [];
+        if (typeof grantId === 'string' && grantId) tidy.push(client.srem(keys.grant(grantId), id));
+        if (typeof uid === 'string' && uid) tidy.push(client.kubeoidcDeleteIfEquals(keys.uid(uid), id));
+        if (typeof userCode === 'string' && userCode) {
+          tidy.push(client.kubeoidcDeleteIfEquals(keys.userCode(userCode), id));
+        }
+        await Promise.all(tidy);
+      });
+    },
+
+    async revokeByGrantId(grantId) {
+      await guarded(async () => {
+        const setKey = keys.grant(grantId);
+        const ids = await client.smembers(setKey);
+        if (ids.length === 0) return;
+        await Promise.all(ids.map((id) => client.kubeoidcDeleteIfGrant(keys.record(id), grantId)));
+        // Remove only the ids handled here: a record bound to this grant meanwhile keeps its index entry.
+        await client.srem(setKey, ...ids);
+      });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Opens the ioredis client for the configured topology (standalone URL, Sentinel, Cluster) with settings that make
+ * an outage visible at once instead of queueing requests: no offline queue (a command while disconnected rejects
+ * immediately), no per-request retries (an in-flight `consume` is never silently re-sent after it may have run),
+ * 1 s connect and command timeouts, and reconnection forever at most a second apart, so service resumes by itself.
+ */
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { StorageOptions } from '../../config/options.ts';
+import { ADD_TO_SET, CONSUME, DELETE_IF_EQUALS, DELETE_IF_GRANT } from './scripts.ts';
+
+export type RedisStorageOptions = Extract<StorageOptions, { type: 'redis' }>;
+
+/** The scripts of `scripts.ts`, defined on the client (EVALSHA with EVAL fallback). */
+export interface ScriptCommands {
+  kubeoidcConsume(key: string, nowSeconds: number): Promise<number>;
+  kubeoidcAddToSet(key: string, member: string, ttlMs: number): Promise<number>;
+  kubeoidcDeleteIfGrant(key: string, grantId: string): Promise<number>;
+  kubeoidcDeleteIfEquals(key: string, value: string): Promise<number>;
+}
+
+export type RedisClient = (Redis | Cluster) & ScriptCommands;
+
+/** Tunables (tests shorten them); defaults suit production. */
+export interface ConnectionTuning {
+  /** Connect and command timeout (ms). */
+  timeoutMs?: number;
+  /** Longest pause between reconnection attempts (ms). */
+  maxReconnectDelayMs?: number;
+}
+
+/** Creates the client without connecting (`lazyConnect`); `RedisStorage.open` connects it. */
+export function createRedisClient(options: RedisStorageOptions, tuning: ConnectionTuning = {}): RedisClient {
+  const timeout = tuning.timeoutMs ?? 1000;
+  const maxDelay = tuning.maxReconnectDelayMs ?? 1000;
+  const retry = (attempt: number): number => Math.min(attempt * 100, maxDelay);
+  const common: RedisOptions = {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: timeout,
+    commandTimeout: timeout,
+    retryStrategy: retry,
+  };
+  let client: Redis | Cluster;
+  if (options.cluster) {
+    const { retryStrategy: _ignored, enableOfflineQueue: _alsoIgnored, ...redisOptions } = common;
+    client = new Cluster(options.cluster.nodes.map(hostPort), {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      clusterRetryStrategy: retry,
+      slotsRefreshTimeout: timeout,
+      retryDelayOnClusterDown: 100,
+      retryDelayOnFailover: 100,
+      redisOptions,
+    });
+  } else if (options.sentinel) {
+    client = new Redis({
+      ...common,
+      name: options.sentinel.masterName,
+      sentinels: options.sentinel.sentinels.map(hostPort),
+      sentinelRetryStrategy: retry,
+      sentinelCommandTimeout: timeout,
+    });
+  } else if (options.url) {
+    client = new Redis(options.url, common);
+  } else {
+    throw new Error('redis storage needs one of url, sentinel, cluster');
+  }
+  client.defineCommand('kubeoidcConsume', { numberOfKeys: 1, lua: CONSUME });
+  client.defineCommand('kubeoidcAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
+  client.defineCommand('kubeoidcDeleteIfGrant', { numberOfKeys: 1, lua: DELETE_IF_GRANT });
+  client.defineCommand('kubeoidcDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
+  return client as RedisClient;
+}
+
+function hostPort(value: string): { host: string; port: number } {
+  const index = value.lastIndexOf(':');
+  const host = value.slice(0, index).replace(/^\[(.*)\]$/, '$1');
+  return { host, port: Number(value.slice(index + 1)) };
+}

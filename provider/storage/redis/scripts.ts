@@ -1,0 +1,53 @@
+/**
+ * The Lua scripts of the Redis adapter. Each touches a single key (KEYS[1]) so it runs unchanged on Redis Cluster, and
+ * each runs atomically on the server: no other command sees or interleaves with its intermediate state.
+ */
+
+/**
+ * `consume`: of any number of concurrent callers exactly one gets 1. Marks the record by appending
+ * `"consumed":<now>` to its JSON text rather than re-encoding it with cjson, which would turn empty arrays into `{}`
+ * and large integers into floats; appended last, the key wins over any earlier `"consumed":null` in `JSON.parse`.
+ * `KEEPTTL` keeps the record's original expiry.
+ */
+export const CONSUME = `
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local ok, record = pcall(cjson.decode, v)
+if not ok or type(record) ~= 'table' or string.sub(v, -1) ~= '}' then
+  return redis.error_reply('ERR kubeoidc: stored record is not a JSON object')
+end
+if record.consumed ~= nil and record.consumed ~= cjson.null then return 0 end
+local marked
+if v == '{}' then marked = '{"consumed":' .. ARGV[1] .. '}'
+else marked = string.sub(v, 1, -2) .. ',"consumed":' .. ARGV[1] .. '}' end
+redis.call('SET', KEYS[1], marked, 'KEEPTTL')
+return 1
+`;
+
+/** Adds an id to a grant set and makes the set live at least as long as that member (ARGV[2] ms). */
+export const ADD_TO_SET = `
+redis.call('SADD', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1
+`;
+
+/**
+ * Deletes a record only if it is still bound to grant ARGV[1]: a grant set may list an id whose record was since
+ * replaced by one of another grant, which must survive the old grant's revocation.
+ */
+export const DELETE_IF_GRANT = `
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local ok, record = pcall(cjson.decode, v)
+if ok and type(record) == 'table' and record.grantId == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+`;
+
+/** Deletes an index key only if it still points to id ARGV[1] (another record may have taken the uid since). */
+export const DELETE_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;

@@ -1,0 +1,85 @@
+import type { ModelName, ModelTypes } from '../../models/types.ts';
+import type { Clock } from '../../time/clock.ts';
+import { StorageUnavailableError, type Adapter, type Storage } from '../adapter.ts';
+import { redisAdapter } from './adapter.ts';
+import { createRedisClient, type ConnectionTuning, type RedisClient, type RedisStorageOptions } from './connect.ts';
+import { guarded } from './errors.ts';
+
+/** Options of {@link RedisStorage.open}. */
+export interface RedisStorageOpenOptions extends ConnectionTuning {
+  clock: Clock;
+  /** Connection errors as they happen (for logs); ioredis reconnects by itself either way. */
+  onError?: (error: Error) => void;
+  /** How long `open` waits for the first connection before returning an unready storage (ms, default 5000). */
+  connectWaitMs?: number;
+}
+
+/**
+ * Storage in Redis (standalone, Sentinel or Cluster) for multi-replica deployments: every key has a TTL, `consume` is
+ * one Lua script, and an unreachable Redis makes operations reject at once with {@link StorageUnavailableError}
+ * while the client reconnects in the background.
+ */
+export class RedisStorage implements Storage {
+  readonly #client: RedisClient;
+  readonly #prefix: string;
+  readonly #clock: Clock;
+  #lastError: Error | undefined;
+
+  private constructor(client: RedisClient, prefix: string, clock: Clock) {
+    this.#client = client;
+    this.#prefix = prefix;
+    this.#clock = clock;
+  }
+
+  /**
+   * Creates the client and waits (up to `connectWaitMs`) for it to connect. A Redis that is down at start does not
+   * fail the start: the storage is returned unready (`ping` rejects) and becomes ready when Redis appears.
+   */
+  static async open(options: RedisStorageOptions, openOptions: RedisStorageOpenOptions): Promise<RedisStorage> {
+    const client = createRedisClient(options, openOptions);
+    const storage = new RedisStorage(client, options.keyPrefix, openOptions.clock);
+    client.on('error', (error: Error) => {
+      storage.#lastError = error;
+      openOptions.onError?.(error);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      client.connect().catch(() => undefined),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, openOptions.connectWaitMs ?? 5000);
+      }),
+    ]);
+    clearTimeout(timer);
+    return storage;
+  }
+
+  /** The underlying ioredis client (tests inspect keys through it). */
+  get client(): RedisClient {
+    return this.#client;
+  }
+
+  adapter<M extends ModelName>(model: M): Adapter<ModelTypes[M]> {
+    return redisAdapter(this.#client, this.#prefix, model, this.#clock);
+  }
+
+  /** Resolves when Redis answers; for a cluster, when every master does (any slot may be needed). */
+  async ping(): Promise<void> {
+    if (this.#client.status !== 'ready') {
+      const reason = this.#lastError ? `: ${this.#lastError.message}` : '';
+      throw new StorageUnavailableError(`redis not connected (${this.#client.status})${reason}`);
+    }
+    await guarded(async () => {
+      if ('nodes' in this.#client) await Promise.all(this.#client.nodes('master').map((node) => node.ping()));
+      else await this.#client.ping();
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#client.quit();
+    } catch {
+      // Not connected: nothing to say goodbye to.
+    }
+    this.#client.disconnect();
+  }
+}

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { StorageUnavailableError } from '../../provider/storage/adapter.ts';
+import { createStorage } from '../../provider/storage/create.ts';
+import { RedisStorage } from '../../provider/storage/redis/storage.ts';
+import { systemClock } from '../../provider/time/clock.ts';
+import { startRedis, type RedisServer } from '../support/redis.ts';
+import { accessToken, recordOf, runStorageContract } from './contract.ts';
+import { checkingTtls, keyTtls, openRedisStorage, redisSubject } from './redis-support.ts';
+
+let redis: RedisServer | undefined;
+const server = async (): Promise<RedisServer> => (redis ??= await startRedis());
+after(async () => {
+  await redis?.stop();
+});
+
+// The whole contract, with every key in Redis checked for a TTL after every single operation.
+runStorageContract('redis standalone', async () =>
+  redisSubject({ type: 'redis', url: (await server()).url, keyPrefix: 'contract:' }, (storage) =>
+    checkingTtls(storage, 'contract:*'),
+  ),
+);
+
+describe('redis storage: keys', () => {
+  let storage: RedisStorage;
+  before(async () => {
+    storage = await openRedisStorage({ type: 'redis', url: (await server()).url, keyPrefix: 'keys:' });
+  });
+  after(() => storage.close());
+
+  it('keeps a grant set at least as long as its longest-lived member', async () => {
+    const tokens = storage.adapter('AccessToken');
+    await tokens.upsert('long', accessToken('long', 'grant-1'), 120);
+    await tokens.upsert('short', accessToken('short', 'grant-1'), 5);
+    const ttls = await keyTtls(storage.client, 'keys:*');
+    const setTtl = ttls.get('keys:AccessToken:grant:grant-1') ?? 0;
+    assert.ok(setTtl > 119_000 && setTtl <= 120_000, `grant set PTTL ${setTtl}`);
+    assert.ok((ttls.get('keys:AccessToken:rec:short') ?? 0) <= 5_000);
+  });
+
+  it('lays keys out under the prefix, one namespace per model and kind', async () => {
+    const sessions = storage.adapter('Session');
+    await sessions.upsert('s1', recordOf('Session', 's1', { uid: 'u1', authorizations: {} }), 60);
+    await storage.adapter('DeviceCode').upsert('d1', recordOf('DeviceCode', 'd1', { userCode: 'ABCD-EFGH' }), 60);
+    const keys = [...(await keyTtls(storage.client, 'keys:*')).keys()].sort();
+    assert.ok(keys.includes('keys:Session:rec:s1'));
+    assert.ok(keys.includes('keys:Session:uid:u1'));
+    assert.ok(keys.includes('keys:DeviceCode:rec:d1'));
+    assert.ok(keys.includes('keys:DeviceCode:ucode:ABCD-EFGH'));
+    // destroy tidies the indexes instead of leaving them to their TTL.
+    await sessions.destroy('s1');
+    assert.equal(await storage.client.exists('keys:Session:uid:u1'), 0);
+  });
+
+  it('refuses a non-positive TTL rather than storing a key without one', async () => {
+    await assert.rejects(storage.adapter('Grant').upsert('g', recordOf('Grant', 'g'), 0), RangeError);
+  });
+});
+
+describe('redis storage: outage', () => {
+  it('rejects within about a second while Redis is down, and resumes on its own when it is back', async () => {
+    const own = await startRedis();
+    const storage = await openRedisStorage({ type: 'redis', url: own.url, keyPrefix: 'outage:' });
+    try {
+      const tokens = storage.adapter('AccessToken');
+      await tokens.upsert('before', accessToken('before', 'g'), 60);
+      await own.stop();
+      const operations = [
+        () => tokens.find('before'),
+        () => tokens.upsert('during', accessToken('during', 'g'), 60),
+        () => tokens.consume('before'),
+        () => tokens.revokeByGrantId('g'),
+        () => storage.ping(),
+      ];
+      for (const operation of operations) {
+        const started = performance.now();
+        await assert.rejects(operation(), StorageUnavailableError);
+        const elapsed = performance.now() - started;
+        assert.ok(elapsed < 1_500, `rejected after ${Math.round(elapsed)} ms`);
+      }
+      const back = await startRedis({ port: own.port });
+      try {
+        const deadline = Date.now() + 5_000;
+        for (;;) {
+          try {
+            await tokens.upsert('after', accessToken('after', 'g'), 60);
+            break;
+          } catch (error) {
+            assert.ok(error instanceof StorageUnavailableError, String(error));
+            if (Date.now() > deadline) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+        assert.equal((await tokens.find('after'))?.jti, 'after');
+        assert.equal(await tokens.consume('after'), true);
+        await storage.ping();
+      } finally {
+        await back.stop();
+      }
+    } finally {
+      await storage.close();
+      await own.stop();
+    }
+  });
+
+  it('times out a command Redis does not answer', async () => {
+    const own = await startRedis({ args: ['--enable-debug-command', 'local'] });
+    const storage = await openRedisStorage({ type: 'redis', url: own.url, keyPrefix: 'slow:' });
+    const blocker = new Redis(own.url);
+    try {
+      // DEBUG SLEEP blocks the single-threaded server: our command is sent but not answered.
+      const sleeping = blocker.call('DEBUG', 'SLEEP', '3');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = performance.now();
+      await assert.rejects(storage.adapter('Grant').find('g'), StorageUnavailableError);
+      assert.ok(performance.now() - started < 1_500);
+      await sleeping;
+      assert.equal(await storage.adapter('Grant').find('g'), undefined);
+    } finally {
+      blocker.disconnect();
+      await storage.close();
+      await own.stop();
+    }
+  });
+
+  it('starts unready when Redis is down at start, and becomes ready when it appears', async () => {
+    const own = await startRedis();
+    await own.stop();
+    const storage = await RedisStorage.open(
+      { type: 'redis', url: own.url, keyPrefix: 'late:' },
+      { clock: systemClock, connectWaitMs: 300 },
+    );
+    try {
+      await assert.rejects(storage.ping(), StorageUnavailableError);
+      const back = await startRedis({ port: own.port });
+      try {
+        const deadline = Date.now() + 5_000;
+        while (
+          await storage.ping().then(
+            () => false,
+            () => Date.now() < deadline,
+          )
+        ) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await storage.ping();
+      } finally {
+        await back.stop();
+      }
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('is what createStorage opens for type redis', async () => {
+    const storage = await createStorage(
+      { type: 'redis', url: (await server()).url, keyPrefix: 'create:' },
+      systemClock,
+    );
+    try {
+      assert.ok(storage instanceof RedisStorage);
+      await storage.ping();
+    } finally {
+      await storage.close();
+    }
+  });
+});
