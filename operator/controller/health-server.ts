@@ -1,0 +1,56 @@
+/**
+ * `/healthz` (the process is alive), `/readyz` (ready to take over or leading with warm caches) and `/metrics`, on
+ * their own port. Plain node:http: three fixed routes need no framework.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+/** Options of {@link startHealthServer}. */
+export interface HealthServerOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly registry: Registry;
+  /** Whether `/readyz` answers 200. */
+  readonly ready: () => boolean;
+}
+
+/** A listening health server. */
+export interface HealthServer {
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the server and resolves once it listens. */
+export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const text = (status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
+      res.writeHead(status, { 'content-type': type }).end(body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'method not allowed\n');
+    if (path === '/healthz') return text(200, 'ok\n');
+    if (path === '/readyz') return options.ready() ? text(200, 'ok\n') : text(503, 'not ready\n');
+    if (path === '/metrics') {
+      options.registry.metrics().then(
+        (body) => text(200, body, options.registry.contentType),
+        () => text(500, 'metrics unavailable\n'),
+      );
+      return undefined;
+    }
+    return text(404, 'not found\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The OIDCProvider controller's wiring: which changes lead to which reconcile. An OIDCProvider change reconciles it;
+ * a change of an object it owns (found by the managed-by label, mapped back through the controller owner reference)
+ * reconciles the owner, which is how hand edits get reverted and Deployment status reaches the provider's status.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { keyOf, type ControllerSpec, type WatchSpec } from '../controller/controller.ts';
+import { API_VERSION, OIDC_PROVIDER } from '../kube/crds.ts';
+import type { ServerCapabilities } from './render/index.ts';
+import { MANAGED_BY } from './render/meta.ts';
+import { reconcileProvider, type ProviderReconcilerDeps } from './reconciler.ts';
+
+function ownerKeys(object: KubernetesObject): string[] {
+  return (object.metadata?.ownerReferences ?? [])
+    .filter(
+      (owner) => owner.controller === true && owner.kind === OIDC_PROVIDER.kind && owner.apiVersion === API_VERSION,
+    )
+    .map((owner) => `${object.metadata?.namespace ?? ''}/${owner.name}`);
+}
+
+/** The controller definition; `namespace` limits it to one namespace (undefined: all). */
+export function providerControllerSpec(
+  deps: ProviderReconcilerDeps,
+  capabilities: ServerCapabilities,
+  namespace: string | undefined,
+): ControllerSpec {
+  const owned = (apiVersion: string, kind: string): WatchSpec => ({
+    ref: { apiVersion, kind, namespace },
+    labelSelector: `app.kubernetes.io/managed-by=${MANAGED_BY}`,
+    keysOf: ownerKeys,
+  });
+  return {
+    kind: OIDC_PROVIDER.kind,
+    watches: [
+      { ref: { apiVersion: API_VERSION, kind: OIDC_PROVIDER.kind, namespace }, keysOf: (object) => [keyOf(object)] },
+      owned('v1', 'ConfigMap'),
+      owned('v1', 'Secret'),
+      owned('v1', 'Service'),
+      owned('apps/v1', 'Deployment'),
+      owned(capabilities.podDisruptionBudgetVersion, 'PodDisruptionBudget'),
+    ],
+    reconcile: (ns, name) => reconcileProvider(deps, ns, name),
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * Signing-key rotation as a pure state machine over the key file and a few timestamps.
+ *
+ * The provider rotates in two phases by reading its key file: a key listed in `keys` is published in the JWKS; a key
+ * also listed in `active` signs. So a rotation, per period, is:
+ *
+ * 1. **Publish** — `rotationPeriod − propagationDelay` after the current keys started signing, add the next key of
+ *    every algorithm. Relying parties that cache the JWKS learn it before anything is signed with it.
+ * 2. **Promote** — `propagationDelay` later, the next keys sign; the old ones stop signing but stay published, and a
+ *    new cookie key takes over signing cookies (the previous one still verifies).
+ * 3. **Retire** — once the longest lifetime of a token the old key signed has passed, remove it.
+ *
+ * At every step the key that signs is in the JWKS. The clock is a parameter (`now`), fresh key material is passed
+ * in, and no step does I/O: the reconciler plans a step, generates what it needs, applies it and records an Event.
+ */
+import type { KeyFile, PrivateJwk, SigningAlgorithm } from '../../../provider/keys/key-file.ts';
+
+/** Timestamps (ms since the epoch) the file alone cannot tell. Kept in an annotation of the key Secret. */
+export interface RotationState {
+  /** When the current signing keys started signing. */
+  activatedAt: number;
+  /** Keys published but not yet signing. */
+  pending?: { kids: string[]; publishedAt: number };
+  /** Keys that stopped signing and are still published, with when they stopped. */
+  retiring: { kid: string; since: number }[];
+}
+
+/** The key file and its rotation state. */
+export interface KeyRing {
+  readonly file: KeyFile;
+  readonly state: RotationState;
+}
+
+/** When keys rotate, from the OIDCProvider spec. */
+export interface RotationPolicy {
+  /** Algorithms that must have a signing key. */
+  readonly algorithms: readonly SigningAlgorithm[];
+  /** How long a key signs. */
+  readonly rotationPeriodMs: number;
+  /** How long the next key is published before it signs. */
+  readonly propagationDelayMs: number;
+  /** How long a key stays published after it stopped signing (the longest signed token lifetime). */
+  readonly retireAfterMs: number;
+}
+
+/** The next thing to do. Each step is reported as a Kubernetes Event with `reason`. */
+export type RotationStep =
+  | { readonly type: 'Initialize'; readonly reason: 'KeysGenerated'; readonly algorithms: SigningAlgorithm[] }
+  | { readonly type: 'AddAlgorithms'; readonly reason: 'KeysGenerated'; readonly algorithms: SigningAlgorithm[] }
+  | { readonly type: 'Publish'; readonly reason: 'KeyPublished'; readonly algorithms: SigningAlgorithm[] }
+  | { readonly type: 'Promote'; readonly reason: 'KeyPromoted'; readonly kids: string[] }
+  | { readonly type: 'Retire'; readonly reason: 'KeyRetired'; readonly kids: string[] }
+  | { readonly type: 'DropAlgorithms'; readonly reason: 'KeyRetired'; readonly kids: string[] };
+
+/** New key material a step needs: one signing key per algorithm it names, a cookie key for Initialize/Promote. */
+export interface FreshKeys {
+  readonly signing: readonly PrivateJwk[];
+  readonly cookieKey?: string;
+}
+
+function activeKeys(file: KeyFile): PrivateJwk[] {
+  const active = file.active ?? [];
+  return file.keys.filter((key) => active.includes(key.kid));
+}
+
+/** The step due at `now`, or undefined when nothing is due. */
+export function planRotation(ring: KeyRing | undefined, policy: RotationPolicy, now: number): RotationStep | undefined {
+  if (ring === undefined || ring.file.keys.length === 0) {
+    return { type: 'Initialize', reason: 'KeysGenerated', algorithms: [...policy.algorithms] };
+  }
+  const { file, state } = ring;
+  const signing = activeKeys(file);
+  const missing = policy.algorithms.filter((alg) => !signing.some((key) => key.alg === alg));
+  if (missing.length > 0 && state.pending === undefined) {
+    return { type: 'AddAlgorithms', reason: 'KeysGenerated', algorithms: missing };
+  }
+  const dropped = signing.filter((key) => !policy.algorithms.includes(key.alg)).map((key) => key.kid);
+  if (dropped.length > 0) return { type: 'DropAlgorithms', reason: 'KeyRetired', kids: dropped };
+  const retired = state.retiring.filter((entry) => now >= entry.since + policy.retireAfterMs).map((entry) => entry.kid);
+  if (retired.length > 0) return { type: 'Retire', reason: 'KeyRetired', kids: retired };
+  if (state.pending !== undefined) {
+    if (now >= state.pending.publishedAt + policy.propagationDelayMs) {
+      return { type: 'Promote', reason: 'KeyPromoted', kids: [...state.pending.kids] };
+    }
+    return undefined;
+  }
+  if (now >= publishDue(state, policy)) {
+    return { type: 'Publish', reason: 'KeyPublished', algorithms: [...policy.algorithms] };
+  }
+  return undefined;
+}
+
+function publishDue(state: RotationState, policy: RotationPolicy): number {
+  return state.activatedAt + policy.rotationPeriodMs - policy.propagationDelayMs;
+}
+
+/** When the next step falls due (ms), for status and for requeueing; undefined when nothing is scheduled. */
+export function nextRotationAt(ring: KeyRing, policy: RotationPolicy): number {
+  const { state } = ring;
+  const due = [
+    state.pending === undefined ? publishDue(state, policy) : state.pending.publishedAt + policy.propagationDelayMs,
+    ...state.retiring.map((entry) => entry.since + policy.retireAfterMs),
+  ];
+  return Math.min(...due);
+}
+
+/** Which algorithms need a fresh signing key for `step`, and whether it needs a fresh cookie key. */
+export function keysNeeded(step: RotationStep): { algorithms: SigningAlgorithm[]; cookieKey: boolean } {
+  switch (step.type) {
+    case 'Initialize':
+      return { algorithms: step.algorithms, cookieKey: true };
+    case 'AddAlgorithms':
+    case 'Publish':
+      return { algorithms: step.algorithms, cookieKey: false };
+    case 'Promote':
+      return { algorithms: [], cookieKey: true };
+    case 'Retire':
+    case 'DropAlgorithms':
+      return { algorithms: [], cookieKey: false };
+  }
+}
+
+function requireCookieKey(fresh: FreshKeys): string {
+  if (fresh.cookieKey === undefined) throw new Error('rotation step needs a fresh cookie key');
+  return fresh.cookieKey;
+}
+
+/** The key ring after `step` at `now`, using `fresh` key material. */
+export function applyRotation(ring: KeyRing | undefined, step: RotationStep, fresh: FreshKeys, now: number): KeyRing {
+  const newKids = fresh.signing.map((key) => key.kid);
+  switch (step.type) {
+    case 'Initialize':
+      return {
+        file: { keys: [...fresh.signing], active: newKids, cookieKeys: [requireCookieKey(fresh)] },
+        state: { activatedAt: now, retiring: [] },
+      };
+    case 'AddAlgorithms': {
+      // Nothing signs for these algorithms yet, so the new keys sign at once; there is no old key to protect.
+      const base = ring ?? applyRotation(undefined, { ...step, type: 'Initialize' }, fresh, now);
+      return {
+        file: {
+          ...base.file,
+          keys: [...base.file.keys, ...fresh.signing],
+          active: [...(base.file.active ?? []), ...newKids],
+        },
+        state: base.state,
+      };
+    }
+    case 'Publish': {
+      const base = mustHave(ring);
+      return {
+        file: { ...base.file, keys: [...base.file.keys, ...fresh.signing] },
+        state: { ...base.state, pending: { kids: newKids, publishedAt: now } },
+      };
+    }
+    case 'Promote': {
+      const base = mustHave(ring);
+      const promoted = base.file.keys.filter((key) => step.kids.includes(key.kid));
+      const replaced = activeKeys(base.file).filter((key) => promoted.some((next) => next.alg === key.alg));
+      const kept = (base.file.active ?? []).filter((kid) => !replaced.some((key) => key.kid === kid));
+      const previousCookie = base.file.cookieKeys[0];
+      return {
+        file: {
+          ...base.file,
+          active: [...kept, ...promoted.map((key) => key.kid)],
+          // The new cookie key signs; the previous one keeps verifying live sessions until the next promotion.
+          cookieKeys: [requireCookieKey(fresh), ...(previousCookie === undefined ? [] : [previousCookie])],
+        },
+        state: {
+          activatedAt: now,
+          retiring: [...base.state.retiring, ...replaced.map((key) => ({ kid: key.kid, since: now }))],
+        },
+      };
+    }
+    case 'Retire': {
+      const base = mustHave(ring);
+      return {
+        file: { ...base.file, keys: base.file.keys.filter((key) => !step.kids.includes(key.kid)) },
+        state: { ...base.state, retiring: base.state.retiring.filter((entry) => !step.kids.includes(entry.kid)) },
+      };
+    }
+    case 'DropAlgorithms': {
+      const base = mustHave(ring);
+      return {
+        file: { ...base.file, active: (base.file.active ?? []).filter((kid) => !step.kids.includes(kid)) },
+        state: { ...base.state, retiring: [...base.state.retiring, ...step.kids.map((kid) => ({ kid, since: now }))] },
+      };
+    }
+  }
+}
+
+function mustHave(ring: KeyRing | undefined): KeyRing {
+  if (ring === undefined) throw new Error('rotation step needs an existing key ring');
+  return ring;
+}

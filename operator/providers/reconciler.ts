@@ -1,0 +1,141 @@
+/**
+ * The OIDCProvider reconciler. Its single job: make the objects an OIDCProvider owns match its spec, keep its signing
+ * keys on schedule, and report what it observed in status.
+ *
+ * gather (I/O: the provider, its key Secret, what the server serves) → evaluate (pure: spec problems, key rotation
+ * plan, rendered objects) → apply (server-side apply as `kubeoidc-operator` with force, which also reverts hand edits
+ * of owned fields; unchanged objects are no-ops on the server) → status (written through the status subresource only
+ * when it changed). Level-based and idempotent: it never depends on what triggered it.
+ */
+import type { KubernetesObject, V1Deployment, V1Secret } from '@kubernetes/client-node';
+import type { EventRecorder } from '../controller/events.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { API_VERSION, OIDC_PROVIDER, type OIDCProvider } from '../kube/crds.ts';
+import { applyObject, getObject, objectRef } from '../kube/resources.ts';
+import type { Clock } from '../time.ts';
+import { readKeyRing, rotationAnnotations } from './keys/key-ring-codec.ts';
+import type { KeySource } from './keys/key-source.ts';
+import { rotationPolicy } from './keys/policy.ts';
+import { nextRotationAt, type KeyRing } from './keys/rotation.ts';
+import { renderProvider, type ServerCapabilities } from './render/index.ts';
+import { FIELD_MANAGER, ownedNames } from './render/meta.ts';
+import { describeStep, rotateKeys } from './rotate-keys.ts';
+import { specProblems } from './spec-problems.ts';
+import { evaluateStatus, statusChanged } from './status.ts';
+import { pruneOptional } from './prune.ts';
+
+/** What the reconciler needs from the outside. */
+export interface ProviderReconcilerDeps {
+  readonly client: KubeClient;
+  readonly clock: Clock;
+  readonly keys: KeySource;
+  readonly events: EventRecorder;
+  readonly capabilities: () => Promise<ServerCapabilities>;
+}
+
+/** Outcome of one reconcile. */
+export interface ReconcileResult {
+  /** Reconcile again after this long even without a change (the next rotation step). */
+  readonly requeueAfterMs?: number;
+}
+
+/** Longest wait before a reconcile runs again on its own (timers are not exact across months). */
+const MAX_REQUEUE_MS = 60 * 60 * 1000;
+
+/** Reconciles the OIDCProvider `namespace/name`. Throws on I/O errors so the work queue retries with backoff. */
+export async function reconcileProvider(
+  deps: ProviderReconcilerDeps,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  const { client, clock, events } = deps;
+  const ref = { apiVersion: API_VERSION, kind: OIDC_PROVIDER.kind, namespace, name };
+  const provider = await getObject<OIDCProvider>(client, ref);
+  // Deleted: the owner references let the garbage collector remove what it owned.
+  if (provider === undefined || provider.metadata.deletionTimestamp !== undefined) return {};
+
+  const problems = specProblems(provider);
+  if (problems.length > 0) {
+    const written = await writeStatus(deps, provider, { provider, problems, now: clock.now() });
+    if (written) await events.record(provider, 'Warning', 'InvalidSpec', 'Validate', problems.join('; '));
+    return {};
+  }
+
+  const policy = rotationPolicy(provider);
+  const secretName = ownedNames(provider).secret;
+  const secret = await getObject<V1Secret>(client, { apiVersion: 'v1', kind: 'Secret', namespace, name: secretName });
+  const now = clock.now();
+  const { ring, steps } = await rotateKeys(readKeyRing(secret, now), policy, now, deps.keys);
+  const capabilities = await deps.capabilities();
+  const rendered = renderProvider(
+    provider,
+    { file: ring.file, annotations: rotationAnnotations(ring.state) },
+    capabilities,
+  );
+
+  let deployment: V1Deployment | undefined;
+  let applyError: string | undefined;
+  try {
+    for (const desired of rendered.objects) {
+      const applied = await applyOwned(deps, provider, desired);
+      if (desired.kind === 'Deployment') deployment = applied as V1Deployment;
+    }
+    await pruneOptional(client, provider, rendered.objects, capabilities);
+  } catch (error) {
+    applyError = (error as Error).message;
+  }
+  if (applyError === undefined) {
+    for (const step of steps)
+      await events.record(provider, 'Normal', step.reason, 'RotateKeys', describeStep(step, ring));
+  } else {
+    await events.record(provider, 'Warning', 'ApplyFailed', 'Apply', applyError);
+  }
+
+  const next = nextRotationAt(ring, policy);
+  await writeStatus(deps, provider, {
+    provider,
+    problems,
+    applyError,
+    deployment,
+    ring: applyError === undefined ? ring : (readKeyRing(secret, now) as KeyRing | undefined),
+    policy,
+    nextRotationAt: next,
+    now,
+  });
+  if (applyError !== undefined) throw new Error(applyError);
+  return { requeueAfterMs: Math.min(Math.max(next - clock.now(), 1000), MAX_REQUEUE_MS) };
+}
+
+/** Server-side apply of one owned object; records an Event when the server's copy changed (created or reverted). */
+async function applyOwned(
+  deps: ProviderReconcilerDeps,
+  provider: OIDCProvider,
+  desired: KubernetesObject,
+): Promise<KubernetesObject> {
+  const before = await getObject(deps.client, objectRef(desired));
+  const applied = await applyObject(deps.client, desired, FIELD_MANAGER);
+  const id = `${desired.kind ?? ''} ${desired.metadata?.name ?? ''}`;
+  if (before === undefined) {
+    await deps.events.record(provider, 'Normal', 'Created', 'Apply', `created ${id}`);
+  } else if (before.metadata?.resourceVersion !== applied.metadata?.resourceVersion) {
+    await deps.events.record(provider, 'Normal', 'Updated', 'Apply', `updated ${id}`);
+  }
+  return applied;
+}
+
+async function writeStatus(
+  deps: ProviderReconcilerDeps,
+  provider: OIDCProvider,
+  inputs: Parameters<typeof evaluateStatus>[0],
+): Promise<boolean> {
+  const status = evaluateStatus(inputs);
+  if (!statusChanged(provider.status, status)) return false;
+  const patch = {
+    apiVersion: API_VERSION,
+    kind: OIDC_PROVIDER.kind,
+    metadata: { name: provider.metadata.name, namespace: provider.metadata.namespace },
+    status,
+  };
+  await applyObject(deps.client, patch, FIELD_MANAGER, 'status');
+  return true;
+}
