@@ -12,6 +12,8 @@ import type { KeystoreHolder } from './keys/keystore.ts';
 import type { Logger } from './log/logger.ts';
 import type { Storage } from './storage/adapter.ts';
 import type { Clock } from './time/clock.ts';
+import { tokenEndpoint } from './token/endpoint.ts';
+import { userinfoEndpoint } from './userinfo/endpoint.ts';
 
 /** What the app is built from; only the entry point (`server.ts`) opens connections and reads the environment. */
 export interface ProviderDeps {
@@ -46,6 +48,8 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
     discoveryEndpoint({ config, keys: deps.keys, events: deps.events }, () => endpoints),
     jwksEndpoint(deps),
     healthEndpoint(deps),
+    tokenEndpoint({ config, ...deps }),
+    userinfoEndpoint({ config, ...deps }),
   );
 
   const app = express();

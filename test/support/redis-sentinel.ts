@@ -18,20 +18,40 @@ export interface RedisSentinel {
   readonly masterName: string;
   /** `127.0.0.1:PORT` of the sentinel(s). */
   readonly sentinels: readonly string[];
+  /** Ports of the replicas (`replicas` option). */
+  readonly replicaPorts: readonly number[];
+  /** Kills the first master (SIGKILL) so that the sentinel fails over to a replica (≈ 2 s). Safe to call twice. */
+  killMaster(): Promise<void>;
   /** Kills master and sentinel and removes the temp dir. Safe to call more than once. */
   stop(): Promise<void>;
 }
 
-/** Starts a master and one sentinel; resolves once the sentinel reports the master's address. */
-export async function startRedisSentinel(options: { masterName?: string } = {}): Promise<RedisSentinel> {
+/** Options of {@link startRedisSentinel}. */
+export interface RedisSentinelOptions {
+  /** Master name (default `kubeoidc`). */
+  readonly masterName?: string;
+  /** Replicas of the master, for failover tests (default 0). */
+  readonly replicas?: number;
+}
+
+/** Starts a master (and replicas) and one sentinel; resolves once the sentinel knows them all. */
+export async function startRedisSentinel(options: RedisSentinelOptions = {}): Promise<RedisSentinel> {
   const masterName = options.masterName ?? 'kubeoidc';
+  const replicas = options.replicas ?? 0;
   for (let attempt = 1; ; attempt++) {
     const group = new RedisGroup('redis-sentinel');
     try {
-      const port = await freePort();
-      let sentinelPort = await freePort();
-      while (sentinelPort === port) sentinelPort = await freePort();
-      await group.start('redis-master', baseArgs(port, group.subdir('master')), port);
+      const [port = 0, sentinelPort = 0, ...replicaPorts] = await distinctFreePorts(2 + replicas);
+      // Replicas sync diskless; the default 5 s delay (waiting for more replicas to join) only slows the tests.
+      const masterArgs = [...baseArgs(port, group.subdir('master')), '--repl-diskless-sync-delay', '0'];
+      const master = await group.start('redis-master', masterArgs, port);
+      for (const replicaPort of replicaPorts) {
+        const args = [...baseArgs(replicaPort, group.subdir(`replica-${replicaPort}`)), '--replicaof', '127.0.0.1'];
+        await group.start(`redis-replica-${replicaPort}`, [...args, String(port)], replicaPort);
+        await waitFor(`replica ${replicaPort} in sync`, async () =>
+          (await redisCli(replicaPort, ['INFO', 'replication']))?.includes('master_link_status:up'),
+        );
+      }
       const conf = join(group.dir, 'sentinel.conf');
       writeFileSync(
         conf,
@@ -47,17 +67,37 @@ export async function startRedisSentinel(options: { masterName?: string } = {}):
       );
       await group.start('redis-sentinel', [conf, '--sentinel'], sentinelPort);
       await waitForMaster(sentinelPort, masterName, port);
+      await waitFor('sentinel to see the replicas', async () => {
+        const reply = await redisCli(sentinelPort, ['SENTINEL', 'replicas', masterName]);
+        return replicaPorts.every((p) => reply?.split('\n').includes(String(p)));
+      });
       return {
         url: `redis://127.0.0.1:${port}`,
         port,
         masterName,
         sentinels: [`127.0.0.1:${sentinelPort}`],
+        replicaPorts,
+        killMaster: () => group.kill(master),
         stop: () => group.stop(),
       };
     } catch (error) {
       await group.stop();
       if (attempt >= 2 || !isAddressInUse(error)) throw error;
     }
+  }
+}
+
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+async function waitFor(what: string, check: () => Promise<boolean | undefined>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
   }
 }
 
