@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkQueue } from '../../../operator/controller/work-queue.ts';
+
+describe('WorkQueue', () => {
+  it('de-duplicates keys that wait', async () => {
+    const queue = new WorkQueue();
+    queue.add('a');
+    queue.add('b');
+    queue.add('a');
+    assert.equal(queue.depth, 2);
+    assert.equal(await queue.get(), 'a');
+    assert.equal(await queue.get(), 'b');
+    queue.shutDown();
+  });
+
+  it('never hands a key being processed to a second worker, and requeues it when added meanwhile', async () => {
+    const queue = new WorkQueue();
+    queue.add('a');
+    const key = await queue.get();
+    queue.add('a');
+    assert.equal(queue.depth, 0, 'not queued while processing');
+    queue.done(key!);
+    assert.equal(queue.depth, 1, 'queued again once done');
+    assert.equal(await queue.get(), 'a');
+    queue.shutDown();
+  });
+
+  it('backs off exponentially per key and resets on forget', async () => {
+    const queue = new WorkQueue({ baseDelayMs: 20 });
+    const timeOf = async (): Promise<number> => {
+      const start = performance.now();
+      const key = await queue.get();
+      queue.done(key!);
+      return performance.now() - start;
+    };
+    queue.addRateLimited('a');
+    const first = await timeOf();
+    queue.addRateLimited('a');
+    queue.addRateLimited('a'); // already waiting: the earlier timer wins
+    const second = await timeOf();
+    queue.addRateLimited('a');
+    const third = await timeOf();
+    assert.equal(queue.retries('a'), 4);
+    assert.ok(first >= 15 && first < 200, `first retry after ${first} ms`);
+    assert.ok(second >= 35, `second retry after ${second} ms`);
+    assert.ok(third >= 150, `fourth failure waits 160 ms, took ${third} ms`);
+    queue.forget('a');
+    queue.addRateLimited('a');
+    assert.ok((await timeOf()) < 100);
+    queue.shutDown();
+  });
+
+  it('rate-limits retries across keys with a token bucket', async () => {
+    const queue = new WorkQueue({ baseDelayMs: 1, qps: 20, burst: 2 });
+    const start = performance.now();
+    for (const key of ['a', 'b', 'c', 'd']) queue.addRateLimited(key);
+    for (let i = 0; i < 4; i++) queue.done((await queue.get())!);
+    assert.ok(performance.now() - start >= 90, 'two keys beyond the burst wait 50 ms each');
+    queue.shutDown();
+  });
+
+  it('wakes waiting workers with undefined on shut down', async () => {
+    const queue = new WorkQueue();
+    const waiting = queue.get();
+    await sleep(5);
+    queue.shutDown();
+    assert.equal(await waiting, undefined);
+  });
+});

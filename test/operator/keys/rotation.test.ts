@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { keyFileProblem } from '../../../provider/keys/key-file.ts';
+import { manualClock } from '../../../provider/time/clock.ts';
+import { parseDuration } from '../../../operator/providers/keys/duration.ts';
+import { readKeyRing, rotationAnnotations } from '../../../operator/providers/keys/key-ring-codec.ts';
+import { generatedKeys } from '../../../operator/providers/keys/key-source.ts';
+import {
+  nextRotationAt,
+  planRotation,
+  type KeyRing,
+  type RotationPolicy,
+} from '../../../operator/providers/keys/rotation.ts';
+import { publicJwks } from '../../../operator/providers/render/key-secret.ts';
+import { rotateKeys } from '../../../operator/providers/rotate-keys.ts';
+
+const HOUR = 3_600_000;
+const policy: RotationPolicy = {
+  algorithms: ['ES256', 'EdDSA'],
+  rotationPeriodMs: 720 * HOUR,
+  propagationDelayMs: 1 * HOUR,
+  retireAfterMs: 1 * HOUR,
+};
+
+/** The invariants that hold after every step: a valid key file whose signing keys are all published. */
+function assertConsistent(ring: KeyRing): void {
+  assert.equal(keyFileProblem(ring.file), undefined);
+  const published = publicJwks(ring.file).keys.map((key) => key.kid);
+  for (const kid of ring.file.active ?? []) assert.ok(published.includes(kid), `signing key ${kid} is not in the JWKS`);
+  for (const alg of policy.algorithms) {
+    assert.equal(
+      ring.file.keys.filter((key) => (ring.file.active ?? []).includes(key.kid) && key.alg === alg).length,
+      1,
+    );
+  }
+}
+
+describe('parseDuration', () => {
+  const cases: [string, number | undefined][] = [
+    ['720h', 720 * HOUR],
+    ['1h30m', 90 * 60_000],
+    ['90s', 90_000],
+    ['500ms', 500],
+    ['1.5h', 1.5 * HOUR],
+    ['0', 0],
+    ['', undefined],
+    ['10', undefined],
+    ['-1h', undefined],
+    ['1d', undefined],
+  ];
+  for (const [text, ms] of cases) it(`"${text}" → ${String(ms)}`, () => assert.equal(parseDuration(text), ms));
+});
+
+describe('key rotation', () => {
+  it('runs through generate → publish → promote → retire on schedule, the signing key always published', async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 1));
+    const steps: string[] = [];
+    const advanceTo = async (ring: KeyRing | undefined, at: number): Promise<KeyRing> => {
+      clock.set(at);
+      const result = await rotateKeys(ring, policy, clock.now(), generatedKeys);
+      steps.push(...result.steps.map((step) => step.reason));
+      assertConsistent(result.ring);
+      // What the Secret stores reads back to the same ring.
+      const secret = {
+        data: { 'keys.json': Buffer.from(JSON.stringify(result.ring.file)).toString('base64') },
+        metadata: { annotations: rotationAnnotations(result.ring.state) },
+      };
+      assert.deepEqual(readKeyRing(secret, 0), result.ring);
+      return result.ring;
+    };
+
+    const start = clock.now();
+    let ring = await advanceTo(undefined, start);
+    assert.deepEqual(steps, ['KeysGenerated']);
+    const first = [...(ring.file.active ?? [])];
+    const firstCookie = ring.file.cookieKeys[0];
+
+    // Nothing is due until rotationPeriod − propagationDelay.
+    ring = await advanceTo(ring, start + 719 * HOUR - 1);
+    assert.deepEqual(steps, ['KeysGenerated']);
+    assert.equal(nextRotationAt(ring, policy), start + 719 * HOUR);
+
+    ring = await advanceTo(ring, start + 719 * HOUR);
+    assert.deepEqual(steps, ['KeysGenerated', 'KeyPublished']);
+    assert.equal(ring.file.keys.length, 4, 'next keys are published');
+    assert.deepEqual(ring.file.active, first, 'but the old keys still sign');
+    const next = ring.state.pending?.kids ?? [];
+    assert.equal(next.length, 2);
+
+    ring = await advanceTo(ring, start + 720 * HOUR - 1);
+    assert.deepEqual(ring.file.active, first);
+
+    ring = await advanceTo(ring, start + 720 * HOUR);
+    assert.deepEqual(steps.at(-1), 'KeyPromoted');
+    assert.deepEqual([...(ring.file.active ?? [])].sort(), [...next].sort());
+    assert.equal(ring.file.keys.length, 4, 'old keys stay published while their tokens may live');
+    assert.deepEqual(ring.file.cookieKeys.slice(1), [firstCookie], 'the previous cookie key still verifies');
+    assert.notEqual(ring.file.cookieKeys[0], firstCookie);
+
+    ring = await advanceTo(ring, start + 721 * HOUR);
+    assert.equal(steps.at(-1), 'KeyRetired');
+    assert.deepEqual(ring.file.keys.map((key) => key.kid).sort(), [...next].sort());
+    assert.deepEqual(steps, ['KeysGenerated', 'KeyPublished', 'KeyPromoted', 'KeyRetired']);
+
+    // And the next period starts from the promotion.
+    assert.equal(nextRotationAt(ring, policy), start + 720 * HOUR + 719 * HOUR);
+  });
+
+  it('generates a key at once for a newly configured algorithm, and retires keys of a dropped one', async () => {
+    const now = Date.UTC(2026, 0, 1);
+    const { ring } = await rotateKeys(undefined, { ...policy, algorithms: ['ES256'] }, now, generatedKeys);
+    const added = await rotateKeys(ring, policy, now + 1000, generatedKeys);
+    assert.deepEqual(
+      added.steps.map((s) => s.type),
+      ['AddAlgorithms'],
+    );
+    assertConsistent(added.ring);
+    const dropped = await rotateKeys(added.ring, { ...policy, algorithms: ['EdDSA'] }, now + 2000, generatedKeys);
+    assert.deepEqual(
+      dropped.steps.map((s) => s.type),
+      ['DropAlgorithms'],
+    );
+    assert.equal(dropped.ring.file.keys.length, 2, 'the dropped key stays published until retired');
+    const later = await rotateKeys(
+      dropped.ring,
+      { ...policy, algorithms: ['EdDSA'] },
+      now + 2000 + HOUR,
+      generatedKeys,
+    );
+    assert.deepEqual(
+      later.steps.map((s) => s.type),
+      ['Retire'],
+    );
+    assert.deepEqual(
+      later.ring.file.keys.map((k) => k.alg),
+      ['EdDSA'],
+    );
+  });
+
+  it('adopts a key file without rotation timestamps as freshly activated', () => {
+    const file = {
+      keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'd', kid: 'a', alg: 'EdDSA' as const }],
+      active: ['a'],
+      cookieKeys: [Buffer.alloc(32).toString('base64url')],
+    };
+    const ring = readKeyRing({ data: { 'keys.json': Buffer.from(JSON.stringify(file)).toString('base64') } }, 1234);
+    assert.deepEqual(ring?.state, { activatedAt: 1234, retiring: [] });
+    assert.equal(planRotation(ring, { ...policy, algorithms: ['EdDSA'] }, 1235), undefined);
+  });
+
+  it('treats a Secret without a usable key file as no keys', () => {
+    assert.equal(readKeyRing(undefined, 0), undefined);
+    assert.equal(readKeyRing({ data: { 'keys.json': Buffer.from('{"keys":[]}').toString('base64') } }, 0), undefined);
+    assert.equal(readKeyRing({ data: { 'keys.json': 'not base64 json' } }, 0), undefined);
+  });
+});
