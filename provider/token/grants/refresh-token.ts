@@ -1,0 +1,55 @@
+import { InvalidGrant, InvalidRequest, InvalidScope } from '../../errors/oidc-error.ts';
+import { epochSeconds } from '../../time/clock.ts';
+import { grantFields } from '../../tokens/issue.ts';
+import { opaqueTokenId } from '../../tokens/opaque.ts';
+import { revokeGrant } from '../revoke-grant.ts';
+import type { GrantHandler } from './grant.ts';
+import { issueUserTokens, liveAccount, liveGrant } from './user-tokens.ts';
+
+/**
+ * refresh_token (RFC 6749 §6, OIDC Core §12) with rotation (Security BCP §4.14.2): each use consumes the presented
+ * refresh token and issues a new one with the same absolute expiry; presenting a consumed one again is reuse and
+ * revokes the whole grant. `scope` may narrow the new access token's scope but never widen it (`invalid_scope`); the
+ * new refresh token keeps the full granted scope.
+ */
+export const refreshTokenGrant: GrantHandler = async ({ client, params, ctx }, deps) => {
+  const value = params.refresh_token;
+  if (!value) throw new InvalidRequest('refresh_token is required');
+  const token = await deps.models.find('RefreshToken', opaqueTokenId(value));
+  if (!token) throw new InvalidGrant('refresh token is invalid or expired');
+  if (token.clientId !== client.clientId) throw new InvalidGrant('refresh token was issued to another client');
+  if (token.exp <= epochSeconds(deps.clock)) throw new InvalidGrant('refresh token has expired');
+  if (token.consumed !== undefined) {
+    await revokeGrant(ctx, token.grantId, deps);
+    throw new InvalidGrant('refresh token has already been used; the grant is revoked');
+  }
+  const granted = token.scope.split(' ').filter(Boolean);
+  let scope = token.scope;
+  if (params.scope !== undefined) {
+    const requested = params.scope.split(' ').filter(Boolean);
+    const extra = requested.find((value) => !granted.includes(value));
+    if (extra !== undefined) throw new InvalidScope(`scope "${extra}" was not granted`);
+    if (requested.length === 0) throw new InvalidScope('scope must not be empty');
+    scope = [...new Set(requested)].join(' ');
+  }
+  const grant = await liveGrant(token.grantId, client, token.accountId, deps);
+  const account = await liveAccount(token.accountId, deps);
+
+  if (!(await deps.models.consume('RefreshToken', token.jti))) {
+    await revokeGrant(ctx, token.grantId, deps);
+    throw new InvalidGrant('refresh token has already been used; the grant is revoked');
+  }
+  ctx.oidc.accountId = token.accountId;
+  return issueUserTokens(
+    {
+      client,
+      account,
+      grant,
+      fields: { ...grantFields(token), scope },
+      gty: 'refresh_token',
+      nonce: token.nonce,
+      refresh: { scope: token.scope, rotations: token.rotations + 1, exp: token.exp },
+    },
+    deps,
+  );
+};

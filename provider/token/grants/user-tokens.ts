@@ -1,0 +1,87 @@
+import type { Account } from '../../accounts/account-store.ts';
+import type { Client } from '../../clients/client.ts';
+import { InvalidGrant } from '../../errors/oidc-error.ts';
+import type { Grant, GrantBound } from '../../models/types.ts';
+import { epochSeconds } from '../../time/clock.ts';
+import { signIdToken } from '../../tokens/id-token.ts';
+import { issueAccessToken, issueRefreshToken } from '../../tokens/issue.ts';
+import type { GrantDeps, TokenResponse } from './grant.ts';
+
+/**
+ * What the end-user grants (authorization_code, refresh_token, later device_code) share: the grant and account must
+ * still exist, and the response is an access token, an ID token when `openid` was granted, and a refresh token when
+ * the client may refresh and the end-user granted offline access (OIDC Core §11).
+ */
+
+/** The remembered grant behind a code or token: it must still exist and belong to this client and account. */
+export async function liveGrant(grantId: string, client: Client, accountId: string, deps: GrantDeps): Promise<Grant> {
+  const grant = await deps.models.find('Grant', grantId);
+  if (!grant || grant.exp <= epochSeconds(deps.clock)) throw new InvalidGrant('grant is no longer valid');
+  if (grant.clientId !== client.clientId || grant.accountId !== accountId) throw new InvalidGrant('grant mismatch');
+  return grant;
+}
+
+/** The end-user behind a grant; one whose account is gone can no longer get tokens. */
+export async function liveAccount(accountId: string, deps: GrantDeps): Promise<Account> {
+  const account = await deps.accounts.findById(accountId);
+  if (!account) throw new InvalidGrant('the end-user account no longer exists');
+  return account;
+}
+
+/**
+ * Whether a refresh token is issued: the client may use the refresh_token grant, and either `offline_access` was
+ * granted or the grant is plain OAuth 2.0 (no `openid`), as in oidc-provider.
+ */
+export function refreshAllowed(client: Client, scope: string): boolean {
+  const scopes = scope.split(' ');
+  return client.allowsGrantType('refresh_token') && (scopes.includes('offline_access') || !scopes.includes('openid'));
+}
+
+export interface UserTokensInput {
+  client: Client;
+  account: Account;
+  grant: Grant;
+  /** Grant-bound fields of the new tokens; `scope` is the access token's (possibly narrowed) scope. */
+  fields: GrantBound;
+  gty: string;
+  nonce?: string | undefined;
+  /** The refresh token to issue, if any: its scope (the full granted one), rotation count and absolute expiry. */
+  refresh?: { scope: string; rotations: number; exp?: number } | undefined;
+}
+
+export async function issueUserTokens(input: UserTokensInput, deps: GrantDeps): Promise<TokenResponse> {
+  const { client, fields } = input;
+  const access = await issueAccessToken(deps, fields, input.gty);
+  const response: TokenResponse = {
+    access_token: access.value,
+    token_type: 'Bearer',
+    expires_in: access.expiresIn,
+    scope: fields.scope,
+  };
+  if (input.refresh) {
+    const refreshFields = { ...fields, scope: input.refresh.scope, ...(input.nonce ? { nonce: input.nonce } : {}) };
+    // Never outlives the grant; rotation keeps the absolute expiry of the first refresh token.
+    const exp = Math.min(input.refresh.exp ?? epochSeconds(deps.clock) + deps.config.ttl.refreshToken, input.grant.exp);
+    const refresh = await issueRefreshToken(deps, refreshFields, {
+      gty: input.gty,
+      rotations: input.refresh.rotations,
+      exp,
+    });
+    response.refresh_token = refresh.value;
+  }
+  if (fields.scope.split(' ').includes('openid')) {
+    response.id_token = await signIdToken(
+      {
+        client,
+        account: input.account,
+        fields,
+        nonce: input.nonce,
+        accessToken: access.value,
+        consentedClaims: input.grant.claims,
+        includeScopeClaims: false,
+      },
+      deps,
+    );
+  }
+  return response;
+}
