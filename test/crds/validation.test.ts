@@ -284,6 +284,18 @@ const cases: InvalidCase[] = [
     expect: ['spec.jwks.keys.kty', 'Unsupported value: "oct"'],
   },
   {
+    name: 'EC key without its y coordinate (what a bare YAML `y:` turns into)',
+    kind: 'OIDCClient',
+    spec: (s) => ({ ...s, jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'abc', true: 'def' }] } }),
+    expect: ['spec.jwks.keys', 'one and only one schema (oneOf)'],
+  },
+  {
+    name: 'RSA key without its exponent',
+    kind: 'OIDCClient',
+    spec: (s) => ({ ...s, jwks: { keys: [{ kty: 'RSA', n: 'abc' }] } }),
+    expect: ['spec.jwks.keys', 'one and only one schema (oneOf)'],
+  },
+  {
     name: 'client id with a space',
     kind: 'OIDCClient',
     spec: (s) => ({ ...s, clientId: 'my app' }),

@@ -5,7 +5,6 @@
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import type { ControlPlane } from './control-plane.ts';
 import { isExecutableFile } from './kube-binaries.ts';
 
@@ -65,11 +64,15 @@ export async function kubectl(cp: ControlPlane, ...args: string[]): Promise<stri
 /** A manifest as YAML text (may hold several documents), one object, or a list of objects. */
 export type Manifest = string | object | readonly object[];
 
-/** Serialises a manifest to multi-document YAML. */
+/**
+ * Serialises a manifest to a stream of JSON objects, which kubectl reads like multi-document YAML. Why JSON: kubectl parses YAML 1.1,
+ * where a bare `y`, `n`, `yes`, `on`, `off`… is a boolean, while a YAML 1.2 serialiser leaves those strings unquoted
+ * (an EC key's member `y` turned into `true`). JSON quotes every string.
+ */
 export function manifestYaml(manifest: Manifest): string {
   if (typeof manifest === 'string') return manifest;
   const objects: readonly object[] = Array.isArray(manifest) ? manifest : [manifest];
-  return objects.map((object) => stringify(object)).join('---\n');
+  return objects.map((object) => JSON.stringify(object)).join('\n');
 }
 
 /**
