@@ -56,6 +56,7 @@ export function startController(
     ...spec.queue,
     onDepth: (depth) => metrics.workqueueDepth.set({ kind: spec.kind }, depth),
   });
+  metrics.workqueueDepth.set({ kind: spec.kind }, 0);
   const informers: RunningInformer<KubernetesObject>[] = spec.watches.map((watch) =>
     startInformer(kc, client, {
       ref: watch.ref,

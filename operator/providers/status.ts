@@ -85,7 +85,12 @@ export function evaluateStatus(inputs: StatusInputs): OIDCProviderStatus {
 
   const degraded: ConditionInput =
     failure === undefined
-      ? { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'spec valid and every owned object applied' }
+      ? {
+          type: 'Degraded',
+          status: 'False',
+          reason: 'AsExpected',
+          message: 'spec valid and every owned object applied',
+        }
       : { type: 'Degraded', status: 'True', ...failure };
   const progressing: ConditionInput = invalid
     ? { type: 'Progressing', status: 'False', reason: 'InvalidSpec', message: 'waiting for a valid spec' }

@@ -106,12 +106,15 @@ function container(provider: OIDCProvider): V1Container {
 
 /** Spread evenly across zones and hosts, but still schedule when a cluster has only one of either. */
 function topologySpread(provider: OIDCProvider): V1TopologySpreadConstraint[] {
-  if (provider.spec.topologySpreadConstraints !== undefined) return provider.spec.topologySpreadConstraints;
+  const selector = { matchLabels: selectorLabels(provider) };
+  // A constraint without a selector counts no pods at all; the provider's own pods are what must spread.
+  const custom = provider.spec.topologySpreadConstraints;
+  if (custom !== undefined) return custom.map((constraint) => ({ labelSelector: selector, ...constraint }));
   return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
     maxSkew: 1,
     topologyKey,
     whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: selectorLabels(provider) },
+    labelSelector: selector,
   }));
 }
 

@@ -1,0 +1,47 @@
+/** Helpers of the operator's integration tests. */
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'yaml';
+import type { OIDCProvider } from '../../operator/kube/crds.ts';
+import type { OperatorLog } from '../../operator/operator.ts';
+
+/** Polls `probe` every 200 ms until it returns a value other than undefined/false; throws after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError === undefined ? '' : `: ${String(lastError)}`}`,
+      );
+    }
+    await sleep(200);
+  }
+}
+
+/** A log that keeps errors (for assertions and failure messages) and drops the rest. */
+export function testLog(): OperatorLog & { errors: string[] } {
+  const errors: string[] = [];
+  return {
+    errors,
+    info: () => undefined,
+    error: (message, error) => {
+      errors.push(`${message}: ${error instanceof Error ? error.message : String(error)}`);
+    },
+  };
+}
+
+/** A sample from `crds/samples/`. */
+export function sampleProvider(file: string): OIDCProvider {
+  return parse(readFileSync(new URL(`../../crds/samples/${file}`, import.meta.url), 'utf8')) as OIDCProvider;
+}
