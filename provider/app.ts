@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { AccountStore } from './accounts/account-store.ts';
+import { authorizationEndpoint } from './authorization/endpoint.ts';
 import type { ClientStore } from './clients/client-store.ts';
 import type { ProviderConfig } from './config/options.ts';
 import { discoveryEndpoint } from './discovery/endpoint.ts';
@@ -9,7 +10,11 @@ import type { Endpoint } from './http/endpoint.ts';
 import { jsonErrorHandler } from './http/error-handler.ts';
 import { jwksEndpoint } from './jwks/endpoint.ts';
 import type { KeystoreHolder } from './keys/keystore.ts';
+import { interactionsEndpoint } from './interactions/endpoint.ts';
+import { createLoginThrottle, type LoginThrottle } from './interactions/login-throttle.ts';
 import type { Logger } from './log/logger.ts';
+import { ModelRepository } from './models/repository.ts';
+import { SessionService } from './sessions/session-service.ts';
 import type { Storage } from './storage/adapter.ts';
 import type { Clock } from './time/clock.ts';
 import { tokenEndpoint } from './token/endpoint.ts';
@@ -26,6 +31,11 @@ export interface ProviderDeps {
   accounts: AccountStore;
   /** Static and registered clients. */
   clients: ClientStore;
+  /**
+   * Login rate limiting; by default built from `config.storage` (in process for memory storage; Redis storage must
+   * pass one sharing its client, see `createLoginThrottle`).
+   */
+  loginThrottle?: LoginThrottle;
   /** Told of every finished request (metrics); `path` is relative to the issuer. */
   observeRequest?: (sample: RequestSample) => void;
 }
@@ -50,6 +60,13 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
     healthEndpoint(deps),
     tokenEndpoint({ config, ...deps }),
     userinfoEndpoint({ config, ...deps }),
+  );
+  const models = new ModelRepository(deps);
+  const sessions = new SessionService({ models, clock: deps.clock });
+  const frontChannel = { config, ...deps, models };
+  endpoints.push(
+    authorizationEndpoint({ ...frontChannel, sessions }),
+    interactionsEndpoint({ ...frontChannel, throttle: deps.loginThrottle ?? createLoginThrottle(config.storage) }),
   );
 
   const app = express();

@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import type { AccountStore } from './accounts/account-store.ts';
 import { RecordAccountStore } from './accounts/file-store.ts';
 import { createApp } from './app.ts';
+import { createLoginThrottle } from './interactions/login-throttle.ts';
 import { ConfiguredClientStore, loadStaticClients, metadataContext } from './clients/client-store.ts';
 import type { ProviderConfig } from './config/options.ts';
 import { ProviderEmitter } from './events/events.ts';
@@ -15,6 +16,7 @@ import { loadOrCreateDevKeys, readKeyFile, watchKeyFile } from './keys/load.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import type { Storage } from './storage/adapter.ts';
 import { createStorage } from './storage/create.ts';
+import { RedisStorage } from './storage/redis/storage.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 import { setupMetrics } from './metrics/setup.ts';
 import type { ProviderMetrics } from './metrics/registry.ts';
@@ -88,7 +90,22 @@ export async function startProvider(config: ProviderConfig, options: StartOption
   const rawStorage = options.storage ?? (await createStorage(config.storage, clock));
   const storage = instrumentStorage(rawStorage, observeStorage);
   const clients = new ConfiguredClientStore(staticClients, storage.adapter('Client'));
-  const app = createApp(config, { storage, keys, events, clock, logger, accounts, clients, observeRequest });
+  // Login rate-limit counters live with the rest of the state: in Redis when the storage is Redis (shared client).
+  const loginThrottle = createLoginThrottle(
+    rawStorage instanceof RedisStorage ? config.storage : { type: 'memory', maxEntries: 0 },
+    rawStorage instanceof RedisStorage ? { redisClient: rawStorage.client } : {},
+  );
+  const app = createApp(config, {
+    storage,
+    keys,
+    events,
+    clock,
+    logger,
+    accounts,
+    clients,
+    observeRequest,
+    loginThrottle,
+  });
   const metricsServer =
     config.metricsPort > 0 ? await startMetricsServer(metrics.registry, config.host, config.metricsPort) : undefined;
   const server: Server = app.listen(config.port, config.host);

@@ -141,3 +141,11 @@ export function requestedAcrValues(claims: ClaimsParameter | undefined): string[
   const values = acr.values ?? (acr.value === undefined ? [] : [acr.value]);
   return values.filter((value): value is string => typeof value === 'string');
 }
+
+/**
+ * End-user claims the `claims` parameter asks for (either target) that need the end-user's consent: everything but
+ * the protocol claims, which describe the authentication rather than the person.
+ */
+export function claimsNeedingConsent(claims: ClaimsParameter | undefined): string[] {
+  return [...claimsFromParameter(claims)].filter((name) => !protocolClaims.includes(name));
+}

@@ -1,0 +1,18 @@
+import { authorizationChecks } from './checks/index.ts';
+import type { RawParameters } from './parameters.ts';
+import { newAuthorizationRequest, type AuthorizationRequest, type CheckDeps } from './request.ts';
+
+/**
+ * Runs every check on an authorization request, in order. `onProgress` receives the request before the first check,
+ * so an error thrown midway can still be redirected when the redirect URI was already trusted.
+ */
+export async function checkAuthorizationRequest(
+  input: RawParameters,
+  deps: CheckDeps,
+  onProgress?: (request: AuthorizationRequest) => void,
+): Promise<AuthorizationRequest> {
+  const request = newAuthorizationRequest(input);
+  onProgress?.(request);
+  for (const check of authorizationChecks) await check(request, deps);
+  return request;
+}

@@ -1,0 +1,18 @@
+/**
+ * Refuses request objects and dynamic registration by parameter, which the provider does not support (discovery says
+ * `request_parameter_supported: false`, `request_uri_parameter_supported: false`): OIDC Core §6 requires the
+ * `request_not_supported` / `request_uri_not_supported` errors rather than silently ignoring signed parameters the
+ * client relies on. Redirected, since the redirect URI is trusted by now.
+ */
+import { OIDCError, RequestNotSupported } from '../../errors/oidc-error.ts';
+import type { AuthorizationCheck } from '../request.ts';
+
+export const rejectUnsupportedParameters: AuthorizationCheck = (request) => {
+  if (request.params.request !== undefined) throw new RequestNotSupported('request objects are not supported');
+  if (request.params.request_uri !== undefined) {
+    throw new OIDCError('request_uri_not_supported', 'request_uri is not supported');
+  }
+  if (request.params.registration !== undefined) {
+    throw new OIDCError('registration_not_supported', 'the registration parameter is not supported');
+  }
+};

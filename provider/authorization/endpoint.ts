@@ -1,0 +1,79 @@
+import express, { type RequestHandler, type Response } from 'express';
+import { InvalidRequest, OIDCError } from '../errors/oidc-error.ts';
+import { contextOf } from '../http/context.ts';
+import type { Endpoint } from '../http/endpoint.ts';
+import { paths } from '../http/paths.ts';
+import { interactionPath, resumePath } from '../interactions/paths.ts';
+import { pageHeaders } from '../pages/send.ts';
+import { cookieNames, CookieJar } from '../sessions/cookies.ts';
+import { checkAuthorizationRequest } from './check-request.ts';
+import { authorizationErrorHandler } from './error-handler.ts';
+import { authorizationMetadata } from './metadata.ts';
+import { loggableParams, type RawParameters } from './parameters.ts';
+import type { AuthorizationRequest } from './request.ts';
+import { resolveAuthorization, type ResolveDeps } from './resolve.ts';
+
+/**
+ * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2): GET with the query, POST with a form body, and the
+ * resume URL the browser returns to after an interaction. Each request is checked (`checks/`, in order), then resolved
+ * against the session (`resolve.ts`). Errors go through one handler that redirects to the client only once its
+ * redirect URI is trusted.
+ */
+export function authorizationEndpoint(deps: ResolveDeps): Endpoint {
+  const keep = (res: Response) => (request: AuthorizationRequest) => {
+    (res.locals as { authorization?: AuthorizationRequest }).authorization = request;
+  };
+
+  const authorize =
+    (source: 'query' | 'body'): RequestHandler =>
+    async (req, res) => {
+      const ctx = contextOf(req, res, 'authorization');
+      const input = (source === 'query' ? req.query : (req.body ?? {})) as RawParameters;
+      const request = await checkAuthorizationRequest(input, deps, keep(res));
+      ctx.oidc.params = loggableParams(request.params);
+      if (request.client) ctx.oidc.client = request.client;
+      await resolveAuthorization(req, res, request, deps);
+    };
+
+  /**
+   * The browser is back from an interaction. The interaction must exist and be bound to this browser (the resume
+   * cookie); it is consumed here (destroyed), its parameters are checked again — the client may have changed since —
+   * and its result applied.
+   */
+  const resume: RequestHandler = async (req, res) => {
+    const ctx = contextOf(req, res, 'authorization');
+    const uid = String(req.params.uid);
+    const cookies = new CookieJar(req, res, deps.keys.current.cookieKeys, deps.config.issuer);
+    const interaction = await deps.models.find('Interaction', uid);
+    if (!interaction || cookies.get(cookieNames.resume) !== uid) {
+      throw new InvalidRequest('the sign-in request has expired or was started in another browser');
+    }
+    await deps.models.destroy('Interaction', interaction);
+    cookies.clear(cookieNames.resume, resumePath(uid));
+    cookies.clear(cookieNames.interaction, interactionPath(uid));
+    const request = await checkAuthorizationRequest(interaction.params, deps, keep(res));
+    ctx.oidc.params = loggableParams(request.params);
+    if (request.client) ctx.oidc.client = request.client;
+    deps.events.emitSafely('interaction.ended', ctx);
+    const failure = interaction.result?.error;
+    if (failure) throw new OIDCError(failure.error, failure.errorDescription ?? failure.error);
+    await resolveAuthorization(req, res, request, deps, interaction.result);
+  };
+
+  const noStore: RequestHandler = (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  };
+  const parseForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
+
+  return {
+    name: 'authorization',
+    mount(router) {
+      router.get(paths.authorization, pageHeaders, noStore, authorize('query'));
+      router.post(paths.authorization, pageHeaders, noStore, parseForm, authorize('body'));
+      router.get(`${paths.authorization}/resume/:uid`, pageHeaders, noStore, resume);
+      router.use(paths.authorization, authorizationErrorHandler(deps.config, deps.events));
+    },
+    metadata: (config) => authorizationMetadata(config),
+  };
+}

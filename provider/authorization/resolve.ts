@@ -1,0 +1,120 @@
+import type { Request, Response } from 'express';
+import type { AccountStore } from '../accounts/account-store.ts';
+import { ConsentRequired, LoginRequired } from '../errors/oidc-error.ts';
+import type { ProviderEmitter } from '../events/events.ts';
+import { contextOf } from '../http/context.ts';
+import { startInteraction } from '../interactions/start.ts';
+import type { ModelRepository } from '../models/repository.ts';
+import type { Grant, Interaction, Session } from '../models/types.ts';
+import { CookieJar } from '../sessions/cookies.ts';
+import { authorizeClient, clientAuthorization, loggedIn, type IssuedSession } from '../sessions/session.ts';
+import type { SessionService } from '../sessions/session-service.ts';
+import { epochSeconds } from '../time/clock.ts';
+import { newOpaqueToken } from '../tokens/opaque.ts';
+import { buildAuthorizationCode } from './authorization-code.ts';
+import { requiredPrompt } from './prompts.ts';
+import type { AuthorizationRequest, CheckDeps } from './request.ts';
+import { sendAuthorizationResponse } from './respond.ts';
+
+/** What resolving an authorization request needs beyond the checks. */
+export interface ResolveDeps extends CheckDeps {
+  accounts: AccountStore;
+  events: ProviderEmitter;
+  models: ModelRepository;
+  sessions: SessionService;
+}
+
+/**
+ * Resolves a checked authorization request against the browser's session: applies what a just-finished interaction
+ * gave (a login rotates the session; a consent names the grant), asks for the next interaction if one is still needed
+ * (or fails with `login_required`/`consent_required` under `prompt=none`), and otherwise issues the response — the
+ * authorization code for `code`, nothing but `state` and `iss` for `none`.
+ */
+export async function resolveAuthorization(
+  req: Request,
+  res: Response,
+  request: AuthorizationRequest,
+  deps: ResolveDeps,
+  result?: Interaction['result'],
+): Promise<void> {
+  const { config, models, sessions, events } = deps;
+  const { client, redirectUri } = request;
+  if (!client || !redirectUri) throw new Error('resolveAuthorization needs a checked request');
+  const ctx = contextOf(req, res, 'authorization');
+  const now = epochSeconds(deps.clock);
+  const cookies = new CookieJar(req, res, deps.keys.current.cookieKeys, config.issuer);
+  const loaded = await sessions.load(cookies);
+  // A login result carried over from an earlier interaction of this request is already the session's.
+  const login = result?.login;
+  const fresh = login && !(loaded?.accountId === login.accountId && loaded.loginTs === login.loginTs);
+  const issued: IssuedSession | undefined =
+    login && fresh ? loggedIn(loaded, login, now, config.ttl.session) : undefined;
+  const session: Session | undefined = issued?.session ?? loaded;
+  const account = session?.accountId === undefined ? undefined : await deps.accounts.findById(session.accountId);
+  const grant =
+    account && session ? await findGrant(models, session, client.clientId, account.accountId, result) : undefined;
+  if (session) ctx.oidc.session = session;
+  if (account) ctx.oidc.accountId = account.accountId;
+
+  const prompt = requiredPrompt({ request, session, account, grant, result, now });
+  if (prompt) {
+    if (request.prompts.has('none')) {
+      throw prompt.name === 'login'
+        ? new LoginRequired('end-user authentication is required')
+        : new ConsentRequired('end-user consent is required');
+    }
+    if (issued) await sessions.issue(cookies, issued, loaded);
+    await startInteraction({
+      res,
+      ctx,
+      cookies,
+      config,
+      models,
+      events,
+      now,
+      params: request.params,
+      clientId: client.clientId,
+      prompt,
+      sessionUid: session?.uid,
+      result,
+    });
+    return;
+  }
+  if (!session?.accountId || !grant) throw new Error('resolved without an account and a grant');
+  const loggedInSession = session as Session & { accountId: string };
+
+  events.emitSafely('authorization.accepted', ctx);
+  const before = JSON.stringify(clientAuthorization(session, client.clientId));
+  const authorization = authorizeClient(session, client.clientId, grant.jti);
+  if (issued) await sessions.issue(cookies, issued, loaded);
+  else if (JSON.stringify(authorization) !== before) await sessions.update(session);
+
+  const response: Record<string, string> = {};
+  if (request.responseType === 'code') {
+    const { value, id } = newOpaqueToken();
+    const ttl = config.ttl.authorizationCode;
+    await models.save(buildAuthorizationCode({ id, request, session: loggedInSession, authorization, now, ttl }));
+    response.code = value;
+  }
+  if (request.params.state !== undefined) response.state = request.params.state;
+  response.iss = config.issuer;
+  sendAuthorizationResponse(res, { redirectUri, mode: request.responseMode, params: response });
+  events.emitSafely('authorization.success', ctx);
+}
+
+/**
+ * The grant this account gave this client: the one a consent just made, else the one the session recorded for the
+ * client. A grant of another account or client (or an expired one) does not count.
+ */
+async function findGrant(
+  models: ModelRepository,
+  session: Session,
+  clientId: string,
+  accountId: string,
+  result: Interaction['result'] | undefined,
+): Promise<Grant | undefined> {
+  const grantId = result?.consent?.grantId ?? clientAuthorization(session, clientId)?.grantId;
+  if (grantId === undefined) return undefined;
+  const grant = await models.find('Grant', grantId);
+  return grant?.accountId === accountId && grant.clientId === clientId ? grant : undefined;
+}

@@ -1,0 +1,33 @@
+import { shortId } from '../models/ids.ts';
+import type { Grant } from '../models/types.ts';
+
+/**
+ * The Grant after an end-user consents: what this account allowed this client, remembered so the next authorization
+ * asking for no more does not ask again. An existing grant of the same account and client is extended (its id stays,
+ * so tokens issued under it stay tied to it); otherwise a new one is made. Pure.
+ */
+export function grantAfterConsent(options: {
+  existing: Grant | undefined;
+  accountId: string;
+  clientId: string;
+  scopes: readonly string[];
+  claims: readonly string[];
+  /** Now (s). */
+  now: number;
+  /** `config.ttl.grant` (s). */
+  ttl: number;
+}): Grant {
+  const { existing, accountId, clientId, now, ttl } = options;
+  const reusable = existing?.accountId === accountId && existing.clientId === clientId ? existing : undefined;
+  return {
+    jti: reusable?.jti ?? shortId(),
+    kind: 'Grant',
+    iat: reusable?.iat ?? now,
+    exp: now + ttl,
+    accountId,
+    clientId,
+    scopes: [...new Set([...(reusable?.scopes ?? []), ...options.scopes])],
+    claims: [...new Set([...(reusable?.claims ?? []), ...options.claims])],
+    resources: { ...(reusable?.resources ?? {}) },
+  };
+}

@@ -1,0 +1,160 @@
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { AccountStore } from '../accounts/account-store.ts';
+import { claimsNeedingConsent } from '../accounts/claims.ts';
+import type { CheckDeps } from '../authorization/request.ts';
+import { InvalidRequest } from '../errors/oidc-error.ts';
+import type { ProviderEmitter } from '../events/events.ts';
+import { contextOf } from '../http/context.ts';
+import type { Endpoint } from '../http/endpoint.ts';
+import { emitError } from '../http/error-handler.ts';
+import { paths } from '../http/paths.ts';
+import type { ModelRepository } from '../models/repository.ts';
+import type { Interaction } from '../models/types.ts';
+import { errorPage } from '../pages/error-page.ts';
+import { pageHeaders, sendPage } from '../pages/send.ts';
+import { clientAuthorization } from '../sessions/session.ts';
+import { epochSeconds } from '../time/clock.ts';
+import { grantAfterConsent } from './consent-grant.ts';
+import { InteractionNotFound, loadInteraction } from './load.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { sendConsentPage, sendLoginPage } from './render.ts';
+
+export interface InteractionDeps extends CheckDeps {
+  accounts: AccountStore;
+  events: ProviderEmitter;
+  models: ModelRepository;
+  throttle: LoginThrottle;
+}
+
+/** Same message whether the username or the password was wrong, so the page does not reveal which users exist. */
+export const wrongCredentials = 'The username or password is incorrect.';
+
+function field(body: unknown, name: string): string | undefined {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The built-in login and consent pages (`/interaction/:uid`) and their forms. Everything they need is in the
+ * Interaction record in storage, so any replica serves any step. Each form answer is written into the interaction's
+ * `result` and the browser is sent back to the authorization endpoint's resume URL, which applies it.
+ */
+export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
+  const finish = async (res: Parameters<RequestHandler>[1], interaction: Interaction): Promise<void> => {
+    await deps.models.save(interaction);
+    res.redirect(303, interaction.returnTo);
+  };
+
+  const show: RequestHandler = async (req, res) => {
+    contextOf(req, res, 'interaction');
+    const { interaction, request } = await loadInteraction(req, res, deps, { csrf: false });
+    if (interaction.prompt.name === 'login') sendLoginPage(res, deps.config, interaction, request);
+    else await sendConsentPage(res, deps, interaction, request);
+  };
+
+  const login: RequestHandler = async (req, res) => {
+    contextOf(req, res, 'interaction');
+    const { interaction, request } = await loadInteraction(req, res, deps, { csrf: true });
+    if (interaction.prompt.name !== 'login') throw new InvalidRequest('this sign-in step does not take a password');
+    const username = field(req.body, 'username')?.trim() ?? '';
+    const password = field(req.body, 'password') ?? '';
+    if (username === '' || password === '') {
+      sendLoginPage(res, deps.config, interaction, request, {
+        status: 400,
+        error: 'Enter your username and password.',
+        username,
+      });
+      return;
+    }
+    const attempt = { username, address: req.ip ?? req.socket.remoteAddress ?? '' };
+    const wait = await deps.throttle.retryAfter(attempt);
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      const minutes = Math.ceil(wait / 60);
+      sendLoginPage(res, deps.config, interaction, request, {
+        status: 429,
+        error: `Too many sign-in attempts. Try again in ${String(minutes)} minute${minutes === 1 ? '' : 's'}.`,
+        username,
+      });
+      return;
+    }
+    const accountId = await deps.accounts.authenticate(username, password);
+    if (accountId === undefined) {
+      await deps.throttle.failed(attempt);
+      sendLoginPage(res, deps.config, interaction, request, { status: 401, error: wrongCredentials, username });
+      return;
+    }
+    await deps.throttle.succeeded(attempt);
+    const loginTs = epochSeconds(deps.clock);
+    interaction.result = { ...interaction.result, login: { accountId, loginTs, amr: ['pwd'] } };
+    await finish(res, interaction);
+  };
+
+  const consent: RequestHandler = async (req, res) => {
+    contextOf(req, res, 'interaction');
+    const { interaction, request } = await loadInteraction(req, res, deps, { csrf: true });
+    if (interaction.prompt.name !== 'consent') throw new InvalidRequest('this sign-in step does not ask for consent');
+    if (field(req.body, 'deny') !== undefined) {
+      interaction.result = { error: { error: 'access_denied', errorDescription: 'end-user denied the request' } };
+      await finish(res, interaction);
+      return;
+    }
+    if (field(req.body, 'accept') === undefined) throw new InvalidRequest('choose to allow or deny');
+    const session =
+      interaction.sessionUid === undefined ? undefined : await deps.models.findSessionByUid(interaction.sessionUid);
+    const accountId = session?.accountId;
+    if (!session || accountId === undefined) throw new InteractionNotFound();
+    const clientId = interaction.clientId;
+    const existingId = clientAuthorization(session, clientId)?.grantId;
+    const existing = existingId === undefined ? undefined : await deps.models.find('Grant', existingId);
+    const grant = grantAfterConsent({
+      existing,
+      accountId,
+      clientId,
+      scopes: request.scopes,
+      claims: claimsNeedingConsent(request.claims),
+      now: epochSeconds(deps.clock),
+      ttl: deps.config.ttl.grant,
+    });
+    await deps.models.save(grant);
+    interaction.result = { ...interaction.result, consent: { grantId: grant.jti } };
+    await finish(res, interaction);
+  };
+
+  const abort: RequestHandler = async (req, res) => {
+    contextOf(req, res, 'interaction');
+    const { interaction } = await loadInteraction(req, res, deps, { csrf: true });
+    interaction.result = { error: { error: 'access_denied', errorDescription: 'end-user cancelled the sign-in' } };
+    await finish(res, interaction);
+  };
+
+  const parseForm = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  const base = `${paths.interaction}/:uid`;
+  return {
+    name: 'interaction',
+    mount(router) {
+      router.get(base, pageHeaders, show);
+      router.post(`${base}/login`, pageHeaders, parseForm, login);
+      router.post(`${base}/consent`, pageHeaders, parseForm, consent);
+      router.post(`${base}/abort`, pageHeaders, parseForm, abort);
+      router.use(paths.interaction, interactionErrorHandler(deps.events));
+    },
+  };
+}
+
+/**
+ * Errors of the interaction pages are shown as a page: there is no client to redirect to from here (the resume URL
+ * does that). A handled error has no event of its own in EVENTS.md; anything unexpected emits `server_error`.
+ */
+function interactionErrorHandler(events: ProviderEmitter): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const oidc = emitError(events, undefined, req, res, error);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const page: { error: string; description?: string } = { error: oidc.error };
+    if (oidc.expose) page.description = oidc.errorDescription;
+    sendPage(res, oidc.status, (nonce) => errorPage({ nonce, title: 'This sign-in page cannot be used', ...page }));
+  };
+}

@@ -1,0 +1,28 @@
+import { html } from './html.ts';
+import { layout } from './layout.ts';
+
+/**
+ * The `form_post` response mode (OAuth 2.0 Form Post Response Mode): an HTML form that the browser submits to the
+ * client's redirect_uri at once, so the response parameters travel in a POST body instead of the URL. The script runs
+ * under the page's CSP nonce; without script the user presses the button.
+ */
+export function formPostPage(options: { nonce: string; action: string; params: Record<string, string> }): string {
+  const inputs = Object.entries(options.params).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`,
+  );
+  return layout({
+    title: 'Returning to the application',
+    nonce: options.nonce,
+    body: html`<h1>Returning to the application…</h1>
+      <form method="post" action="${options.action}" id="response">
+        ${inputs}
+        <noscript
+          ><p class="lead">JavaScript is off: press the button to continue.</p>
+          <div class="actions"><button type="submit">Continue</button></div></noscript
+        >
+      </form>
+      <script nonce="${options.nonce}">
+        document.getElementById('response').submit();
+      </script>`,
+  });
+}
