@@ -403,7 +403,34 @@ export type TokenEndpointAuthMethod =
 /** A JSON Web Key Set given inline. Keys are passed to the provider unchanged. */
 export interface JwksSpec {
   /** The JWKs. */
-  keys: Record<string, unknown>[];
+  keys: JsonWebKeySpec[];
+}
+
+/**
+ * A public JWK as the CRD checks it: the members below are validated (RSA needs n and e, EC crv, x and y, OKP crv
+ * and x); any other member passes through.
+ */
+export interface JsonWebKeySpec {
+  /** Key type. */
+  kty: 'RSA' | 'EC' | 'OKP';
+  /** Key id. */
+  kid?: string;
+  /** Intended use. */
+  use?: 'sig';
+  /** Algorithm the key is used with. */
+  alg?: 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+  /** Curve (EC, OKP). */
+  crv?: 'P-256' | 'P-384' | 'P-521' | 'Ed25519';
+  /** X coordinate (EC) or public key (OKP), base64url. */
+  x?: string;
+  /** Y coordinate (EC), base64url. */
+  y?: string;
+  /** RSA modulus, base64url. */
+  n?: string;
+  /** RSA exponent, base64url. */
+  e?: string;
+  /** Other members (x5c, …). */
+  [member: string]: unknown;
 }
 
 /** Per-client token lifetimes in seconds, overriding the provider's `ttl`. */
