@@ -1,0 +1,45 @@
+/**
+ * The operator's least-privilege RBAC rules, as data: the Helm chart renders them into a ClusterRole (what the
+ * reconcilers touch in any namespace) and a Role in the operator's own namespace (the leader Lease). Each rule says
+ * which code needs it; `docs/operator.md` explains them. Server-side apply needs `patch` and, for objects that do not
+ * exist yet, `create`; informers need `list` and `watch`.
+ */
+
+/** One `rbac.authorization.k8s.io/v1` PolicyRule. */
+export interface PolicyRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+}
+
+/** Rules of the operator's ClusterRole. */
+export const clusterRoleRules: readonly PolicyRule[] = [
+  // The OIDCProvider informer and reconciler read providers; status is written through the status subresource.
+  { apiGroups: ['kubeoidc.dev'], resources: ['oidcproviders'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['kubeoidc.dev'], resources: ['oidcproviders/status'], verbs: ['get', 'patch', 'update'] },
+  // blockOwnerDeletion on owner references needs update on the owner's finalizers where the
+  // OwnerReferencesPermissionEnforcement admission plugin is on.
+  { apiGroups: ['kubeoidc.dev'], resources: ['oidcproviders/finalizers'], verbs: ['update'] },
+  // Owned objects: watched (drift), read (gather), applied (server-side apply creates or patches).
+  {
+    apiGroups: [''],
+    resources: ['configmaps', 'secrets', 'services'],
+    verbs: ['get', 'list', 'watch', 'create', 'patch'],
+  },
+  { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'patch'] },
+  // Optional owned objects are also deleted when the spec turns them off.
+  {
+    apiGroups: ['policy'],
+    resources: ['poddisruptionbudgets'],
+    verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
+  },
+  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['get', 'create', 'patch', 'delete'] },
+  { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'create', 'patch', 'delete'] },
+  // Events about what the operator does (events.k8s.io/v1).
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+];
+
+/** Rules of the Role in the operator's namespace: the leader-election Lease. */
+export const leaderElectionRoleRules: readonly PolicyRule[] = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+];

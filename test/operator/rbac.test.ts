@@ -1,0 +1,116 @@
+/**
+ * The operator runs with exactly the RBAC rules of `operator/rbac.ts`: a ServiceAccount bound to them (token from the
+ * TokenRequest API) reconciles an OIDCProvider end to end on a real API server, and is refused what it was not given.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
+import { kubeClient, KubeApiError } from '../../operator/kube/client.ts';
+import type { OIDCProvider } from '../../operator/kube/crds.ts';
+import { getObject } from '../../operator/kube/resources.ts';
+import { startOperator, type RunningOperator } from '../../operator/operator.ts';
+import { clusterRoleRules, leaderElectionRoleRules } from '../../operator/rbac.ts';
+import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
+import { installCrds } from '../support/crds.ts';
+import { applyManifest } from '../support/kubectl.ts';
+import { eventually, sampleProvider, testLog } from './support.ts';
+
+describe('operator RBAC', { timeout: 60_000 }, () => {
+  let cp: ControlPlane;
+  let operator: RunningOperator | undefined;
+  let kc: KubeConfig;
+  const log = testLog();
+
+  before(async () => {
+    cp = await startControlPlane();
+    await installCrds(cp);
+    await applyManifest(cp, [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeoidc-system' } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'operator', namespace: 'kubeoidc-system' } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'kubeoidc-operator' },
+        rules: clusterRoleRules,
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'kubeoidc-operator' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeoidc-operator' },
+        subjects: [{ kind: 'ServiceAccount', name: 'operator', namespace: 'kubeoidc-system' }],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'kubeoidc-operator-leader-election', namespace: 'kubeoidc-system' },
+        rules: leaderElectionRoleRules,
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'kubeoidc-operator-leader-election', namespace: 'kubeoidc-system' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kubeoidc-operator-leader-election' },
+        subjects: [{ kind: 'ServiceAccount', name: 'operator', namespace: 'kubeoidc-system' }],
+      },
+    ]);
+    const admin = kubeClient(cp.kubeConfig());
+    const request = await admin.request<{ status: { token: string } }>(
+      'POST',
+      '/api/v1/namespaces/kubeoidc-system/serviceaccounts/operator/token',
+      { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } } },
+    );
+    kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'test', server: cp.server, skipTLSVerify: true }],
+      users: [{ name: 'operator', token: request.status.token }],
+      contexts: [{ name: 'test', cluster: 'test', user: 'operator', namespace: 'kubeoidc-system' }],
+      currentContext: 'test',
+    });
+  });
+  after(async () => {
+    await operator?.stop();
+    await cp?.stop();
+  });
+
+  it('reconciles an OIDCProvider with only the ClusterRole and leader-election Role', async () => {
+    operator = await startOperator({
+      kubeConfig: kc,
+      identity: 'rbac-test',
+      leaseNamespace: 'kubeoidc-system',
+      leaseTiming: { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 },
+      healthPort: 0,
+      healthHost: '127.0.0.1',
+      log,
+    });
+    await applyManifest(cp, sampleProvider('oidcprovider-minimal.yaml'));
+    const client = kubeClient(kc);
+    const status = await eventually(
+      'status written by the operator',
+      async () =>
+        (
+          await getObject<OIDCProvider>(client, {
+            apiVersion: 'kubeoidc.dev/v1alpha1',
+            kind: 'OIDCProvider',
+            namespace: 'default',
+            name: 'minimal',
+          })
+        )?.status,
+    );
+    assert.equal(status.conditions?.find((c) => c.type === 'Degraded')?.status, 'False');
+    assert.equal(status.conditions?.find((c) => c.type === 'KeysReady')?.status, 'True');
+    assert.deepEqual(log.errors, []);
+  });
+
+  it('is refused what the rules do not grant', async () => {
+    const client = kubeClient(kc);
+    await assert.rejects(
+      client.request('GET', '/api/v1/namespaces/default/pods'),
+      (error: unknown) => error instanceof KubeApiError && error.status === 403,
+    );
+    await assert.rejects(
+      client.request('DELETE', '/api/v1/namespaces/default/secrets/minimal-keys'),
+      (error: unknown) => error instanceof KubeApiError && error.status === 403,
+    );
+  });
+});
