@@ -27,13 +27,13 @@ export class Keystore {
   readonly #signing: ReadonlyMap<SigningAlgorithm, SigningKey>;
   readonly #verification: ReadonlyMap<string, SigningKey>;
 
-  private constructor(file: KeyFile, imported: SigningKey[]) {
+  private constructor(file: KeyFile, imported: SigningKey[], verifying: SigningKey[]) {
     this.jwks = { keys: file.keys.map((key) => publicJwk(key)) };
     this.cookieKeys = [...file.cookieKeys];
     this.publishedKeyIds = file.keys.map((key) => key.kid);
     const active = file.active ?? firstPerAlgorithm(file.keys);
     this.activeKeyIds = active;
-    this.#verification = new Map(imported.map((entry) => [entry.kid, entry]));
+    this.#verification = new Map(verifying.map((entry) => [entry.kid, entry]));
     this.#signing = new Map(
       imported.filter((entry) => active.includes(entry.kid)).map((entry) => [entry.alg, entry] as const),
     );
@@ -44,7 +44,15 @@ export class Keystore {
     const imported = await Promise.all(
       file.keys.map(async (jwk) => ({ kid: jwk.kid, alg: jwk.alg, key: (await importJWK(jwk, jwk.alg)) as CryptoKey })),
     );
-    return new Keystore(file, imported);
+    // Verification needs the public half: WebCrypto refuses to verify with a private key.
+    const verifying = await Promise.all(
+      file.keys.map(async (jwk) => ({
+        kid: jwk.kid,
+        alg: jwk.alg,
+        key: (await importJWK(publicJwk(jwk), jwk.alg)) as CryptoKey,
+      })),
+    );
+    return new Keystore(file, imported, verifying);
   }
 
   /** Algorithms that have an active signing key. */
@@ -57,7 +65,7 @@ export class Keystore {
     return this.#signing.get(alg);
   }
 
-  /** A published key by id (for verifying the provider's own tokens, e.g. `id_token_hint`). */
+  /** The public key of a published key by id (for verifying the provider's own tokens, e.g. `id_token_hint`). */
   verificationKey(kid: string): SigningKey | undefined {
     return this.#verification.get(kid);
   }
