@@ -54,8 +54,12 @@ try {
     leaseTiming: timing,
     healthPort: Number(env['KUBEOIDC_OPERATOR_HEALTH_PORT'] ?? 8081),
     log: {
-      info: (message) => log.info(message),
-      error: (message, error) => log.error({ err: error }, message),
+      info: (message) => {
+        log.info(message);
+      },
+      error: (message, error) => {
+        log.error({ err: error }, message);
+      },
     },
   });
   log.info({ healthPort: operator.healthPort }, 'operator started');
@@ -72,8 +76,12 @@ try {
       },
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => {
+    shutdown('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    shutdown('SIGINT');
+  });
 } catch (error) {
   log.fatal({ err: error }, 'operator failed to start');
   process.exit(1);

@@ -60,9 +60,9 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const clock = options.clock ?? systemClock;
   const client = kubeClient(kubeConfig);
   const metrics = options.metrics ?? createOperatorMetrics();
-  const events = apiEventRecorder(client, clock, options.identity, (error) =>
-    log.error('recording an Event failed', error),
-  );
+  const events = apiEventRecorder(client, clock, options.identity, (error) => {
+    log.error('recording an Event failed', error);
+  });
   const capabilities = cachedCapabilities(client, clock);
   const deps = { client, clock, keys: options.keys ?? generatedKeys, events, capabilities };
 
@@ -94,18 +94,20 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     onStartedLeading: () => {
       log.info(`${options.identity} became the leader`);
       metrics.leader.set(1);
-      transition = transition
-        .then(startReconciling)
-        .catch((error: unknown) => log.error('starting the controller failed', error));
+      transition = transition.then(startReconciling).catch((error: unknown) => {
+        log.error('starting the controller failed', error);
+      });
     },
     onStoppedLeading: () => {
       log.info(`${options.identity} stopped leading`);
       metrics.leader.set(0);
-      transition = transition
-        .then(stopReconciling)
-        .catch((error: unknown) => log.error('stopping the controller failed', error));
+      transition = transition.then(stopReconciling).catch((error: unknown) => {
+        log.error('stopping the controller failed', error);
+      });
     },
-    onError: (error) => log.error('leader election', error),
+    onError: (error) => {
+      log.error('leader election', error);
+    },
   });
 
   const health = await startHealthServer({

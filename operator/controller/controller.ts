@@ -54,7 +54,9 @@ export function startController(
 ): RunningController {
   const queue = new WorkQueue({
     ...spec.queue,
-    onDepth: (depth) => metrics.workqueueDepth.set({ kind: spec.kind }, depth),
+    onDepth: (depth) => {
+      metrics.workqueueDepth.set({ kind: spec.kind }, depth);
+    },
   });
   metrics.workqueueDepth.set({ kind: spec.kind }, 0);
   const informers: RunningInformer<KubernetesObject>[] = spec.watches.map((watch) =>
@@ -64,7 +66,9 @@ export function startController(
       onChange: (object) => {
         for (const key of watch.keysOf(object)) queue.add(key);
       },
-      onError: (error) => log.error(`${spec.kind} informer for ${watch.ref.kind} failed; restarting`, error),
+      onError: (error) => {
+        log.error(`${spec.kind} informer for ${watch.ref.kind} failed; restarting`, error);
+      },
     }),
   );
 

@@ -29,27 +29,45 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     const text = (status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
       res.writeHead(status, { 'content-type': type }).end(body);
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'method not allowed\n');
-    if (path === '/healthz') return text(200, 'ok\n');
-    if (path === '/readyz') return options.ready() ? text(200, 'ok\n') : text(503, 'not ready\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      text(405, 'method not allowed\n');
+      return;
+    }
+    if (path === '/healthz') {
+      text(200, 'ok\n');
+      return;
+    }
+    if (path === '/readyz') {
+      if (options.ready()) text(200, 'ok\n');
+      else text(503, 'not ready\n');
+      return;
+    }
     if (path === '/metrics') {
       options.registry.metrics().then(
-        (body) => text(200, body, options.registry.contentType),
-        () => text(500, 'metrics unavailable\n'),
+        (body) => {
+          text(200, body, options.registry.contentType);
+        },
+        () => {
+          text(500, 'metrics unavailable\n');
+        },
       );
-      return undefined;
+      return;
     }
-    return text(404, 'not found\n');
+    text(404, 'not found\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+      resolve();
+    });
   });
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };

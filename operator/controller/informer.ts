@@ -50,9 +50,15 @@ export function startInformer<T extends KubernetesObject>(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
-  informer.on('add', (object) => options.onChange(object, 'add'));
-  informer.on('update', (object) => options.onChange(object, 'update'));
-  informer.on('delete', (object) => options.onChange(object, 'delete'));
+  informer.on('add', (object) => {
+    options.onChange(object, 'add');
+  });
+  informer.on('update', (object) => {
+    options.onChange(object, 'update');
+  });
+  informer.on('delete', (object) => {
+    options.onChange(object, 'delete');
+  });
   informer.on('connect', () => {
     delay = base;
   });
@@ -77,7 +83,9 @@ export function startInformer<T extends KubernetesObject>(
     options.onError?.(error);
     restart();
     return new Promise<void>((resolve) => {
-      informer.on('connect', () => resolve());
+      informer.on('connect', () => {
+        resolve();
+      });
     });
   });
   return {

@@ -98,7 +98,7 @@ export class LeaderElector {
     } catch (error) {
       this.#o.onError?.(error);
     }
-    if (!this.#running) return;
+    if (this.#stopped()) return;
     const now = this.#o.clock.now();
     if (ok) {
       this.#lastRenew = now;
@@ -107,6 +107,11 @@ export class LeaderElector {
       this.#setLeading(false);
     }
     this.#timer = setTimeout(() => void this.#tick(), this.#timing.retryPeriodMs);
+  }
+
+  /** Re-reads the flag after an await (stop() may have run meanwhile). */
+  #stopped(): boolean {
+    return !this.#running;
   }
 
   #setLeading(leading: boolean): void {

@@ -7,6 +7,8 @@
  * of owned fields; unchanged objects are no-ops on the server) → status (written through the status subresource only
  * when it changed). Level-based and idempotent: it never depends on what triggered it.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { KubernetesObject, V1Deployment, V1Secret } from '@kubernetes/client-node';
 import type { EventRecorder } from '../controller/events.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -16,7 +18,7 @@ import type { Clock } from '../time.ts';
 import { readKeyRing, rotationAnnotations } from './keys/key-ring-codec.ts';
 import type { KeySource } from './keys/key-source.ts';
 import { rotationPolicy } from './keys/policy.ts';
-import { nextRotationAt, type KeyRing } from './keys/rotation.ts';
+import { nextRotationAt } from './keys/rotation.ts';
 import { renderProvider, type ServerCapabilities } from './render/index.ts';
 import { FIELD_MANAGER, ownedNames } from './render/meta.ts';
 import { describeStep, rotateKeys } from './rotate-keys.ts';
@@ -78,7 +80,7 @@ export async function reconcileProvider(
   try {
     for (const desired of rendered.objects) {
       const applied = await applyOwned(deps, provider, desired);
-      if (desired.kind === 'Deployment') deployment = applied as V1Deployment;
+      if (desired.kind === 'Deployment') deployment = applied;
     }
     await pruneOptional(client, provider, rendered.objects, capabilities);
   } catch (error) {
@@ -97,7 +99,7 @@ export async function reconcileProvider(
     problems,
     applyError,
     deployment,
-    ring: applyError === undefined ? ring : (readKeyRing(secret, now) as KeyRing | undefined),
+    ring: applyError === undefined ? ring : readKeyRing(secret, now),
     policy,
     nextRotationAt: next,
     now,

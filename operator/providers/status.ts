@@ -6,6 +6,8 @@
  * - Ready: every desired replica is ready and nothing is degraded.
  * - KeysReady: every configured algorithm has a signing key, and it is published.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import { isDeepStrictEqual } from 'node:util';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { OIDC_PROVIDER_DEFAULTS, type OIDCProvider, type OIDCProviderStatus } from '../kube/crds.ts';

@@ -2,6 +2,8 @@
  * Fixture builders for operator tests, after cert-manager's `gen.Certificate(name, mods…)`: a valid OIDCProvider
  * with every optional field left out, changed by small named modifiers.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import { API_VERSION, OIDC_PROVIDER, type OIDCProvider, type OIDCProviderSpec } from '../../operator/kube/crds.ts';
 
 /** Changes a provider under construction. */

@@ -3,6 +3,8 @@
  * platform engineer applies an OIDCProvider and gets its ConfigMap, key Secret, Deployment, Service and PDB; scaling,
  * Deployment status, hand edits and spec changes are followed.
  */
+// Objects read back from the API server may lack what their declared types call required: tests chain optionally.
+/* eslint-disable @typescript-eslint/no-unnecessary-condition */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,8 +32,8 @@ const providerRef = (name: string) => ({
 const ref = (apiVersion: string, kind: string, name: string) => ({ apiVersion, kind, namespace: ns, name });
 
 describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, () => {
-  let cp: ControlPlane;
-  let operator: RunningOperator;
+  let cp: ControlPlane | undefined;
+  let operator: RunningOperator | undefined;
   let client: KubeClient;
   const log = testLog();
 
@@ -58,7 +60,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
   const deployment = () => getObject<V1Deployment>(client, ref('apps/v1', 'Deployment', 'minimal'));
 
   it('creates the owned objects of the minimal sample with owner references and the expected content', async () => {
-    await applyManifest(cp, sampleProvider('oidcprovider-minimal.yaml'));
+    await applyManifest(cp!, sampleProvider('oidcprovider-minimal.yaml'));
     const uid = (await provider())?.metadata.uid;
     const owned: [string, string, string][] = [
       ['v1', 'ConfigMap', 'minimal-config'],
@@ -113,7 +115,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
   });
 
   it('follows kubectl scale through the scale subresource', async () => {
-    await kubectl(cp, 'scale', 'oidcp/minimal', '--replicas=5');
+    await kubectl(cp!, 'scale', 'oidcp/minimal', '--replicas=5');
     await eventually('Deployment with 5 replicas', async () => (await deployment())?.spec?.replicas === 5);
   });
 
@@ -150,7 +152,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
     assert.equal(status.conditions?.find((c) => c.type === 'Progressing')?.reason, 'RolloutComplete');
     assert.equal(status.conditions?.find((c) => c.type === 'Degraded')?.status, 'False');
     assert.ok((status.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? '') >= (notReadySince ?? ''));
-    const printed = await kubectl(cp, 'get', 'oidcp', 'minimal', '--no-headers');
+    const printed = await kubectl(cp!, 'get', 'oidcp', 'minimal', '--no-headers');
     assert.match(printed, /^minimal\s+True\s+5\s+5\s+https:\/\/login\.example\.com/);
   });
 
@@ -163,7 +165,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
       ]);
     const before = await versions();
     // A level-based reconcile of the unchanged provider: touch a label the operator does not own.
-    await kubectl(cp, 'label', 'oidcp/minimal', 'touched=yes');
+    await kubectl(cp!, 'label', 'oidcp/minimal', 'touched=yes');
     await sleep(1500);
     const after = await versions();
     assert.deepEqual(after.slice(1), before.slice(1));
@@ -171,7 +173,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
 
   it('reverts hand edits of owned objects', async () => {
     await kubectl(
-      cp,
+      cp!,
       'patch',
       'configmap',
       'minimal-config',
@@ -179,7 +181,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
       '-p',
       '{"data":{"config.yaml":"issuer: https://evil.example.com\\n"}}',
     );
-    await kubectl(cp, 'scale', 'deployment/minimal', '--replicas=1');
+    await kubectl(cp!, 'scale', 'deployment/minimal', '--replicas=1');
     await eventually('ConfigMap reverted', async () => {
       const cm = await getObject<V1ConfigMap>(client, ref('v1', 'ConfigMap', 'minimal-config'));
       return cm?.data?.['config.yaml']?.includes('issuer: https://login.example.com');
@@ -192,7 +194,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
       (await deployment())?.spec?.template.metadata?.annotations?.[CONFIG_CHECKSUM_ANNOTATION];
     const before = await checksum();
     assert.match(before ?? '', /^[0-9a-f]{64}$/);
-    await kubectl(cp, 'patch', 'oidcp/minimal', '--type=merge', '-p', '{"spec":{"ttl":{"accessToken":600}}}');
+    await kubectl(cp!, 'patch', 'oidcp/minimal', '--type=merge', '-p', '{"spec":{"ttl":{"accessToken":600}}}');
     const after = await eventually('new checksum', async () => {
       const value = await checksum();
       return value !== before ? value : undefined;
@@ -215,7 +217,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
       asApplied,
       withSpec({ signing: { rotationPeriod: '1h', propagationDelay: '2h' } }),
     );
-    await applyManifest(cp, invalid);
+    await applyManifest(cp!, invalid);
     const status = await eventually('InvalidSpec', async () => {
       const s = (await getObject<OIDCProvider>(client, providerRef('invalid')))?.status;
       return s?.conditions?.find((c) => c.type === 'Degraded')?.reason === 'InvalidSpec' ? s : undefined;
@@ -227,7 +229,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
     );
     assert.equal(await getObject(client, ref('apps/v1', 'Deployment', 'invalid')), undefined);
     const events = await kubectl(
-      cp,
+      cp!,
       'get',
       'events',
       '--field-selector',
@@ -239,7 +241,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
   });
 
   it('exposes reconcile metrics and health endpoints', async () => {
-    const base = `http://127.0.0.1:${operator.healthPort}`;
+    const base = `http://127.0.0.1:${operator!.healthPort}`;
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
     const metrics = await (await fetch(`${base}/metrics`)).text();

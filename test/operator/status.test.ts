@@ -1,3 +1,5 @@
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Deployment } from '@kubernetes/client-node';

@@ -3,6 +3,9 @@ import { OIDC_PROVIDER_DEFAULTS, type OIDCProvider } from '../../kube/crds.ts';
 import { parseDuration } from './duration.ts';
 import type { RotationPolicy } from './rotation.ts';
 
+const DEFAULT_PERIOD_MS = 720 * 3_600_000;
+const DEFAULT_DELAY_MS = 3_600_000;
+
 /**
  * The policy of `provider`. Old keys stay published for the longest lifetime of a token they signed: ID tokens, JWT
  * access tokens and client_credentials tokens (refresh tokens and codes are opaque, stored, never signed).
@@ -11,10 +14,8 @@ import type { RotationPolicy } from './rotation.ts';
 export function rotationPolicy(provider: OIDCProvider): RotationPolicy {
   const { signing, ttl } = provider.spec;
   const d = OIDC_PROVIDER_DEFAULTS;
-  const period =
-    parseDuration(signing?.rotationPeriod ?? d.rotationPeriod) ?? (parseDuration(d.rotationPeriod) as number);
-  const delay =
-    parseDuration(signing?.propagationDelay ?? d.propagationDelay) ?? (parseDuration(d.propagationDelay) as number);
+  const period = parseDuration(signing?.rotationPeriod ?? d.rotationPeriod) ?? DEFAULT_PERIOD_MS;
+  const delay = parseDuration(signing?.propagationDelay ?? d.propagationDelay) ?? DEFAULT_DELAY_MS;
   const longest = Math.max(
     ttl?.idToken ?? d.ttl.idToken,
     ttl?.accessToken ?? d.ttl.accessToken,

@@ -158,13 +158,12 @@ export function applyRotation(ring: KeyRing | undefined, step: RotationStep, fre
       const promoted = base.file.keys.filter((key) => step.kids.includes(key.kid));
       const replaced = activeKeys(base.file).filter((key) => promoted.some((next) => next.alg === key.alg));
       const kept = (base.file.active ?? []).filter((kid) => !replaced.some((key) => key.kid === kid));
-      const previousCookie = base.file.cookieKeys[0];
       return {
         file: {
           ...base.file,
           active: [...kept, ...promoted.map((key) => key.kid)],
           // The new cookie key signs; the previous one keeps verifying live sessions until the next promotion.
-          cookieKeys: [requireCookieKey(fresh), ...(previousCookie === undefined ? [] : [previousCookie])],
+          cookieKeys: [requireCookieKey(fresh), ...base.file.cookieKeys.slice(0, 1)],
         },
         state: {
           activatedAt: now,

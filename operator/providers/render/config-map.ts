@@ -2,6 +2,8 @@
  * The ConfigMap holding the provider configuration file, and the checksum of that file that the Deployment's pod
  * template carries (so a configuration change rolls the pods). Pure.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { stringify } from 'yaml';

@@ -7,6 +7,8 @@
  *   service that logins depend on.
  * - Pods spread across zones and hosts unless the spec says otherwise, and run with the restricted security profile.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type {
   V1Container,
   V1Deployment,
@@ -109,7 +111,13 @@ function topologySpread(provider: OIDCProvider): V1TopologySpreadConstraint[] {
   const selector = { matchLabels: selectorLabels(provider) };
   // A constraint without a selector counts no pods at all; the provider's own pods are what must spread.
   const custom = provider.spec.topologySpreadConstraints;
-  if (custom !== undefined) return custom.map((constraint) => ({ labelSelector: selector, ...constraint }));
+  if (custom !== undefined) {
+    return custom.map((constraint) => {
+      const copy = structuredClone(constraint);
+      copy.labelSelector ??= selector;
+      return copy;
+    });
+  }
   return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
     maxSkew: 1,
     topologyKey,

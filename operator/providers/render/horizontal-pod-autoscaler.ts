@@ -3,6 +3,8 @@
  * operator stays the only writer of the Deployment's replicas), in the `autoscaling` version the server serves
  * (`v2` from Kubernetes 1.23, `v2beta2` before; both have the same shape for what is rendered here). Pure.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { API_VERSION, OIDC_PROVIDER, type OIDCProvider } from '../../kube/crds.ts';
 import { ownedMeta, ownedNames } from './meta.ts';

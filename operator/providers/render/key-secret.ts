@@ -3,6 +3,8 @@
  * public keys, the JWKS it publishes. The keys themselves are generated and rotated by the reconciler
  * (`operator/providers/keys/`); this renderer only places them, with the rotation state as an annotation. Pure.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { V1Secret } from '@kubernetes/client-node';
 import type { JWK } from 'jose';
 import type { KeyFile } from '../../../provider/keys/key-file.ts';

@@ -1,6 +1,8 @@
 /**
  * Names, labels and owner references shared by every object rendered for an OIDCProvider. Pure.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
 import { API_VERSION, OIDC_PROVIDER, type OIDCProvider } from '../../kube/crds.ts';
 

@@ -2,6 +2,8 @@
  * The PodDisruptionBudget of the provider pods, in the `policy` version the API server serves (`policy/v1` from
  * Kubernetes 1.21, `policy/v1beta1` before). Pure.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { OIDCProvider } from '../../kube/crds.ts';
 import { ownedMeta, ownedNames, selectorLabels } from './meta.ts';

@@ -1,4 +1,6 @@
 /** The Service in front of the provider pods: the protocol port, and the metrics port for scraping. Pure. */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { V1Service } from '@kubernetes/client-node';
 import { OIDC_PROVIDER_DEFAULTS, type OIDCProvider } from '../../kube/crds.ts';
 import { ownedMeta, ownedNames, selectorLabels } from './meta.ts';

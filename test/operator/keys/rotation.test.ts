@@ -1,3 +1,5 @@
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { keyFileProblem } from '../../../provider/keys/key-file.ts';
@@ -48,7 +50,10 @@ describe('parseDuration', () => {
     ['-1h', undefined],
     ['1d', undefined],
   ];
-  for (const [text, ms] of cases) it(`"${text}" → ${String(ms)}`, () => assert.equal(parseDuration(text), ms));
+  for (const [text, ms] of cases)
+    it(`"${text}" → ${String(ms)}`, () => {
+      assert.equal(parseDuration(text), ms);
+    });
 });
 
 describe('key rotation', () => {

@@ -1,3 +1,7 @@
+// Objects read back from the API server may lack what their declared types call required: tests chain optionally.
+/* eslint-disable @typescript-eslint/no-unnecessary-condition */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Secret, V1Service } from '@kubernetes/client-node';
@@ -26,6 +30,7 @@ const current: ServerCapabilities = {
 
 const render = (provider = oidcProvider('idp'), server = old) =>
   renderProvider(provider, { file: keyFile, annotations: { 'kubeoidc.dev/key-rotation': '{}' } }, server);
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the kind it expects
 const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string): T => {
   const object = objects.find((o) => o.kind === kind);
   assert.ok(object, `no ${kind} rendered`);
@@ -227,7 +232,7 @@ describe('Deployment', () => {
     const deployment = deploymentOf();
     const spec = deployment.spec!;
     const pod = spec.template.spec!;
-    const container = pod.containers[0]!;
+    const container = pod.containers[0];
     assert.equal(spec.replicas, 2);
     assert.deepEqual(container.args, ['provider']);
     assert.equal(container.image, 'ghcr.io/kubeoidc/kubeoidc:0.1.0');
@@ -290,7 +295,7 @@ describe('Deployment', () => {
       ),
     );
     const pod = deployment.spec!.template;
-    const container = pod.spec!.containers[0]!;
+    const container = pod.spec!.containers[0];
     assert.equal(deployment.spec?.replicas, 5);
     assert.equal(container.image, 'registry.local/kubeoidc:1');
     assert.deepEqual(container.resources, { limits: { cpu: '2', memory: '1Gi' } });
