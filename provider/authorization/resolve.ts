@@ -44,11 +44,10 @@ export async function resolveAuthorization(
   const now = epochSeconds(deps.clock);
   const cookies = new CookieJar(req, res, deps.keys.current.cookieKeys, config.issuer);
   const loaded = await sessions.load(cookies);
-  // A login result carried over from an earlier interaction of this request is already the session's.
+  // A login carried over from an earlier interaction of this request is already the session's.
   const login = result?.login;
-  const fresh = login && !(loaded?.accountId === login.accountId && loaded.loginTs === login.loginTs);
   const issued: IssuedSession | undefined =
-    login && fresh ? loggedIn(loaded, login, now, config.ttl.session) : undefined;
+    login && !login.carried ? loggedIn(loaded, login, now, config.ttl.session) : undefined;
   const session: Session | undefined = issued?.session ?? loaded;
   const account = session?.accountId === undefined ? undefined : await deps.accounts.findById(session.accountId);
   const grant =

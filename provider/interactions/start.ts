@@ -48,7 +48,7 @@ export async function startInteraction(options: {
     csrfToken: secretId(),
   };
   if (options.sessionUid !== undefined) interaction.sessionUid = options.sessionUid;
-  if (options.result?.login) interaction.result = { login: options.result.login };
+  if (options.result?.login) interaction.result = { login: { ...options.result.login, carried: true } };
   await models.save(interaction);
   cookies.set(cookieNames.interaction, uid, { path: interactionPath(uid), maxAge: ttl });
   cookies.set(cookieNames.resume, uid, { path: resumePath(uid), maxAge: ttl });

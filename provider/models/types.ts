@@ -155,7 +155,8 @@ export interface Interaction extends BaseModel {
   csrfToken: string;
   /** Filled by the login/consent step. */
   result?: {
-    login?: { accountId: string; loginTs: number; acr?: string; amr?: string[] };
+    /** `carried`: a login from an earlier interaction of the same request, already applied to the session. */
+    login?: { accountId: string; loginTs: number; acr?: string; amr?: string[]; carried?: boolean };
     consent?: { grantId: string };
     error?: { error: string; errorDescription?: string };
   };
