@@ -39,6 +39,8 @@ export interface OperatorOptions {
   /** Injected for tests; the real clock and key generator by default. */
   readonly clock?: Clock;
   readonly keys?: KeySource;
+  /** How long discovery results (served API versions, ServiceMonitor CRD) are reused (default 60 s). */
+  readonly discoveryTtlMs?: number;
   /** Metrics (default: new ones with process metrics). */
   readonly metrics?: OperatorMetrics;
 }
@@ -63,7 +65,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const events = apiEventRecorder(client, clock, options.identity, (error) => {
     log.error('recording an Event failed', error);
   });
-  const capabilities = cachedCapabilities(client, clock);
+  const capabilities = cachedCapabilities(client, clock, options.discoveryTtlMs);
   const deps = { client, clock, keys: options.keys ?? generatedKeys, events, capabilities };
 
   let controller: RunningController | undefined;

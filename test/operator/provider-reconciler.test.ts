@@ -23,6 +23,30 @@ import { oidcProvider, asApplied, withSpec } from './fixtures.ts';
 import { eventually, sampleProvider, testLog } from './support.ts';
 
 const ns = 'default';
+/** The Prometheus Operator's ServiceMonitor CRD, reduced to what the API server needs to serve the kind. */
+const serviceMonitorCrd = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'servicemonitors.monitoring.coreos.com' },
+  spec: {
+    group: 'monitoring.coreos.com',
+    scope: 'Namespaced',
+    names: {
+      kind: 'ServiceMonitor',
+      listKind: 'ServiceMonitorList',
+      plural: 'servicemonitors',
+      singular: 'servicemonitor',
+    },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+    ],
+  },
+};
 const providerRef = (name: string) => ({
   apiVersion: 'kubeoidc.dev/v1alpha1',
   kind: 'OIDCProvider',
@@ -47,6 +71,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
       leaseTiming: { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 },
       healthPort: 0,
       healthHost: '127.0.0.1',
+      discoveryTtlMs: 0,
       log,
     });
     client = operator.client;
@@ -238,6 +263,48 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
       'jsonpath={.items[*].reason}',
     );
     assert.match(events, /InvalidSpec/);
+  });
+
+  it('renders the HPA in the version the server serves, a ServiceMonitor once its CRD exists, and prunes them', async () => {
+    await applyManifest(cp!, sampleProvider('oidcprovider-production.yaml'));
+    const hpaRef = ref('autoscaling/v2beta2', 'HorizontalPodAutoscaler', 'login');
+    const monitorRef = ref('monitoring.coreos.com/v1', 'ServiceMonitor', 'login');
+    const hpa = await eventually('HPA', () =>
+      getObject<KubernetesObject & { spec: { scaleTargetRef: unknown; maxReplicas: number } }>(client, hpaRef),
+    );
+    assert.deepEqual(hpa.spec.scaleTargetRef, {
+      apiVersion: 'kubeoidc.dev/v1alpha1',
+      kind: 'OIDCProvider',
+      name: 'login',
+    });
+    assert.equal(hpa.spec.maxReplicas, 12);
+    const status = await eventually(
+      'login status',
+      async () => (await getObject<OIDCProvider>(client, providerRef('login')))?.status,
+    );
+    assert.equal(status.conditions?.find((c) => c.type === 'Degraded')?.status, 'False');
+    assert.equal(status.activeKeyIds?.length, 3, 'RS256, ES256 and PS256 keys');
+
+    await applyManifest(cp!, serviceMonitorCrd);
+    await kubectl(cp!, 'wait', '--for=condition=Established', 'crd/servicemonitors.monitoring.coreos.com');
+    await kubectl(cp!, 'label', 'oidcp/login', 'monitoring=installed');
+    const monitor = await eventually('ServiceMonitor', () => getObject<KubernetesObject>(client, monitorRef));
+    assert.equal(monitor.metadata?.labels?.['release'], 'prometheus');
+    assert.equal(monitor.metadata?.ownerReferences?.[0]?.name, 'login');
+
+    await kubectl(
+      cp!,
+      'patch',
+      'oidcp/login',
+      '--type=merge',
+      '-p',
+      '{"spec":{"autoscaling":{"enabled":false},"serviceMonitor":{"enabled":false}}}',
+    );
+    await eventually(
+      'HPA and ServiceMonitor removed',
+      async () =>
+        (await getObject(client, hpaRef)) === undefined && (await getObject(client, monitorRef)) === undefined,
+    );
   });
 
   it('exposes reconcile metrics and health endpoints', async () => {
