@@ -10,7 +10,9 @@ import { keyFileProblem, type KeyFile } from '../../../provider/keys/key-file.ts
 import { validateConfig } from '../../../provider/config/validate.ts';
 import { renderProvider, type ServerCapabilities } from '../../../operator/providers/render/index.ts';
 import { CONFIG_CHECKSUM_ANNOTATION } from '../../../operator/providers/render/meta.ts';
+import { specProblems } from '../../../operator/providers/spec-problems.ts';
 import { oidcProvider, withSpec } from '../fixtures.ts';
+import { sampleProvider } from '../support.ts';
 
 const keyFile: KeyFile = {
   keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k1', alg: 'ES256', use: 'sig' }],
@@ -329,4 +331,18 @@ describe('Service', () => {
     );
     assert.equal(service.spec?.selector?.['app.kubernetes.io/instance'], 'idp');
   });
+});
+
+describe('samples in crds/samples/', () => {
+  for (const file of ['oidcprovider-minimal.yaml', 'oidcprovider-production.yaml']) {
+    it(`${file} renders without problems, into a configuration the provider accepts`, () => {
+      const sample = sampleProvider(file);
+      sample.metadata.namespace = 'default';
+      sample.metadata.uid = 'uid';
+      assert.deepEqual(specProblems(sample), []);
+      const config = configOf(sample);
+      assert.doesNotThrow(() => validateConfig(config));
+      assert.equal(config['issuer'], sample.spec.issuer);
+    });
+  }
 });
