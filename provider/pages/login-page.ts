@@ -59,7 +59,7 @@ export function loginPage(options: {
       </form>
       <form method="post" action="${options.abortAction}">
         <input type="hidden" name="csrf" value="${options.csrfToken}" />
-        <div class="actions"><button type="submit" class="secondary">Cancel and return to ${clientName}</button></div>
+        <div class="cancel"><button type="submit" class="link">Cancel sign-in</button></div>
       </form>`,
   });
 }

@@ -28,8 +28,9 @@ body {
 .brand { display: flex; align-items: center; gap: .5rem; margin-bottom: 1.25rem; color: var(--muted);
   font-weight: 600; letter-spacing: .02em; }
 .brand svg { width: 1.75rem; height: 1.75rem; }
-main { width: 100%; max-width: 26rem; background: var(--card); border: 1px solid var(--border); border-radius: .75rem;
+main { width: 100%; max-width: 27rem; background: var(--card); border: 1px solid var(--border); border-radius: .75rem;
   padding: 2rem; box-shadow: 0 1px 2px rgba(16, 24, 40, .06), 0 8px 24px rgba(16, 24, 40, .08); }
+main > :last-child { margin-bottom: 0; }
 h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 .5rem; }
 .lead { margin: 0 0 1.5rem; color: var(--muted); }
 .lead strong { color: var(--text); }
@@ -55,6 +56,10 @@ button {
 button:hover { background: var(--accent-hover); border-color: var(--accent-hover); }
 button.secondary { background: var(--secondary-bg); color: var(--text); border-color: var(--border); }
 button.secondary:hover { background: var(--secondary-hover); }
+.cancel { margin-top: 1rem; text-align: center; }
+button.link { flex: none; min-height: 2.75rem; padding: .5rem .75rem; border: 0; background: none; color: var(--muted);
+  font-weight: 500; font-size: .9375rem; text-decoration: underline; text-underline-offset: .2em; }
+button.link:hover { background: none; color: var(--text); }
 .scopes { list-style: none; margin: 0; padding: 0; border: 1px solid var(--border); border-radius: .5rem; }
 .scopes li { padding: .75rem 1rem; display: flex; gap: .75rem; align-items: flex-start; }
 .scopes li + li { border-top: 1px solid var(--border); }
