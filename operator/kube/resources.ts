@@ -32,6 +32,7 @@ const kinds: readonly KindInfo[] = [
     plural: 'horizontalpodautoscalers',
     namespaced: true,
   },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses', namespaced: true },
   { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', plural: 'servicemonitors', namespaced: true },
   { apiVersion: 'kubeoidc.dev/v1alpha1', kind: 'OIDCProvider', plural: 'oidcproviders', namespaced: true },
   { apiVersion: 'kubeoidc.dev/v1alpha1', kind: 'OIDCClient', plural: 'oidcclients', namespaced: true },

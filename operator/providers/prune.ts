@@ -1,5 +1,5 @@
 /**
- * Deletes optional owned objects (PDB, HPA, ServiceMonitor) the spec no longer asks for. Only objects this provider
+ * Deletes optional owned objects (PDB, HPA, Ingress, ServiceMonitor) the spec no longer asks for. Only objects this provider
  * controls (controller owner reference with its uid) are deleted; anything else of the same name is left alone.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -31,6 +31,7 @@ export async function pruneOptional(
       namespace,
       name: names.horizontalPodAutoscaler,
     },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespace, name: names.ingress },
     ...(capabilities.serviceMonitor
       ? [{ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', namespace, name: names.serviceMonitor }]
       : []),

@@ -278,6 +278,13 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
       name: 'login',
     });
     assert.equal(hpa.spec.maxReplicas, 12);
+    const ingress = await eventually('Ingress', () =>
+      getObject<KubernetesObject & { spec: { rules: { host: string }[] } }>(
+        client,
+        ref('networking.k8s.io/v1', 'Ingress', 'login'),
+      ),
+    );
+    assert.equal(ingress.spec.rules[0]?.host, 'login.example.com');
     const status = await eventually(
       'login status',
       async () => (await getObject<OIDCProvider>(client, providerRef('login')))?.status,

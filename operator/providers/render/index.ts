@@ -8,6 +8,7 @@ import type { OIDCProvider } from '../../kube/crds.ts';
 import { configChecksum, configText, renderConfigMap } from './config-map.ts';
 import { renderDeployment } from './deployment.ts';
 import { renderHorizontalPodAutoscaler } from './horizontal-pod-autoscaler.ts';
+import { renderIngress } from './ingress.ts';
 import { renderKeySecret } from './key-secret.ts';
 import { renderPodDisruptionBudget } from './pod-disruption-budget.ts';
 import { renderProviderConfig } from './provider-config.ts';
@@ -45,6 +46,7 @@ export function renderProvider(provider: OIDCProvider, keys: RenderKeys, server:
     renderPodDisruptionBudget(provider, server.podDisruptionBudgetVersion),
     renderHorizontalPodAutoscaler(provider, server.horizontalPodAutoscalerVersion),
     server.serviceMonitor ? renderServiceMonitor(provider) : undefined,
+    renderIngress(provider),
   ].filter((object) => object !== undefined);
   return {
     checksum,

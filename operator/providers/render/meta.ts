@@ -22,6 +22,7 @@ export interface OwnedNames {
   readonly podDisruptionBudget: string;
   readonly horizontalPodAutoscaler: string;
   readonly serviceMonitor: string;
+  readonly ingress: string;
 }
 
 /** Names of the owned objects: the provider's name, `-config` and `-keys` suffixes for the ConfigMap and Secret. */
@@ -35,6 +36,7 @@ export function ownedNames(provider: OIDCProvider): OwnedNames {
     podDisruptionBudget: name,
     horizontalPodAutoscaler: name,
     serviceMonitor: name,
+    ingress: name,
   };
 }
 

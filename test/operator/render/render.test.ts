@@ -4,7 +4,14 @@
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Secret, V1Service } from '@kubernetes/client-node';
+import type {
+  KubernetesObject,
+  V1ConfigMap,
+  V1Deployment,
+  V1Ingress,
+  V1Secret,
+  V1Service,
+} from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { keyFileProblem, type KeyFile } from '../../../provider/keys/key-file.ts';
 import { validateConfig } from '../../../provider/config/validate.ts';
@@ -312,6 +319,31 @@ describe('Deployment', () => {
     assert.deepEqual(container.env?.find((e) => e.name === 'KUBEOIDC_REDIS_URL')?.valueFrom, {
       secretKeyRef: { name: 'redis', key: 'url' },
     });
+  });
+});
+
+describe('Ingress', () => {
+  it('routes the issuer host to the Service, with class and TLS from the spec', () => {
+    const spec = withSpec({
+      ingress: { enabled: true, host: 'login.example.com', className: 'nginx', tls: { secretName: 'tls' } },
+    });
+    const ingress = find<V1Ingress>(render(oidcProvider('idp', spec)).objects, 'Ingress');
+    assert.equal(ingress.spec?.ingressClassName, 'nginx');
+    assert.deepEqual(ingress.spec?.tls, [{ hosts: ['login.example.com'], secretName: 'tls' }]);
+    assert.equal(ingress.spec?.rules?.[0]?.host, 'login.example.com');
+    assert.deepEqual(ingress.spec?.rules?.[0]?.http?.paths[0]?.backend.service, {
+      name: 'idp',
+      port: { name: 'http' },
+    });
+  });
+
+  it('is not rendered when disabled', () => {
+    assert.equal(
+      render(oidcProvider('idp', withSpec({ ingress: { enabled: false, host: 'x' } }))).objects.some(
+        (o) => o.kind === 'Ingress',
+      ),
+      false,
+    );
   });
 });
 
