@@ -1,0 +1,112 @@
+/**
+ * User story: behind a load balancer without sticky sessions, a sign-in hops between two provider replicas that share
+ * one Redis and one key file — every step (login page, login, resume, consent, the next silent authorization) works on
+ * whichever replica gets it, and login attempts counted on one replica count on the other.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CookieJar, formOf, type Page } from '../support/browserless-login.ts';
+import type { TestProvider } from '../support/provider.ts';
+import { startRedis, type RedisServer } from '../support/redis.ts';
+import { authorizationUrl, passwords, startFrontChannelProvider } from '../authorization/fixtures.ts';
+
+describe('front channel across replicas', () => {
+  let redis: RedisServer;
+  let keysDir: string;
+  let a: TestProvider;
+  let b: TestProvider;
+
+  before(async () => {
+    redis = await startRedis();
+    keysDir = await mkdtemp(join(tmpdir(), 'kubeoidc-replicas-'));
+    const shared = { storage: { type: 'redis', url: redis.url, keyPrefix: 'replicas:' }, devKeysDir: keysDir };
+    a = await startFrontChannelProvider(shared);
+    b = await startFrontChannelProvider({ ...shared, issuer: a.issuer });
+  });
+  after(async () => {
+    // Each may be missing when `before` failed midway.
+    await (b as TestProvider | undefined)?.stop();
+    await (a as TestProvider | undefined)?.stop();
+    await (redis as RedisServer | undefined)?.stop();
+    if (keysDir) await rm(keysDir, { recursive: true, force: true });
+  });
+
+  /** One browser whose requests the "load balancer" sends to the replica the test names. */
+  const jar = new CookieJar();
+  async function send(replica: TestProvider, url: string | URL, fields?: Record<string, string>) {
+    const target = new URL(url);
+    const onReplica = new URL(`${target.pathname}${target.search}`, replica.url);
+    const headers: Record<string, string> = { cookie: jar.header(onReplica) };
+    if (fields) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const response = await fetch(onReplica, {
+      method: fields ? 'POST' : 'GET',
+      headers,
+      redirect: 'manual',
+      ...(fields ? { body: new URLSearchParams(fields).toString() } : {}),
+    });
+    jar.store(onReplica, response);
+    return response;
+  }
+  const page = async (response: Response): Promise<Page> => ({
+    url: new URL(response.url),
+    status: response.status,
+    html: await response.text(),
+  });
+  const location = (response: Response): string => {
+    assert.equal(response.status, 303, `expected a redirect, got ${String(response.status)}`);
+    return response.headers.get('location') ?? '';
+  };
+
+  it('completes a sign-in whose steps alternate between replicas', async () => {
+    const toLogin = location(await send(a, authorizationUrl(a, { state: 'hop' })));
+    const login = await page(await send(b, toLogin));
+    assert.equal(login.status, 200, 'replica b serves the interaction replica a started');
+    const loginForm = formOf(login, '/login');
+    const resume = location(
+      await send(b, loginForm.action, { ...loginForm.hidden, username: 'alice', password: passwords.alice }),
+    );
+    const toConsent = location(await send(a, resume));
+    const consent = await page(await send(b, toConsent));
+    const consentForm = formOf(consent, '/consent');
+    const resumeAgain = location(await send(a, consentForm.action, { ...consentForm.hidden, accept: 'yes' }));
+    const response = new URL(location(await send(b, resumeAgain)));
+    assert.equal(response.searchParams.get('state'), 'hop');
+    assert.equal(response.searchParams.get('iss'), a.issuer);
+    assert.ok(response.searchParams.get('code'));
+
+    const silent = new URL(location(await send(a, authorizationUrl(a, { prompt: 'none' }))));
+    assert.ok(silent.searchParams.get('code'), 'the session made on b is known to a');
+  });
+
+  it('counts failed logins across replicas', async () => {
+    const fresh = new CookieJar();
+    const start = await fetch(authorizationUrl(a), { redirect: 'manual' });
+    fresh.store(new URL(a.issuer), start);
+    const loginUrl = new URL(start.headers.get('location') ?? '');
+    const form = formOf(
+      {
+        url: loginUrl,
+        status: 200,
+        html: await (await fetch(loginUrl, { headers: { cookie: fresh.header(loginUrl) } })).text(),
+      },
+      '/login',
+    );
+    const attempt = async (replica: TestProvider, password: string) => {
+      const target = new URL(form.action.pathname, replica.url);
+      const response = await fetch(target, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: fresh.header(target), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...form.hidden, username: 'bob', password }).toString(),
+      });
+      await response.body?.cancel();
+      return response.status;
+    };
+    for (let i = 0; i < 5; i += 1) assert.equal(await attempt(i % 2 === 0 ? a : b, `wrong-${String(i)}`), 401);
+    assert.equal(await attempt(b, passwords.bob), 429, 'the limit holds on every replica');
+    assert.equal(await attempt(a, passwords.bob), 429);
+  });
+});
