@@ -162,6 +162,45 @@ describe('authorization endpoint', () => {
     assert.equal(step.params.get('state'), 'post');
   });
 
+  it('emits the front-channel events in order with their documented arguments', async () => {
+    events.length = 0;
+    await browserlessLogin(authorizationUrl(provider, { state: 'events' }), {
+      username: 'bob',
+      password: passwords.bob,
+    });
+    assert.deepEqual(
+      events.map((event) => event.name),
+      [
+        'interaction.saved',
+        'interaction.started',
+        'interaction.saved', // login answer
+        'interaction.destroyed', // resume
+        'interaction.ended',
+        'session.saved',
+        'interaction.saved',
+        'interaction.started',
+        'interaction.saved', // consent answer
+        'interaction.destroyed',
+        'interaction.ended',
+        'authorization.accepted',
+        'session.saved',
+        'authorization_code.saved',
+        'authorization.success',
+      ],
+    );
+    const started = events.filter((event) => event.name === 'interaction.started');
+    assert.deepEqual(started[0]?.args[1], { name: 'login', reasons: ['no_session'] });
+    assert.deepEqual(started[1]?.args[1], { name: 'consent', reasons: ['scopes_missing'] });
+    const success = events.at(-1)?.args[0] as {
+      oidc: { route: string; accountId: string; params: Record<string, string> };
+    };
+    assert.equal(success.oidc.route, 'authorization');
+    assert.equal(success.oidc.accountId, 'sub-bob');
+    assert.equal(success.oidc.params.state, 'events');
+    const interaction = events[0]?.args[0] as { kind: string; prompt: { name: string } };
+    assert.equal(interaction.kind, 'Interaction');
+  });
+
   it('completes a login and consent and issues a code with iss and state; response_type=none gives no code', async () => {
     const { params, client } = await browserlessLogin(authorizationUrl(provider, { state: 'ok', nonce: 'n' }), {
       username: 'alice',
