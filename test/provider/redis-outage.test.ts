@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { startRedis, type RedisServer } from '../support/redis.ts';
+import { startTestProvider, type TestProvider } from '../support/provider.ts';
+
+let redis: RedisServer | undefined;
+let provider: TestProvider | undefined;
+after(async () => {
+  await provider?.stop();
+  await redis?.stop();
+});
+
+async function readiness(url: string): Promise<{ status: number; body: unknown; ms: number }> {
+  const started = performance.now();
+  const response = await fetch(`${url}/healthz/ready`);
+  return { status: response.status, body: await response.json(), ms: performance.now() - started };
+}
+
+async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('provider on Redis storage: outage', () => {
+  it('is ready, 503 fast while Redis is down, and ready again by itself when Redis is back', async () => {
+    redis = await startRedis();
+    const port = redis.port;
+    provider = await startTestProvider({ storage: { type: 'redis', url: redis.url, keyPrefix: 'outage:' } });
+    const { url } = provider;
+
+    const up = await readiness(url);
+    assert.equal(up.status, 200);
+    assert.deepEqual(up.body, { status: 'ok', checks: { storage: 'ok', keys: 'ok' } });
+    assert.equal((await fetch(`${url}/healthz/live`)).status, 200);
+
+    await redis.stop();
+    const down = await readiness(url);
+    assert.equal(down.status, 503);
+    assert.deepEqual(down.body, { status: 'unavailable', checks: { storage: 'unavailable', keys: 'ok' } });
+    assert.ok(down.ms < 1_500, `readiness answered after ${Math.round(down.ms)} ms`);
+    assert.equal((await fetch(`${url}/healthz/live`)).status, 200, 'still alive: no restart wanted');
+
+    redis = await startRedis({ port });
+    await eventually(async () => (await readiness(url)).status === 200, 5_000, 'readiness after Redis returned');
+    // The same storage object recovered: nothing was recreated.
+    await provider.storage.adapter('Grant').upsert(
+      'g',
+      {
+        jti: 'g',
+        kind: 'Grant',
+        iat: 0,
+        exp: 0,
+        accountId: 'a',
+        clientId: 'c',
+        scopes: [],
+        claims: [],
+        resources: {},
+      },
+      60,
+    );
+    assert.equal((await provider.storage.adapter('Grant').find('g'))?.jti, 'g');
+  });
+});
