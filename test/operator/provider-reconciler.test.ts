@@ -68,7 +68,7 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, ()
       kubeConfig: cp.kubeConfig(),
       identity: 'operator-test',
       leaseNamespace: ns,
-      leaseTiming: { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 },
+      leaseTiming: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 500 },
       healthPort: 0,
       healthHost: '127.0.0.1',
       discoveryTtlMs: 0,

@@ -80,7 +80,7 @@ describe('operator RBAC', { timeout: 60_000 }, () => {
       kubeConfig: kc,
       identity: 'rbac-test',
       leaseNamespace: 'kubeoidc-system',
-      leaseTiming: { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 },
+      leaseTiming: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 500 },
       healthPort: 0,
       healthHost: '127.0.0.1',
       log,
