@@ -53,7 +53,8 @@ export interface StaticClient {
   /** Plain secret (development) — hashed at load and never kept in plaintext. */
   client_secret?: string;
   client_name?: string;
-  redirect_uris: string[];
+  /** Required unless the client only uses grants without a redirect (client_credentials). */
+  redirect_uris?: string[];
   post_logout_redirect_uris?: string[];
   grant_types?: string[];
   response_types?: string[];

@@ -75,7 +75,7 @@ export const configSchema = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['client_id', 'redirect_uris'],
+        required: ['client_id'],
         properties: {
           client_id: { type: 'string', minLength: 1, maxLength: 255 },
           client_secret: { type: 'string', minLength: 1 },
