@@ -1,9 +1,13 @@
 /**
  * Kubernetes Events (`events.k8s.io/v1`) about what the operator does, attached to the object concerned. Recording
  * never fails the caller: an Event is a report, not part of the reconcile.
+ *
+ * A repeat of the same Event (same object, type, reason and note) within {@link SERIES_WINDOW_MS} does not create a
+ * new object: the first one becomes a series (`series.count`, `series.lastObservedTime`), as client-go's recorder
+ * does, so a failure retried with backoff shows up as one Event with a count.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { KubeClient } from '../kube/client.ts';
+import { isNotFound, MERGE_PATCH, type KubeClient } from '../kube/client.ts';
 import { resourcePath } from '../kube/resources.ts';
 import type { Clock } from '../time.ts';
 
@@ -19,6 +23,21 @@ export interface EventRecorder {
 /** The controller name in every Event (`reportingController`). */
 export const REPORTING_CONTROLLER = 'kubeoidc.dev/operator';
 
+/** Repeats within this window join the first Event's series. */
+export const SERIES_WINDOW_MS = 10 * 60_000;
+
+/** Remembered series at most (oldest forgotten first), so memory stays bounded. */
+const MAX_SERIES = 1000;
+
+interface Series {
+  name: string;
+  namespace: string;
+  count: number;
+  firstAt: number;
+}
+
+const microTime = (ms: number): string => new Date(ms).toISOString().replace('Z', '000Z');
+
 /** Writes Events through the API; `instance` identifies this operator replica (`reportingInstance`). */
 export function apiEventRecorder(
   client: KubeClient,
@@ -26,33 +45,56 @@ export function apiEventRecorder(
   instance: string,
   onError: (error: unknown) => void = () => undefined,
 ): EventRecorder {
+  const series = new Map<string, Series>();
+  const events = (namespace: string, name?: string): string =>
+    resourcePath({ apiVersion: 'events.k8s.io/v1', kind: 'Event', namespace, name });
+
+  async function repeat(known: Series, now: number): Promise<boolean> {
+    known.count += 1;
+    try {
+      await client.request('PATCH', events(known.namespace, known.name), {
+        contentType: MERGE_PATCH,
+        body: { series: { count: known.count, lastObservedTime: microTime(now) } },
+      });
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false; // expired: start a new Event
+      throw error;
+    }
+  }
+
   return {
     async record(regarding, type, reason, action, note) {
       const namespace = regarding.metadata?.namespace ?? 'default';
-      const event = {
-        apiVersion: 'events.k8s.io/v1',
-        kind: 'Event',
-        metadata: { generateName: `${regarding.metadata?.name ?? 'object'}-`, namespace },
-        eventTime: new Date(clock.now()).toISOString().replace('Z', '000Z'),
-        reportingController: REPORTING_CONTROLLER,
-        reportingInstance: instance,
-        action,
-        reason,
-        type,
-        note: note.slice(0, 1024),
-        regarding: {
-          apiVersion: regarding.apiVersion,
-          kind: regarding.kind,
-          name: regarding.metadata?.name,
-          namespace,
-          uid: regarding.metadata?.uid,
-          resourceVersion: regarding.metadata?.resourceVersion,
-        },
-      };
+      const now = clock.now();
+      const key = [regarding.metadata?.uid, type, reason, note].join('\u0000');
       try {
-        await client.request('POST', resourcePath({ apiVersion: 'events.k8s.io/v1', kind: 'Event', namespace }), {
-          body: event,
+        const known = series.get(key);
+        if (known !== undefined && now - known.firstAt < SERIES_WINDOW_MS && (await repeat(known, now))) return;
+        const created = await client.request<{ metadata: { name: string } }>('POST', events(namespace), {
+          body: {
+            apiVersion: 'events.k8s.io/v1',
+            kind: 'Event',
+            metadata: { generateName: `${regarding.metadata?.name ?? 'object'}-`, namespace },
+            eventTime: microTime(now),
+            reportingController: REPORTING_CONTROLLER,
+            reportingInstance: instance,
+            action,
+            reason,
+            type,
+            note: note.slice(0, 1024),
+            regarding: {
+              apiVersion: regarding.apiVersion,
+              kind: regarding.kind,
+              name: regarding.metadata?.name,
+              namespace,
+              uid: regarding.metadata?.uid,
+            },
+          },
         });
+        series.delete(key);
+        series.set(key, { name: created.metadata.name, namespace, count: 1, firstAt: now });
+        if (series.size > MAX_SERIES) series.delete(series.keys().next().value ?? '');
       } catch (error) {
         onError(error);
       }
