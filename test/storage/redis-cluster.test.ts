@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Cluster } from 'ioredis';
 import { after, describe, it } from 'node:test';
+import { StorageUnavailableError } from '../../provider/storage/adapter.ts';
 import type { RedisStorageOptions } from '../../provider/storage/redis/connect.ts';
 import { startRedisCluster, type RedisCluster } from '../support/redis.ts';
 import { accessToken, recordOf, runStorageContract } from './contract.ts';
@@ -49,6 +50,42 @@ describe('redis storage: cluster', () => {
       await storage.ping();
     } finally {
       await storage.close();
+    }
+  });
+
+  it('fails fast when a master is lost, and readiness reports it', async () => {
+    const own = await startRedisCluster();
+    const storage = await openRedisStorage(options(own.nodes, 'lost:'));
+    try {
+      const grants = storage.adapter('Grant');
+      const ids = Array.from({ length: 12 }, (_, i) => `grant-${i}`);
+      for (const id of ids) await grants.upsert(id, recordOf('Grant', id), 60);
+      await own.killNode(own.ports[1] ?? 0);
+      const outcomes = await Promise.all(
+        ids.map(async (id) => {
+          const started = performance.now();
+          try {
+            await grants.find(id);
+            return { ok: true, ms: performance.now() - started };
+          } catch (error) {
+            assert.ok(error instanceof StorageUnavailableError, String(error));
+            return { ok: false, ms: performance.now() - started };
+          }
+        }),
+      );
+      assert.ok(
+        outcomes.some((o) => !o.ok),
+        'records on the lost master are unavailable',
+      );
+      for (const { ms } of outcomes) assert.ok(ms < 1_600, `answered after ${Math.round(ms)} ms`);
+      // Survivors keep answering PING and may report the cluster ok until cluster-node-timeout (2 s) has passed;
+      // from then on they refuse every command, and readiness must say so every time.
+      await new Promise((resolve) => setTimeout(resolve, 3_500));
+      for (let i = 0; i < 3; i++) await assert.rejects(storage.ping(), StorageUnavailableError);
+      await assert.rejects(grants.find(ids[0] ?? ''), StorageUnavailableError);
+    } finally {
+      await storage.close();
+      await own.stop();
     }
   });
 });

@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.ts';
+import type { LoggedProcess } from './processes.ts';
 import { baseArgs, isAddressInUse, portIsFree, RedisGroup, redisBinary, redisCli } from './redis-node.ts';
 
 /** A running cluster. */
@@ -16,6 +17,8 @@ export interface RedisCluster {
   /** `127.0.0.1:PORT` of every node (seed nodes for clients). */
   readonly nodes: readonly string[];
   readonly ports: readonly number[];
+  /** Kills the node listening on `port` (SIGKILL), e.g. to see how clients cope with a lost master. */
+  killNode(port: number): Promise<void>;
   /** Kills every node and removes the temp dir. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -27,6 +30,7 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
     const group = new RedisGroup('redis-cluster');
     try {
       const ports = await clusterPorts(masters);
+      const processes = new Map<number, LoggedProcess>();
       for (const port of ports) {
         const dir = group.subdir(String(port));
         const args = [
@@ -38,7 +42,7 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
           '--cluster-node-timeout',
           '2000',
         ];
-        await group.start(`redis-node-${port}`, args, port);
+        processes.set(port, await group.start(`redis-node-${port}`, args, port));
       }
       await createCluster(ports);
       await waitForClusterOk(ports);
@@ -47,6 +51,10 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
         port: ports[0] ?? 0,
         nodes: ports.map((port) => `127.0.0.1:${port}`),
         ports,
+        killNode: async (port) => {
+          const proc = processes.get(port);
+          if (proc) await group.kill(proc);
+        },
         stop: () => group.stop(),
       };
     } catch (error) {

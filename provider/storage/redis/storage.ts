@@ -62,15 +62,27 @@ export class RedisStorage implements Storage {
     return redisAdapter(this.#client, this.#prefix, model, this.#clock);
   }
 
-  /** Resolves when Redis answers; for a cluster, when every master does (any slot may be needed). */
+  /**
+   * Resolves when Redis answers. For a cluster, every known master must answer and report `cluster_state:ok`: once a
+   * master is lost the survivors still answer PING, but refuse every command (CLUSTERDOWN) until its slots are
+   * served again, so a PING alone would report a useless cluster as ready.
+   */
   async ping(): Promise<void> {
     if (this.#client.status !== 'ready') {
       const reason = this.#lastError ? `: ${this.#lastError.message}` : '';
       throw new StorageUnavailableError(`redis not connected (${this.#client.status})${reason}`);
     }
+    const client = this.#client;
     await guarded(async () => {
-      if ('nodes' in this.#client) await Promise.all(this.#client.nodes('master').map((node) => node.ping()));
-      else await this.#client.ping();
+      if (!('nodes' in client)) {
+        await client.ping();
+        return;
+      }
+      const states = await Promise.all(client.nodes('master').map((node) => node.cluster('INFO')));
+      const failing = states.filter((info) => !info.includes('cluster_state:ok')).length;
+      if (failing > 0 || states.length === 0) {
+        throw new StorageUnavailableError(`redis cluster state is not ok on ${failing} of ${states.length} masters`);
+      }
     });
   }
 
