@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LeaderElector } from '../../../operator/controller/leader-election.ts';
-import { kubeClient, type KubeClient } from '../../../operator/kube/client.ts';
+import { isConflict, kubeClient, type KubeClient } from '../../../operator/kube/client.ts';
 import { systemClock } from '../../../operator/time.ts';
 import { startControlPlane, type ControlPlane } from '../../support/control-plane.ts';
 import { eventually } from '../support.ts';
@@ -57,13 +57,20 @@ describe('LeaderElector', { timeout: 60_000 }, () => {
 
   it('steps down when it cannot renew for the renew deadline, and leadership is taken again after expiry', async () => {
     const [first] = leaders();
-    const lease = await client.request<{ spec: Record<string, unknown> }>('GET', leasePath);
-    // Another holder takes the Lease (as after a partition): the leader's renewals are refused from now on.
-    await client.request('PUT', leasePath, {
-      body: {
-        ...lease,
-        spec: { ...lease.spec, holderIdentity: 'intruder', renewTime: new Date().toISOString().replace('Z', '000Z') },
-      },
+    // Another holder takes the Lease (as after a partition): the leader's renewals are refused from now on. The
+    // leader renews every 250 ms, so the write may lose a race (409): try again.
+    await eventually('the Lease taken by another holder', async () => {
+      const lease = await client.request<{ spec: Record<string, unknown> }>('GET', leasePath);
+      const renewTime = new Date().toISOString().replace('Z', '000Z');
+      try {
+        await client.request('PUT', leasePath, {
+          body: { ...lease, spec: { ...lease.spec, holderIdentity: 'intruder', renewTime } },
+        });
+        return true;
+      } catch (error) {
+        if (isConflict(error)) return false;
+        throw error;
+      }
     });
     await eventually('the leader steps down', () => Promise.resolve(leaders().length === 0), 8000);
     assert.ok(transitions.includes(`-${first}`));
