@@ -53,6 +53,12 @@ describe('redis storage: keys', () => {
     assert.equal(await storage.client.exists('keys:Session:uid:u1'), 0);
   });
 
+  it('reports a corrupt record as a bug, not as an outage', async () => {
+    await storage.client.set('keys:Grant:rec:corrupt', 'not json', 'EX', 60);
+    await assert.rejects(storage.adapter('Grant').find('corrupt'), SyntaxError);
+    await assert.rejects(storage.adapter('Grant').consume('corrupt'), /not a JSON object/);
+  });
+
   it('refuses a non-positive TTL rather than storing a key without one', async () => {
     await assert.rejects(storage.adapter('Grant').upsert('g', recordOf('Grant', 'g'), 0), RangeError);
   });

@@ -28,7 +28,7 @@ export function redisAdapter<M extends ModelName>(
   type T = ModelTypes[M];
   const keys = modelKeys(prefix, model);
   const parse = (json: string | null): T | undefined => (json === null ? undefined : (JSON.parse(json) as T));
-  const find = (id: string): Promise<T | undefined> => guarded(async () => parse(await client.get(keys.record(id))));
+  const find = async (id: string): Promise<T | undefined> => parse(await guarded(() => client.get(keys.record(id))));
   const findBy = async (indexKey: string, field: 'uid' | 'userCode', value: string): Promise<T | undefined> => {
     const id = await guarded(() => client.get(indexKey));
     if (id === null) return undefined;
@@ -64,19 +64,17 @@ export function redisAdapter<M extends ModelName>(
     },
 
     async destroy(id) {
-      await guarded(async () => {
-        const json = await client.getdel(keys.record(id));
-        if (json === null) return;
-        // The record is gone; what follows only tidies indexes that would otherwise wait for their TTL.
-        const { grantId, uid, userCode } = JSON.parse(json) as Indexed;
-        const tidy: Promise<unknown>[] = [];
-        if (typeof grantId === 'string' && grantId) tidy.push(client.srem(keys.grant(grantId), id));
-        if (typeof uid === 'string' && uid) tidy.push(client.kubeoidcDeleteIfEquals(keys.uid(uid), id));
-        if (typeof userCode === 'string' && userCode) {
-          tidy.push(client.kubeoidcDeleteIfEquals(keys.userCode(userCode), id));
-        }
-        await Promise.all(tidy);
-      });
+      const json = await guarded(() => client.getdel(keys.record(id)));
+      if (json === null) return;
+      // The record is gone; what follows only tidies indexes that would otherwise wait for their TTL.
+      const { grantId, uid, userCode } = JSON.parse(json) as Indexed;
+      const tidy: (() => Promise<unknown>)[] = [];
+      if (typeof grantId === 'string' && grantId) tidy.push(() => client.srem(keys.grant(grantId), id));
+      if (typeof uid === 'string' && uid) tidy.push(() => client.kubeoidcDeleteIfEquals(keys.uid(uid), id));
+      if (typeof userCode === 'string' && userCode) {
+        tidy.push(() => client.kubeoidcDeleteIfEquals(keys.userCode(userCode), id));
+      }
+      await guarded(() => Promise.all(tidy.map((run) => run())));
     },
 
     async revokeByGrantId(grantId) {

@@ -14,6 +14,8 @@ const UNAVAILABLE_REPLY = /^(LOADING|CLUSTERDOWN|TRYAGAIN|READONLY|MASTERDOWN|BU
  */
 export function storageError(error: unknown): Error {
   if (error instanceof StorageUnavailableError) return error;
+  // Our own mistakes (a bad argument, unparsable JSON) are not outages.
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof Error && error.name === 'ReplyError' && !UNAVAILABLE_REPLY.test(message)) return error;
   return new StorageUnavailableError(`redis unavailable: ${message}`, { cause: error });
