@@ -87,7 +87,15 @@ export async function startProvider(config: ProviderConfig, options: StartOption
     keys: () => keys.current,
     allowClient: (clientId) => metricLabelClients.has(clientId),
   });
-  const rawStorage = options.storage ?? (await createStorage(config.storage, clock));
+  const rawStorage =
+    options.storage ??
+    (await createStorage(config.storage, clock, {
+      // Once per change (not per reconnection attempt): Redis lost, Redis back.
+      onAvailabilityChange: (available, reason) => {
+        if (available) logger.info('storage available');
+        else logger.warn({ reason }, 'storage unavailable; requests that need it answer 503 until it is back');
+      },
+    }));
   const storage = instrumentStorage(rawStorage, observeStorage);
   const clients = new ConfiguredClientStore(staticClients, storage.adapter('Client'));
   // Login rate-limit counters live with the rest of the state: in Redis when the storage is Redis (shared client).

@@ -28,7 +28,13 @@ describe('provider on Redis storage: outage', () => {
   it('is ready, 503 fast while Redis is down, and ready again by itself when Redis is back', async () => {
     redis = await startRedis();
     const port = redis.port;
-    provider = await startTestProvider({ storage: { type: 'redis', url: redis.url, keyPrefix: 'outage:' } });
+    const lines: { msg?: string; reason?: string }[] = [];
+    provider = await startTestProvider(
+      { storage: { type: 'redis', url: redis.url, keyPrefix: 'outage:' }, logLevel: 'info' },
+      { logDestination: { write: (line: string) => lines.push(JSON.parse(line) as { msg?: string }) } },
+    );
+    const storageLog = (): string[] =>
+      lines.flatMap((line) => (line.msg?.startsWith('storage ') ? [line.msg.split(';')[0] ?? ''] : []));
     const { url } = provider;
 
     const up = await readiness(url);
@@ -45,6 +51,8 @@ describe('provider on Redis storage: outage', () => {
 
     redis = await startRedis({ port });
     await eventually(async () => (await readiness(url)).status === 200, 5_000, 'readiness after Redis returned');
+    // One log line per change, however many reconnection attempts failed in between.
+    assert.deepEqual(storageLog(), ['storage available', 'storage unavailable', 'storage available']);
     // The same storage object recovered: nothing was recreated.
     await provider.storage.adapter('Grant').upsert(
       'g',

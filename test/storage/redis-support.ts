@@ -5,15 +5,18 @@
 import assert from 'node:assert/strict';
 import type { Cluster, Redis } from 'ioredis';
 import type { RedisStorageOptions } from '../../provider/storage/redis/connect.ts';
-import { RedisStorage } from '../../provider/storage/redis/storage.ts';
+import { RedisStorage, type RedisStorageOpenOptions } from '../../provider/storage/redis/storage.ts';
 import type { Adapter, Storage } from '../../provider/storage/adapter.ts';
 import type { ModelName, ModelTypes } from '../../provider/models/types.ts';
 import { systemClock } from '../../provider/time/clock.ts';
 import type { ContractSubject } from './contract.ts';
 
 /** Opens Redis storage and fails unless it is connected. */
-export async function openRedisStorage(options: RedisStorageOptions): Promise<RedisStorage> {
-  const storage = await RedisStorage.open(options, { clock: systemClock });
+export async function openRedisStorage(
+  options: RedisStorageOptions,
+  openOptions: Partial<RedisStorageOpenOptions> = {},
+): Promise<RedisStorage> {
+  const storage = await RedisStorage.open(options, { clock: systemClock, ...openOptions });
   await storage.ping();
   return storage;
 }

@@ -67,7 +67,11 @@ describe('redis storage: keys', () => {
 describe('redis storage: outage', () => {
   it('rejects within about a second while Redis is down, and resumes on its own when it is back', async () => {
     const own = await startRedis();
-    const storage = await openRedisStorage({ type: 'redis', url: own.url, keyPrefix: 'outage:' });
+    const changes: string[] = [];
+    const storage = await openRedisStorage(
+      { type: 'redis', url: own.url, keyPrefix: 'outage:' },
+      { onAvailabilityChange: (available) => changes.push(available ? 'up' : 'down') },
+    );
     try {
       const tokens = storage.adapter('AccessToken');
       await tokens.upsert('before', accessToken('before', 'g'), 60);
@@ -101,6 +105,8 @@ describe('redis storage: outage', () => {
         assert.equal((await tokens.find('after'))?.jti, 'after');
         assert.equal(await tokens.consume('after'), true);
         await storage.ping();
+        // Reported once per change, not once per failed reconnection attempt (there were several).
+        assert.deepEqual(changes, ['up', 'down', 'up']);
       } finally {
         await back.stop();
       }

@@ -8,8 +8,11 @@ import { guarded } from './errors.ts';
 /** Options of {@link RedisStorage.open}. */
 export interface RedisStorageOpenOptions extends ConnectionTuning {
   clock: Clock;
-  /** Connection errors as they happen (for logs); ioredis reconnects by itself either way. */
-  onError?: (error: Error) => void;
+  /**
+   * Called when Redis becomes reachable (`true`) or unreachable (`false`, with the reason) — once per change, not
+   * per failed reconnection attempt, so it suits logs. ioredis reconnects by itself either way.
+   */
+  onAvailabilityChange?: (available: boolean, reason?: string) => void;
   /** How long `open` waits for the first connection before returning an unready storage (ms, default 5000). */
   connectWaitMs?: number;
 }
@@ -38,9 +41,21 @@ export class RedisStorage implements Storage {
   static async open(options: RedisStorageOptions, openOptions: RedisStorageOpenOptions): Promise<RedisStorage> {
     const client = createRedisClient(options, openOptions);
     const storage = new RedisStorage(client, options.keyPrefix, openOptions.clock);
+    let available: boolean | undefined;
+    const report = (now: boolean, reason?: string): void => {
+      if (available === now) return;
+      available = now;
+      openOptions.onAvailabilityChange?.(now, reason);
+    };
+    client.on('ready', () => {
+      report(true);
+    });
     client.on('error', (error: Error) => {
       storage.#lastError = error;
-      openOptions.onError?.(error);
+      report(false, error.message);
+    });
+    client.on('close', () => {
+      if (available) report(false, 'connection closed');
     });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
