@@ -13,6 +13,7 @@ import { ProviderEmitter } from './events/events.ts';
 import { endpointUrl, paths } from './http/paths.ts';
 import { Keystore, type KeystoreHolder } from './keys/keystore.ts';
 import { loadOrCreateDevKeys, readKeyFile, watchKeyFile } from './keys/load.ts';
+import { logEvents, logRequest } from './log/event-log.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import type { Storage } from './storage/adapter.ts';
 import { createStorage } from './storage/create.ts';
@@ -60,6 +61,7 @@ export async function startProvider(config: ProviderConfig, options: StartOption
   events.onListenerError = (event, error) => {
     logger.error({ event, err: error }, 'event listener failed');
   };
+  logEvents(events, logger);
   const keyFile = config.keysFile
     ? await readKeyFile(config.keysFile)
     : await loadOrCreateDevKeys(config.devKeysDir, config.signingAlgorithms);
@@ -111,7 +113,10 @@ export async function startProvider(config: ProviderConfig, options: StartOption
     logger,
     accounts,
     clients,
-    observeRequest,
+    observeRequest: (sample) => {
+      observeRequest(sample);
+      logRequest(logger, sample);
+    },
     loginThrottle,
   });
   const metricsServer =

@@ -39,13 +39,14 @@ export async function startBackChannelProvider(
 ): Promise<BackChannelProvider> {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const publicJwk = { ...(await exportJWK(publicKey)), kid: 'client-key-1', alg: 'ES256', use: 'sig' };
-  const common = { redirect_uris: [redirectUri], grant_types: userGrants, scope };
+  // Every confidential client may also use client_credentials (the relying-party suite runs it per method).
+  const common = { redirect_uris: [redirectUri], grant_types: [...userGrants, 'client_credentials'], scope };
   const clients = [
-    { client_id: 'basic', client_secret: basicSecret, ...common, grant_types: [...userGrants, 'client_credentials'] },
+    { client_id: 'basic', client_secret: basicSecret, ...common },
     { client_id: 'post', client_secret: 'post-secret', token_endpoint_auth_method: 'client_secret_post', ...common },
     { client_id: 'jwt', client_secret: jwtSecret, token_endpoint_auth_method: 'client_secret_jwt', ...common },
     { client_id: 'pkjwt', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk] }, ...common },
-    { client_id: 'public', token_endpoint_auth_method: 'none', ...common },
+    { client_id: 'public', token_endpoint_auth_method: 'none', ...common, grant_types: userGrants },
     {
       client_id: 'service',
       client_secret: 'service-secret',

@@ -1,0 +1,80 @@
+import type { RequestContext } from '../events/context.ts';
+import { eventNames, type EventName, type ProviderEmitter } from '../events/events.ts';
+import type { Logger } from './logger.ts';
+
+/**
+ * Logs are one more listener of the provider's events (DESIGN.md): one structured line per event, built from an
+ * allowlist of fields — ids, names, error codes — never from whole objects, so no token, code, CSRF token, password or
+ * client secret can reach a log line even if a model grows a secret field. Stored ids (`jti`) of tokens and codes are
+ * hashes of the values (provider/tokens/opaque.ts), safe to log. Levels: lifecycle and success events at `debug`,
+ * handled errors (a client's mistake) at `info`, revoked grants at `warn`, `server_error` at `error` with the stack.
+ */
+
+type Fields = Record<string, unknown>;
+
+function isContext(value: unknown): value is RequestContext {
+  return typeof value === 'object' && value !== null && 'requestId' in value && 'oidc' in value;
+}
+
+function contextFields(ctx: RequestContext): Fields {
+  const fields: Fields = { requestId: ctx.requestId, route: ctx.oidc.route, method: ctx.method, path: ctx.path };
+  if (ctx.oidc.client) fields.clientId = ctx.oidc.client.clientId;
+  if (ctx.oidc.grantType) fields.grantType = ctx.oidc.grantType;
+  return fields;
+}
+
+/** The loggable fields of a stored model (events' `(token)`, `(code)`, `(session)` … argument). */
+function modelFields(model: object): Fields {
+  const fields: Fields = {};
+  for (const name of ['kind', 'jti', 'clientId', 'grantId', 'gty', 'format', 'exp'] as const) {
+    const value = (model as Record<string, unknown>)[name];
+    if (typeof value === 'string' || typeof value === 'number') fields[name] = value;
+  }
+  return fields;
+}
+
+function errorFields(error: unknown): Fields {
+  const { error: code, errorDescription } = error as { error?: unknown; errorDescription?: unknown };
+  return typeof code === 'string' ? { error: code, errorDescription } : {};
+}
+
+function line(event: EventName, args: readonly unknown[]): Fields {
+  const [first, second] = args;
+  if (isContext(first)) {
+    const fields: Fields = { event, ...contextFields(first) };
+    if (event === 'grant.revoked' && typeof second === 'string') fields.grantId = second;
+    else if (event === 'interaction.started' && typeof second === 'object' && second !== null) {
+      fields.prompt = (second as { name?: unknown }).name;
+    } else if (second !== undefined) Object.assign(fields, errorFields(second));
+    if (event === 'backchannel.error' || event === 'backchannel.success') {
+      const client = event === 'backchannel.error' ? args[2] : second;
+      fields.clientId = (client as { clientId?: unknown } | undefined)?.clientId;
+    }
+    return fields;
+  }
+  return typeof first === 'object' && first !== null ? { event, ...modelFields(first) } : { event };
+}
+
+/** Subscribes the logger to every event. */
+export function logEvents(events: ProviderEmitter, logger: Logger): void {
+  for (const event of eventNames) {
+    events.on(event, (...args: unknown[]) => {
+      const fields = line(event, args);
+      if (event === 'server_error') logger.error({ ...fields, err: args[1] }, event);
+      else if (event === 'grant.revoked') logger.warn(fields, event);
+      else if (event.endsWith('.error')) logger.info(fields, event);
+      else logger.debug(fields, event);
+    });
+  }
+}
+
+/** One access-log line per finished request: route path without the query, status and duration. */
+export function logRequest(
+  logger: Logger,
+  sample: { path: string; method: string; status: number; seconds: number },
+): void {
+  logger.info(
+    { method: sample.method, path: sample.path, status: sample.status, ms: Math.round(sample.seconds * 1000) },
+    'request',
+  );
+}
