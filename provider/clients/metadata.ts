@@ -1,20 +1,17 @@
-import type { JWK } from 'jose';
-import { InvalidClientMetadata, InvalidRedirectUri } from '../errors/oidc-error.ts';
 import type { SigningAlgorithm } from '../keys/key-file.ts';
 import {
-  asymmetricAlgorithms,
   grantTypes,
-  hmacAlgorithms,
   responseTypes,
-  secretAuthMethods,
   tokenEndpointAuthMethods,
-  type AssertionAlgorithm,
   type ClientMetadata,
   type GrantType,
   type ResponseType,
 } from './client.ts';
-import { checkJwks } from './jwks.ts';
+import { checkAuthMaterial } from './auth-material.ts';
+import { ClientMetadataError, RedirectUriError } from './metadata-errors.ts';
 import { redirectUriProblem, serverUriProblem } from './uris.ts';
+
+export { ClientMetadataError, RedirectUriError } from './metadata-errors.ts';
 import { readArray, readBoolean, readString, type Field } from './read.ts';
 
 /**
@@ -34,24 +31,6 @@ export interface MetadataContext {
   deviceFlow: boolean;
   jwtAccessTokens: boolean;
   backchannelLogout: boolean;
-}
-
-/** A metadata problem, naming the field at fault. */
-export class ClientMetadataError extends InvalidClientMetadata {
-  readonly field: string;
-  constructor(field: string, problem: string) {
-    super(`${field} ${problem}`);
-    this.field = field;
-  }
-}
-
-/** A redirect URI problem (`invalid_redirect_uri`), naming the field at fault (`redirect_uris[1]`). */
-export class RedirectUriError extends InvalidRedirectUri {
-  readonly field: string;
-  constructor(field: string, problem: string) {
-    super(`${field} ${problem}`);
-    this.field = field;
-  }
 }
 
 /** Every metadata name this provider recognises (others are ignored by registration, refused in configuration). */
@@ -202,67 +181,6 @@ function accessTokenFormat(value: string | undefined, context: MetadataContext):
     'access_token_format',
     context.jwtAccessTokens ? 'must be "opaque" or "jwt"' : 'must be "opaque" (JWT access tokens are not enabled)',
   );
-}
-
-/** The authentication method has what it needs: a secret (long enough for HMAC), or public keys; nothing extra. */
-function checkAuthMaterial(
-  input: Readonly<Record<string, unknown>>,
-  metadata: ClientMetadata,
-  secretRequired: boolean,
-): string | undefined {
-  const method = metadata.token_endpoint_auth_method;
-  const secret = input.client_secret;
-  if (secret !== undefined && (typeof secret !== 'string' || secret.length === 0)) {
-    throw new ClientMetadataError('client_secret', 'must be a non-empty string');
-  }
-  if (secretAuthMethods.has(method)) {
-    if (secret === undefined && secretRequired) {
-      throw new ClientMetadataError('client_secret', `is required for token_endpoint_auth_method "${method}"`);
-    }
-  } else if (secret !== undefined) {
-    throw new ClientMetadataError('client_secret', `must not be set for token_endpoint_auth_method "${method}"`);
-  }
-
-  const alg = input.token_endpoint_auth_signing_alg;
-  if (alg !== undefined) {
-    const allowed: readonly string[] =
-      method === 'client_secret_jwt' ? hmacAlgorithms : method === 'private_key_jwt' ? asymmetricAlgorithms : [];
-    if (typeof alg !== 'string' || !allowed.includes(alg)) {
-      throw new ClientMetadataError(
-        'token_endpoint_auth_signing_alg',
-        allowed.length
-          ? `must be one of ${allowed.join(', ')} for "${method}"`
-          : `applies only to client_secret_jwt and private_key_jwt`,
-      );
-    }
-    metadata.token_endpoint_auth_signing_alg = alg as AssertionAlgorithm;
-  }
-  if (method === 'client_secret_jwt' && typeof secret === 'string') {
-    // RFC 7518 §3.2: an HMAC key at least as long as the hash output.
-    const bits = Number((metadata.token_endpoint_auth_signing_alg ?? 'HS256').slice(2));
-    if (Buffer.byteLength(secret, 'utf8') * 8 < bits) {
-      throw new ClientMetadataError('client_secret', `must be at least ${bits / 8} bytes for client_secret_jwt`);
-    }
-  }
-
-  const { jwks, jwks_uri: jwksUri } = input;
-  if (jwks !== undefined && jwksUri !== undefined) {
-    throw new ClientMetadataError('jwks', 'must not be used together with jwks_uri');
-  }
-  if (jwks !== undefined) {
-    const problem = checkJwks(jwks);
-    if (problem) throw new ClientMetadataError(`jwks${problem.at}`, problem.problem);
-    metadata.jwks = jwks as { keys: JWK[] };
-  }
-  if (jwksUri !== undefined) {
-    const problem = typeof jwksUri === 'string' ? serverUriProblem(jwksUri) : 'must be a string';
-    if (problem) throw new ClientMetadataError('jwks_uri', problem);
-    metadata.jwks_uri = jwksUri as string;
-  }
-  if (method === 'private_key_jwt' && !metadata.jwks && !metadata.jwks_uri) {
-    throw new ClientMetadataError('jwks', 'or jwks_uri is required for token_endpoint_auth_method "private_key_jwt"');
-  }
-  return typeof secret === 'string' ? secret : undefined;
 }
 
 function checkServerUris(
