@@ -8,6 +8,7 @@ import type { ProviderConfig } from '../config/options.ts';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors/oidc-error.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import { contextOf } from '../http/context.ts';
+import { publicCors } from '../http/cors.ts';
 import type { Endpoint } from '../http/endpoint.ts';
 import { emitError, errorBody } from '../http/error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
@@ -98,8 +99,9 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
   return {
     name: 'token',
     mount(router) {
-      router.post(paths.token, noStore, express.urlencoded({ extended: false, limit: '64kb' }), handle);
-      router.all(paths.token, noStore, (_req, _res, next) => {
+      const cors = publicCors(['POST']);
+      router.post(paths.token, cors, noStore, express.urlencoded({ extended: false, limit: '64kb' }), handle);
+      router.all(paths.token, cors, noStore, (_req, _res, next) => {
         next(new InvalidRequest('the token endpoint accepts only POST'));
       });
       router.use(paths.token, onError);

@@ -5,6 +5,7 @@ import type { ProviderConfig } from '../config/options.ts';
 import { supportedClaims } from '../accounts/claims.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import { contextOf } from '../http/context.ts';
+import { publicCors } from '../http/cors.ts';
 import type { Endpoint } from '../http/endpoint.ts';
 import { emitError, errorBody } from '../http/error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
@@ -73,8 +74,10 @@ export function userinfoEndpoint(deps: UserinfoEndpointDeps): Endpoint {
   return {
     name: 'userinfo',
     mount(router) {
-      router.get(paths.userinfo, handle);
-      router.post(paths.userinfo, express.urlencoded({ extended: false, limit: '16kb' }), handle);
+      const cors = publicCors(['GET', 'POST']);
+      router.options(paths.userinfo, cors);
+      router.get(paths.userinfo, cors, handle);
+      router.post(paths.userinfo, cors, express.urlencoded({ extended: false, limit: '16kb' }), handle);
       router.use(paths.userinfo, onError);
     },
     metadata: (config) => ({

@@ -1,0 +1,31 @@
+import type { RequestHandler } from 'express';
+
+/**
+ * CORS for the endpoints a browser-based client calls directly (token, userinfo): single-page apps are public clients
+ * (like the `demo-spa` default) and must reach them from their own origin. Any origin is allowed and credentials
+ * never are: these endpoints take no cookies, only what the request itself carries (client credentials, PKCE
+ * verifier, bearer token), so an allowed origin gains nothing it could not do from a server. Preflights are answered
+ * here; `WWW-Authenticate` is exposed so a browser client can read RFC 6750 errors.
+ */
+export function publicCors(methods: readonly string[]): RequestHandler {
+  const allowMethods = [...methods, 'OPTIONS'].join(', ');
+  return (req, res, next) => {
+    if (req.get('origin') === undefined) {
+      next();
+      return;
+    }
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'WWW-Authenticate' });
+    if (req.method === 'OPTIONS') {
+      res
+        .set({
+          'Access-Control-Allow-Methods': allowMethods,
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, DPoP',
+          'Access-Control-Max-Age': '3600',
+        })
+        .status(204)
+        .end();
+      return;
+    }
+    next();
+  };
+}
