@@ -30,6 +30,8 @@ export function startLogged(name: string, command: string, args: readonly string
   } finally {
     closeSync(fd);
   }
+  // A test file that forgets stop() must still end: the exit hook (or the watchdog) then kills the child.
+  child.unref();
   const exitedPromise = new Promise<void>((resolve) => {
     child.once('exit', () => {
       exited = true;
