@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { Redis, Cluster } from 'ioredis';
 import { portIsFree, redisCli } from './redis-node.ts';
@@ -83,4 +87,31 @@ describe('Redis harness', () => {
       client.disconnect();
     }
   });
+
+  for (const ending of ['throws', 'is killed'] as const) {
+    it(`leaves no server behind when the test process ${ending}`, async () => {
+      const harness = resolve(import.meta.dirname, 'redis.ts');
+      const script = `import { startRedis } from ${JSON.stringify(harness)};
+        const redis = await startRedis();
+        console.log('port', redis.port);
+        ${ending === 'throws' ? "setTimeout(() => { throw new Error('test failed'); }, 500);" : 'setInterval(() => {}, 1000);'}`;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const deadline = Date.now() + 10_000;
+      while (!/port (\d+)/.test(output) && Date.now() < deadline) await sleep(20);
+      const port = Number(/port (\d+)/.exec(output)?.[1]);
+      assert.ok(port > 0, `child printed its port: ${output}`);
+      assert.equal(await redisCli(port, ['PING']), 'PONG');
+      if (ending === 'is killed') child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+      // 'exit' hook for a throwing process; the watchdog (polling every second) for SIGKILL.
+      const gone = Date.now() + 5_000;
+      while ((await redisCli(port, ['PING'], 500)) !== undefined && Date.now() < gone) await sleep(100);
+      assert.equal(await redisCli(port, ['PING'], 500), undefined);
+      assert.equal(await portIsFree(port), true);
+    });
+  }
 });
