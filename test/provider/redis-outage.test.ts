@@ -16,6 +16,17 @@ async function readiness(url: string): Promise<{ status: number; body: unknown; 
   return { status: response.status, body: await response.json(), ms: performance.now() - started };
 }
 
+function clientCredentials(url: string): Promise<Response> {
+  return fetch(`${url}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from('m2m:m2m-secret-value').toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+}
+
 async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -25,12 +36,24 @@ async function eventually(check: () => Promise<boolean>, timeoutMs: number, what
 }
 
 describe('provider on Redis storage: outage', () => {
-  it('is ready, 503 fast while Redis is down, and ready again by itself when Redis is back', async () => {
+  it('is ready, answers 503 fast while Redis is down, and serves again by itself when Redis is back', async () => {
     redis = await startRedis();
     const port = redis.port;
-    const lines: { msg?: string; reason?: string }[] = [];
+    const lines: { msg?: string }[] = [];
     provider = await startTestProvider(
-      { storage: { type: 'redis', url: redis.url, keyPrefix: 'outage:' }, logLevel: 'info' },
+      {
+        storage: { type: 'redis', url: redis.url, keyPrefix: 'outage:' },
+        logLevel: 'info',
+        clients: [
+          {
+            client_id: 'm2m',
+            client_secret: 'm2m-secret-value',
+            redirect_uris: [],
+            grant_types: ['client_credentials'],
+            response_types: [],
+          },
+        ],
+      },
       { logDestination: { write: (line: string) => lines.push(JSON.parse(line) as { msg?: string }) } },
     );
     const storageLog = (): string[] =>
@@ -48,9 +71,24 @@ describe('provider on Redis storage: outage', () => {
     assert.deepEqual(down.body, { status: 'unavailable', checks: { storage: 'unavailable', keys: 'ok' } });
     assert.ok(down.ms < 1_500, `readiness answered after ${Math.round(down.ms)} ms`);
     assert.equal((await fetch(`${url}/healthz/live`)).status, 200, 'still alive: no restart wanted');
+    assert.equal((await fetch(`${url}/.well-known/openid-configuration`)).status, 200, 'no storage needed');
+    // A token request needs storage: 503 temporarily_unavailable at once, not a hang or a 500.
+    const started = performance.now();
+    const token = await clientCredentials(url);
+    assert.equal(token.status, 503);
+    assert.equal(((await token.json()) as { error?: string }).error, 'temporarily_unavailable');
+    assert.ok(
+      performance.now() - started < 1_500,
+      `token answered after ${Math.round(performance.now() - started)} ms`,
+    );
 
     redis = await startRedis({ port });
     await eventually(async () => (await readiness(url)).status === 200, 5_000, 'readiness after Redis returned');
+    const issued = await clientCredentials(url);
+    assert.equal(issued.status, 200, 'tokens are issued again');
+    const { access_token: accessToken } = (await issued.json()) as { access_token: string };
+    const logText = JSON.stringify(lines);
+    assert.ok(!logText.includes('m2m-secret-value') && !logText.includes(accessToken), 'no secret or token logged');
     // One log line per change, however many reconnection attempts failed in between.
     assert.deepEqual(storageLog(), ['storage available', 'storage unavailable', 'storage available']);
     // The same storage object recovered: nothing was recreated.
