@@ -53,6 +53,17 @@ describe('redis storage: keys', () => {
     assert.equal(await storage.client.exists('keys:Session:uid:u1'), 0);
   });
 
+  it('revokes a grant with more records than one SSCAN batch', async () => {
+    const tokens = storage.adapter('AccessToken');
+    const ids = Array.from({ length: 1500 }, (_, i) => `bulk-${i}`);
+    await Promise.all(ids.map((id) => tokens.upsert(id, accessToken(id, 'bulk-grant'), 60)));
+    await tokens.upsert('bulk-other', accessToken('bulk-other', 'other-grant'), 60);
+    await tokens.revokeByGrantId('bulk-grant');
+    assert.equal((await keyTtls(storage.client, 'keys:AccessToken:rec:bulk-*')).size, 1);
+    assert.equal(await storage.client.exists('keys:AccessToken:grant:bulk-grant'), 0);
+    assert.ok(await tokens.find('bulk-other'));
+  });
+
   it('reports a corrupt record as a bug, not as an outage', async () => {
     await storage.client.set('keys:Grant:rec:corrupt', 'not json', 'EX', 60);
     await assert.rejects(storage.adapter('Grant').find('corrupt'), SyntaxError);

@@ -78,14 +78,17 @@ export function redisAdapter<M extends ModelName>(
     },
 
     async revokeByGrantId(grantId) {
-      await guarded(async () => {
-        const setKey = keys.grant(grantId);
-        const ids = await client.smembers(setKey);
-        if (ids.length === 0) return;
-        await Promise.all(ids.map((id) => client.kubeoidcDeleteIfGrant(keys.record(id), grantId)));
+      const setKey = keys.grant(grantId);
+      // In batches (SSCAN), so a grant with very many records never means one huge reply or burst of scripts.
+      let cursor = '0';
+      do {
+        const [next, ids] = await guarded(() => client.sscan(setKey, cursor, 'COUNT', 200));
+        cursor = next;
+        if (ids.length === 0) continue;
+        await guarded(() => Promise.all(ids.map((id) => client.kubeoidcDeleteIfGrant(keys.record(id), grantId))));
         // Remove only the ids handled here: a record bound to this grant meanwhile keeps its index entry.
-        await client.srem(setKey, ...ids);
-      });
+        await guarded(() => client.srem(setKey, ...ids));
+      } while (cursor !== '0');
     },
   };
 }
