@@ -42,7 +42,17 @@ export const envOptions: readonly EnvOption[] = [
   {
     name: 'KUBEOIDC_REDIS_URL',
     doc: 'Use Redis storage at this URL (option `storage`).',
-    apply: (value) => ({ storage: { type: 'redis', url: value, keyPrefix: 'kubeoidc:' } }),
+    apply: (value) => ({ storage: { type: 'redis', url: value } }),
+  },
+  {
+    name: 'KUBEOIDC_REDIS_PASSWORD',
+    doc: 'Password of the Redis data nodes (option `storage.password`), typically from a Secret.',
+    apply: (value) => ({ storage: { password: value } }),
+  },
+  {
+    name: 'KUBEOIDC_REDIS_SENTINEL_PASSWORD',
+    doc: 'Password of the Redis Sentinels (option `storage.sentinelPassword`).',
+    apply: (value) => ({ storage: { sentinelPassword: value } }),
   },
   {
     name: 'KUBEOIDC_KEYS_FILE',

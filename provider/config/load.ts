@@ -54,6 +54,10 @@ export async function loadConfig({ env, readFile }: LoadSources): Promise<Provid
       accounts: { records: [demoAccount(await hashPassword(DEMO_ACCOUNT_PASSWORD, { N: 2 ** 14, r: 8, p: 1 }))] },
     };
   }
-  const merged = [base, ...envOverrides(env)].reduce<unknown>((acc, layer) => deepMerge(acc, layer), defaults);
+  const merged = [base, ...envOverrides(env)].reduce<unknown>((acc, layer) => deepMerge(acc, layer), defaults) as {
+    storage: Record<string, unknown>;
+  };
+  // The default storage is memory; its `maxEntries` means nothing once a layer chose Redis.
+  if (merged.storage.type === 'redis') delete merged.storage.maxEntries;
   return validateConfig(merged);
 }

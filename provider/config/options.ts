@@ -45,6 +45,15 @@ export type StorageOptions =
       cluster?: { nodes: string[] };
       /** Prefix of every key, so several providers can share one Redis. */
       keyPrefix: string;
+      /**
+       * Password (Redis AUTH) of the data nodes — for Sentinel and Cluster, where there is no URL to carry it. Set it
+       * from a Secret through `KUBEOIDC_REDIS_PASSWORD` rather than in the file.
+       */
+      password?: string;
+      /** Password of the Sentinels themselves, when they require one (`KUBEOIDC_REDIS_SENTINEL_PASSWORD`). */
+      sentinelPassword?: string;
+      /** TLS to the data nodes and Sentinels (Sentinel and Cluster; a URL says it with `rediss://`). */
+      tls?: boolean;
     };
 
 /** A client declared in configuration (OIDC Dynamic Client Registration metadata names). */

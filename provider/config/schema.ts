@@ -45,6 +45,9 @@ export const configSchema = {
         maxEntries: { type: 'integer', minimum: 100 },
         url: { type: 'string', pattern: '^rediss?://' },
         keyPrefix: { type: 'string', default: 'kubeoidc:' },
+        password: { type: 'string', minLength: 1 },
+        sentinelPassword: { type: 'string', minLength: 1 },
+        tls: { type: 'boolean' },
         sentinel: {
           type: 'object',
           required: ['masterName', 'sentinels'],

@@ -40,6 +40,8 @@ export function createRedisClient(options: RedisStorageOptions, tuning: Connecti
     connectTimeout: timeout,
     commandTimeout: timeout,
     retryStrategy: retry,
+    ...(options.password === undefined ? {} : { password: options.password }),
+    ...(options.tls ? { tls: {} } : {}),
   };
   let client: Redis | Cluster;
   if (options.cluster) {
@@ -60,6 +62,8 @@ export function createRedisClient(options: RedisStorageOptions, tuning: Connecti
       sentinels: options.sentinel.sentinels.map(hostPort),
       sentinelRetryStrategy: retry,
       sentinelCommandTimeout: timeout,
+      ...(options.sentinelPassword === undefined ? {} : { sentinelPassword: options.sentinelPassword }),
+      ...(options.tls ? { sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
     });
   } else if (options.url) {
     client = new Redis(options.url, common);
