@@ -22,6 +22,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { freePort } from './free-port.ts';
 import { findKubeBinaries, type KubeBinaries } from './kube-binaries.ts';
+import { isListening } from './listeners.ts';
 import {
   killHard,
   logTail,
@@ -31,6 +32,8 @@ import {
   startWatchdog,
   type LoggedProcess,
 } from './processes.ts';
+
+export { applyManifest, kubectl, runKubectl, tryApplyManifest } from './kubectl.ts';
 
 /** A running control plane. */
 export interface ControlPlane {
@@ -101,7 +104,11 @@ async function startOnce(binaries: KubeBinaries, options: ControlPlaneOptions): 
     const etcd = startLogged('etcd', binaries.etcd, etcdArgs(dir, etcdUrl, peerUrl), join(dir, 'etcd.log'));
     processes.push(etcd);
     watchdog.guard(etcd.child.pid);
-    await waitUntil(etcd, 30_000, async () => (await httpStatus(`${etcdUrl}/health`)) === 200);
+    await waitUntil(
+      etcd,
+      30_000,
+      async () => isListening(etcd.child.pid ?? -1, etcdPort) && (await httpStatus(`${etcdUrl}/health`)) === 200,
+    );
 
     const args = [...apiServerArgs(dir, etcdUrl, apiPort, files), ...(options.apiServerArgs ?? [])];
     const apiserver = startLogged('kube-apiserver', binaries.kubeApiserver, args, join(dir, 'kube-apiserver.log'));
@@ -111,7 +118,8 @@ async function startOnce(binaries: KubeBinaries, options: ControlPlaneOptions): 
     await waitUntil(
       apiserver,
       options.readyTimeoutMs ?? 90_000,
-      async () => (await httpStatus(`${server}/readyz`, token)) === 200,
+      async () =>
+        isListening(apiserver.child.pid ?? -1, apiPort) && (await httpStatus(`${server}/readyz`, token)) === 200,
     );
 
     const kubeconfigPath = join(dir, 'kubeconfig');

@@ -3,6 +3,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { ControlPlane } from './control-plane.ts';
@@ -60,7 +61,8 @@ export function crdSchema(kind: string): JsonSchema {
 
 /**
  * Installs every CRD (without what the test server does not know, see `crd-compat.ts`) and waits until each is
- * Established, so custom resources can be created right after.
+ * Established and its schema is in the server's OpenAPI document, so custom resources can be created right after
+ * and kubectl validates them (kubectl skips client-side validation of a kind the document does not have yet).
  */
 export async function installCrds(cp: ControlPlane): Promise<void> {
   const crds = loadCrds();
@@ -72,4 +74,24 @@ export async function installCrds(cp: ControlPlane): Promise<void> {
     '--timeout=60s',
     ...crds.map((crd) => `customresourcedefinition/${crd.metadata.name}`),
   );
+  await waitForOpenApi(cp, crds, 60_000);
+}
+
+/** Definition names the API server gives custom kinds in /openapi/v2, e.g. `dev.kubeoidc.v1alpha1.OIDCProvider`. */
+function openApiName(crd: CrdDocument): string {
+  const reversedGroup = crd.spec.group.split('.').reverse().join('.');
+  return `${reversedGroup}.${crd.spec.versions[0]?.name ?? ''}.${crd.spec.names.kind}`;
+}
+
+async function waitForOpenApi(cp: ControlPlane, crds: CrdDocument[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const wanted = crds.map(openApiName);
+  for (;;) {
+    const document = JSON.parse(await kubectl(cp, 'get', '--raw', '/openapi/v2')) as { definitions?: object };
+    const missing = wanted.filter((name) => !(name in (document.definitions ?? {})));
+    if (missing.length === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`not in the OpenAPI document after ${timeoutMs} ms: ${missing.join(', ')}`);
+    await sleep(250);
+  }
 }

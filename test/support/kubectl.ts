@@ -4,7 +4,7 @@
  * The binary is `$KUBECTL`, else `kubectl` from `KUBEBUILDER_ASSETS`, else `kubectl` on PATH.
  */
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ControlPlane } from './control-plane.ts';
 import { isExecutableFile } from './kube-binaries.ts';
 
@@ -39,7 +39,9 @@ export function runKubectl(
   return new Promise((resolve, reject) => {
     const child = execFile(
       kubectlBinary(),
-      ['--kubeconfig', cp.kubeconfigPath, ...args],
+      // A cache per control plane: kubectl's default (~/.kube/cache, keyed by host:port) would serve one test
+      // server's discovery to a later server that reuses the port.
+      ['--kubeconfig', cp.kubeconfigPath, '--cache-dir', join(dirname(cp.kubeconfigPath), 'kubectl-cache'), ...args],
       { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
       (error, stdout, stderr) => {
         if (error !== null && typeof error.code !== 'number') {
