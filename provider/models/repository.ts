@@ -90,6 +90,17 @@ export class ModelRepository {
     return record;
   }
 
+  /**
+   * Saves a record only when none with its id is live, atomically across replicas, and emits `<model>.saved` then.
+   * Resolves false (emitting nothing) when one existed: the caller has seen this id before.
+   */
+  async saveOnce(record: AnyModel): Promise<boolean> {
+    const expiresIn = Math.max(1, record.exp - epochSeconds(this.#clock));
+    if (!(await this.#storage.adapter(record.kind).insert(record.jti, record, expiresIn))) return false;
+    this.#emit(record.kind, 'saved', record);
+    return true;
+  }
+
   /** The record, or undefined when absent or expired. */
   find<M extends ModelName>(model: M, id: string): Promise<ModelTypes[M] | undefined> {
     return this.#storage.adapter(model).find(id);

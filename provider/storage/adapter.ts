@@ -7,6 +7,11 @@ import type { ModelName, ModelTypes } from '../models/types.ts';
 export interface Adapter<T> {
   /** Creates or replaces the record with this id, expiring in `expiresIn` seconds (≥ 1). */
   upsert(id: string, payload: T, expiresIn: number): Promise<void>;
+  /**
+   * Creates the record only when no live record has this id, atomically: of concurrent inserts of one id exactly one
+   * resolves true. Used where "seen before?" must hold across replicas (replay detection).
+   */
+  insert(id: string, payload: T, expiresIn: number): Promise<boolean>;
   /** The record, or undefined when absent or expired. */
   find(id: string): Promise<T | undefined>;
   /** Session by its `uid` (Session only). */

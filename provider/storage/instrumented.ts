@@ -32,6 +32,7 @@ export function instrumentStorage(storage: Storage, observe: StorageObserver): S
         };
       const wrapped: Adapter<ModelTypes[M]> = {
         upsert: timed('upsert', inner.upsert.bind(inner)),
+        insert: timed('insert', inner.insert.bind(inner)),
         find: timed('find', inner.find.bind(inner)),
         findByUid: timed('findByUid', inner.findByUid.bind(inner)),
         findByUserCode: timed('findByUserCode', inner.findByUserCode.bind(inner)),

@@ -64,17 +64,26 @@ export class MemoryStorage implements Storage {
       const entry = live(storeKey);
       return entry ? (JSON.parse(entry.json) as ModelTypes[M]) : undefined;
     };
+    const write = (id: string, payload: ModelTypes[M], expiresIn: number): void => {
+      const storeKey = key(id);
+      this.#remove(storeKey);
+      const record = payload as Partial<{ grantId: string; uid: string; userCode: string }>;
+      const entry: Entry = { json: JSON.stringify(payload), expiresAt: this.#clock.now() + expiresIn * 1000 };
+      if (record.grantId) entry.grantId = `${model}:${record.grantId}`;
+      if (record.uid) entry.uid = `${model}:${record.uid}`;
+      if (record.userCode) entry.userCode = `${model}:${record.userCode}`;
+      this.#insert(storeKey, entry);
+    };
     return {
       upsert: (id, payload, expiresIn) => {
-        const storeKey = key(id);
-        this.#remove(storeKey);
-        const record = payload as Partial<{ grantId: string; uid: string; userCode: string }>;
-        const entry: Entry = { json: JSON.stringify(payload), expiresAt: this.#clock.now() + expiresIn * 1000 };
-        if (record.grantId) entry.grantId = `${model}:${record.grantId}`;
-        if (record.uid) entry.uid = `${model}:${record.uid}`;
-        if (record.userCode) entry.userCode = `${model}:${record.userCode}`;
-        this.#insert(storeKey, entry);
+        write(id, payload, expiresIn);
         return Promise.resolve();
+      },
+      // Synchronous check-and-write: nothing can interleave within the process.
+      insert: (id, payload, expiresIn) => {
+        if (live(key(id))) return Promise.resolve(false);
+        write(id, payload, expiresIn);
+        return Promise.resolve(true);
       },
       find: (id) => Promise.resolve(read(key(id))),
       findByUid: (uid) => Promise.resolve(read(this.#byUid.get(`${model}:${uid}`))),

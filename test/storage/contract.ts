@@ -147,6 +147,27 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
       assert.equal(await codes.find(jti), undefined, 'consume kept the original expiry');
     });
 
+    it('inserts only when absent: exactly one of 20 concurrent inserts of one id wins; expiry frees the id', async () => {
+      const replays = storage.adapter('ReplayDetection');
+      const first = id('jti');
+      assert.equal(await replays.insert(first, recordOf('ReplayDetection', first), 1), true);
+      assert.equal(await replays.insert(first, recordOf('ReplayDetection', first, { again: true }), 60), false);
+      const kept = await replays.find(first);
+      assert.ok(kept && !('again' in kept), 'the first record stays');
+      await elapse(1_100);
+      assert.equal(await replays.insert(first, recordOf('ReplayDetection', first), 60), true, 'expired ids are free');
+      const peers = await Promise.all(Array.from({ length: 20 }, () => peer()));
+      try {
+        const jti = id('race-insert');
+        const results = await Promise.all(
+          peers.map((other) => other.adapter('ReplayDetection').insert(jti, recordOf('ReplayDetection', jti), 60)),
+        );
+        assert.equal(results.filter(Boolean).length, 1, results.join(','));
+      } finally {
+        await Promise.all(peers.filter((other) => other !== storage).map((other) => other.close()));
+      }
+    });
+
     it('lets exactly one of 20 concurrent consumers from separate connections win', async () => {
       const peers = await Promise.all(Array.from({ length: 20 }, () => peer()));
       try {

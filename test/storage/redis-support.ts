@@ -75,6 +75,7 @@ export function checkingTtls(storage: RedisStorage, pattern: string): Storage {
         };
       return {
         upsert: checked('upsert', (...args: Parameters<typeof inner.upsert>) => inner.upsert(...args)),
+        insert: checked('insert', (...args: Parameters<typeof inner.insert>) => inner.insert(...args)),
         find: checked('find', (...args: Parameters<typeof inner.find>) => inner.find(...args)),
         findByUid: checked('findByUid', (...args: Parameters<typeof inner.findByUid>) => inner.findByUid(...args)),
         findByUserCode: checked('findByUserCode', (...args: Parameters<typeof inner.findByUserCode>) =>

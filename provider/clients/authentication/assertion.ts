@@ -91,14 +91,13 @@ export async function verifyAssertion(
 
 /**
  * Accepts a `jti` once per client. The record lives until the assertion would be refused as expired anyway. The
- * adapter has no insert-if-absent, so two replicas racing on the same assertion within one round trip could both
- * pass; the window is that of oidc-provider's ReplayDetection too.
+ * insert is atomic in storage, so two replicas racing on the same assertion cannot both accept it.
  */
 async function rememberOnce(check: AssertionCheck, jti: string, exp: number): Promise<void> {
   const id = createHash('sha256').update(`${check.clientId}\u0000${jti}`, 'utf8').digest('base64url');
-  if (await check.models.find('ReplayDetection', id)) {
+  const now = epochSeconds(check.clock);
+  const record = { jti: id, kind: 'ReplayDetection', iat: now, exp: Math.max(exp, now) + clockTolerance } as const;
+  if (!(await check.models.saveOnce(record))) {
     throw new ClientAuthenticationError('client_assertion jti has already been used');
   }
-  const now = epochSeconds(check.clock);
-  await check.models.save({ jti: id, kind: 'ReplayDetection', iat: now, exp: Math.max(exp, now) + clockTolerance });
 }

@@ -36,24 +36,34 @@ export function redisAdapter<M extends ModelName>(
     return record && (record as Indexed)[field] === value ? record : undefined;
   };
 
+  /**
+   * Indexes first, record last. With `onlyIfAbsent` the record is written with NX: indexes written for an id that
+   * already had a record point at that same id, which readers verify anyway.
+   */
+  const write = async (id: string, payload: T, expiresIn: number, onlyIfAbsent: boolean): Promise<boolean> => {
+    if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw new RangeError(`expiresIn must be > 0, got ${expiresIn}`);
+    const ttlMs = Math.ceil(expiresIn * 1000);
+    const json = JSON.stringify(payload);
+    const { grantId, uid, userCode } = payload as Indexed;
+    return guarded(async () => {
+      const indexes: Promise<unknown>[] = [];
+      if (typeof grantId === 'string' && grantId) indexes.push(client.kubeoidcAddToSet(keys.grant(grantId), id, ttlMs));
+      if (typeof uid === 'string' && uid) indexes.push(client.set(keys.uid(uid), id, 'PX', ttlMs));
+      if (typeof userCode === 'string' && userCode) indexes.push(client.set(keys.userCode(userCode), id, 'PX', ttlMs));
+      await Promise.all(indexes);
+      const reply = onlyIfAbsent
+        ? await client.set(keys.record(id), json, 'PX', ttlMs, 'NX')
+        : await client.set(keys.record(id), json, 'PX', ttlMs);
+      return reply === 'OK';
+    });
+  };
+
   return {
     async upsert(id, payload, expiresIn) {
-      if (!Number.isFinite(expiresIn) || expiresIn <= 0)
-        throw new RangeError(`expiresIn must be > 0, got ${expiresIn}`);
-      const ttlMs = Math.ceil(expiresIn * 1000);
-      const json = JSON.stringify(payload);
-      const { grantId, uid, userCode } = payload as Indexed;
-      await guarded(async () => {
-        const indexes: Promise<unknown>[] = [];
-        if (typeof grantId === 'string' && grantId)
-          indexes.push(client.kubeoidcAddToSet(keys.grant(grantId), id, ttlMs));
-        if (typeof uid === 'string' && uid) indexes.push(client.set(keys.uid(uid), id, 'PX', ttlMs));
-        if (typeof userCode === 'string' && userCode)
-          indexes.push(client.set(keys.userCode(userCode), id, 'PX', ttlMs));
-        await Promise.all(indexes);
-        await client.set(keys.record(id), json, 'PX', ttlMs);
-      });
+      await write(id, payload, expiresIn, false);
     },
+
+    insert: (id, payload, expiresIn) => write(id, payload, expiresIn, true),
 
     find,
     findByUid: (uid) => findBy(keys.uid(uid), 'uid', uid),
