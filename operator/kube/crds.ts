@@ -89,7 +89,6 @@ export const OIDC_PROVIDER_DEFAULTS = {
 /** Defaults the OIDCClient CRD declares. */
 export const OIDC_CLIENT_DEFAULTS = {
   grantTypes: ['authorization_code'],
-  responseTypes: ['code'],
   scopes: ['openid'],
   tokenEndpointAuthMethod: 'client_secret_basic',
   accessTokenFormat: 'opaque',
@@ -475,7 +474,7 @@ export interface OIDCClientSpec {
   postLogoutRedirectUris?: string[];
   /** Grant types (default `[authorization_code]`). */
   grantTypes?: GrantType[];
-  /** Response types (default `[code]`). */
+  /** Response types; when omitted the provider allows `code` if `grantTypes` has authorization_code. */
   responseTypes?: ResponseType[];
   /** Scopes the client may request (default `[openid]`). */
   scopes?: string[];
