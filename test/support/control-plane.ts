@@ -12,7 +12,7 @@
  * ```
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statfsSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -71,9 +71,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
 }
 
 async function startOnce(binaries: KubeBinaries, options: ControlPlaneOptions): Promise<ControlPlane> {
-  // etcd fsyncs on every write: a RAM-backed dir keeps the tests fast.
-  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-  const dir = mkdtempSync(join(base, 'kubeoidc-cp-'));
+  const dir = mkdtempSync(join(tempBase(), 'kubeoidc-cp-'));
   const watchdog = startWatchdog(dir);
   const processes: LoggedProcess[] = [];
   const killAllNow = (): void => {
@@ -139,6 +137,20 @@ async function startOnce(binaries: KubeBinaries, options: ControlPlaneOptions): 
     await stop();
     throw error;
   }
+}
+
+/**
+ * etcd fsyncs on every write, so a RAM-backed /dev/shm keeps the tests fast; but etcd also preallocates 64 MB WAL
+ * files, and some environments (containers) give /dev/shm only 64 MB: use it only when it has room.
+ */
+function tempBase(): string {
+  try {
+    const stats = statfsSync('/dev/shm');
+    if (stats.bavail * stats.bsize >= 1024 * 1024 * 1024) return '/dev/shm';
+  } catch {
+    // no /dev/shm
+  }
+  return tmpdir();
 }
 
 interface CredentialFiles {
