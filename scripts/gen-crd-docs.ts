@@ -34,6 +34,7 @@ interface Schema {
   'x-kubernetes-int-or-string'?: boolean;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
   'x-kubernetes-list-type'?: string;
+  'x-kubernetes-list-map-keys'?: string[];
   'x-kubernetes-validations'?: { rule: string; message?: string }[];
 }
 
@@ -98,6 +99,9 @@ function constraints(node: Schema): string[] {
   if (node.minItems !== undefined) out.push(`min ${node.minItems} items`);
   if (node.maxItems !== undefined) out.push(`max ${node.maxItems} items`);
   if (node['x-kubernetes-list-type'] === 'set') out.push('unique items');
+  if (node['x-kubernetes-list-type'] === 'map') {
+    out.push(`one item per ${(node['x-kubernetes-list-map-keys'] ?? []).map(code).join(', ')}`);
+  }
   if (node.format === 'date-time') out.push('RFC 3339 date-time');
   if (node.pattern) out.push(`pattern ${code(node.pattern)}`);
   if (node.oneOf) out.push(`exactly one of: ${node.oneOf.map(describeBranch).join('; ')}`);
