@@ -114,6 +114,24 @@ describe('CRD files', () => {
   });
 });
 
+describe('YAML files in crds/', () => {
+  const files = readdirSync(CRDS_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));
+
+  // kubectl reads YAML 1.1, where a bare y, n, yes, no, on, off is a boolean and 010 is octal; editors, the yaml
+  // package and most readers use YAML 1.2, where they are strings and decimals. A file must mean the same in both
+  // (quote such words), or what kubectl applies differs from what the tests and the docs generator read.
+  for (const file of files) {
+    it(`${file} means the same in YAML 1.1 (kubectl) and YAML 1.2`, () => {
+      const text = readFileSync(join(CRDS_DIR, file), 'utf8');
+      assert.deepEqual(parse(text, { version: '1.1' }), parse(text, { version: '1.2' }));
+    });
+  }
+
+  it('the check above catches a bare n', () => {
+    assert.notDeepEqual(parse('required: [n, e]', { version: '1.1' }), parse('required: [n, e]', { version: '1.2' }));
+  });
+});
+
 describe('stripUnsupported', () => {
   it('removes x-kubernetes-validations at every depth and nothing else, without touching its input', () => {
     for (const crd of crds) {
