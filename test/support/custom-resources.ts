@@ -3,7 +3,7 @@
  * server's verdict returned rather than thrown.
  */
 import type { ControlPlane } from './control-plane.ts';
-import { manifestYaml, runKubectl, type KubectlResult, type Manifest } from './kubectl.ts';
+import { manifestText, runKubectl, type KubectlResult, type Manifest } from './kubectl.ts';
 
 /** How much of kubectl's checking to use. */
 export type Validation =
@@ -23,6 +23,6 @@ export function dryRunCreate(
 ): Promise<KubectlResult> {
   const validate = validation === 'server' ? '--validate=false' : '--validate=strict';
   return runKubectl(cp, ['create', '--dry-run=server', validate, '-o', 'json', '-f', '-'], {
-    input: manifestYaml(manifest),
+    input: manifestText(manifest),
   });
 }

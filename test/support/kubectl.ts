@@ -67,11 +67,12 @@ export async function kubectl(cp: ControlPlane, ...args: string[]): Promise<stri
 export type Manifest = string | object | readonly object[];
 
 /**
- * Serialises a manifest to a stream of JSON objects, which kubectl reads like multi-document YAML. Why JSON: kubectl parses YAML 1.1,
- * where a bare `y`, `n`, `yes`, `on`, `off`… is a boolean, while a YAML 1.2 serialiser leaves those strings unquoted
- * (an EC key's member `y` turned into `true`). JSON quotes every string.
+ * The text kubectl reads for a manifest: YAML text as it is; objects as a stream of JSON objects, which kubectl
+ * reads like multi-document YAML. Why JSON: kubectl parses YAML 1.1, where a bare `y`, `n`, `yes`, `on`, `off`… is
+ * a boolean, while a YAML 1.2 serialiser leaves those strings unquoted (an EC key's member `y` turned into `true`).
+ * JSON quotes every string.
  */
-export function manifestYaml(manifest: Manifest): string {
+export function manifestText(manifest: Manifest): string {
   if (typeof manifest === 'string') return manifest;
   const objects: readonly object[] = Array.isArray(manifest) ? manifest : [manifest];
   return objects.map((object) => JSON.stringify(object)).join('\n');
@@ -82,7 +83,7 @@ export function manifestYaml(manifest: Manifest): string {
  * result without throwing, so tests can assert on rejections; use {@link applyManifest} when it must succeed.
  */
 export function tryApplyManifest(cp: ControlPlane, manifest: Manifest, ...flags: string[]): Promise<KubectlResult> {
-  return runKubectl(cp, ['apply', '-f', '-', ...flags], { input: manifestYaml(manifest) });
+  return runKubectl(cp, ['apply', '-f', '-', ...flags], { input: manifestText(manifest) });
 }
 
 /** `kubectl apply -f -`; throws with kubectl's stderr when it fails. Returns kubectl's stdout. */
