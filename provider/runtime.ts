@@ -23,6 +23,7 @@ import { setupMetrics } from './metrics/setup.ts';
 import type { ProviderMetrics } from './metrics/registry.ts';
 import { startMetricsServer } from './metrics/server.ts';
 import { instrumentStorage } from './storage/instrumented.ts';
+import { streamEvents } from './event-stream/setup.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface RunningProvider {
@@ -99,6 +100,19 @@ export async function startProvider(config: ProviderConfig, options: StartOption
       },
     }));
   const storage = instrumentStorage(rawStorage, observeStorage);
+  // The operator's event stream lives next to the state, on the storage's own client (Redis only; docs/event-bridge.md).
+  const eventStream =
+    rawStorage instanceof RedisStorage && config.storage.type === 'redis'
+      ? streamEvents({
+          events,
+          client: rawStorage.client,
+          keyPrefix: config.storage.keyPrefix,
+          issuer: config.issuer,
+          options: config.eventStream,
+          clock,
+          registry: metrics.registry,
+        })
+      : undefined;
   const clients = new ConfiguredClientStore(staticClients, storage.adapter('Client'));
   // Login rate-limit counters live with the rest of the state: in Redis when the storage is Redis (shared client).
   const loginThrottle = createLoginThrottle(
@@ -146,6 +160,7 @@ export async function startProvider(config: ProviderConfig, options: StartOption
           }),
         );
         await metricsServer?.close();
+        await eventStream?.drain();
         if (!options.storage) await rawStorage.close();
       })();
       return closing;

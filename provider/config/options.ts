@@ -56,6 +56,20 @@ export type StorageOptions =
       tls?: boolean;
     };
 
+/**
+ * The event stream (docs/event-bridge.md): with Redis storage, handled errors, `server_error` and detected replays
+ * are appended to the bounded stream `<keyPrefix>events`, which the operator turns into Kubernetes Events. With
+ * memory storage there is no stream and these options do nothing.
+ */
+export interface EventStreamOptions {
+  /** Append records to the stream (Redis storage only). */
+  enabled: boolean;
+  /** Approximate upper bound of stream entries (`XADD … MAXLEN ~`); older entries are trimmed. */
+  maxLength: number;
+  /** Records waiting in the process for Redis at most; beyond it (or while Redis is down) records are dropped. */
+  bufferSize: number;
+}
+
 /** A client declared in configuration (OIDC Dynamic Client Registration metadata names). */
 export interface StaticClient {
   client_id: string;
@@ -130,6 +144,8 @@ export interface ProviderConfig {
   /** Lifetimes. */
   ttl: TtlOptions;
   storage: StorageOptions;
+  /** The event stream for the operator (Redis storage only). */
+  eventStream: EventStreamOptions;
   /**
    * JSON file with signing keys and cookie keys (mounted from a Kubernetes Secret). Shape: `KeyFile` in
    * `provider/keys/key-file.ts`. Reloaded when it changes. When unset, development keys are generated once and kept in
@@ -174,6 +190,7 @@ export const defaults: ProviderConfig = {
     pushedAuthorizationRequest: 60,
   },
   storage: { type: 'memory', maxEntries: 100_000 },
+  eventStream: { enabled: true, maxLength: 10_000, bufferSize: 1_000 },
   devKeysDir: '.kubeoidc',
   signingAlgorithms: ['RS256', 'ES256'],
   clients: [],

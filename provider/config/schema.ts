@@ -132,6 +132,15 @@ export const configSchema = {
     },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     metricsClientAllowlist: { type: 'array', items: { type: 'string' } },
+    eventStream: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        maxLength: { type: 'integer', minimum: 1 },
+        bufferSize: { type: 'integer', minimum: 1 },
+      },
+    },
     development: { type: 'boolean' },
   },
 } as const;
