@@ -14,6 +14,7 @@ import { interactionsEndpoint } from './interactions/endpoint.ts';
 import { createLoginThrottle, type LoginThrottle } from './interactions/login-throttle.ts';
 import type { Logger } from './log/logger.ts';
 import { ModelRepository } from './models/repository.ts';
+import { registrationEndpoint } from './registration/endpoint.ts';
 import { SessionService } from './sessions/session-service.ts';
 import type { Storage } from './storage/adapter.ts';
 import type { Clock } from './time/clock.ts';
@@ -67,6 +68,7 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
   endpoints.push(
     authorizationEndpoint({ ...frontChannel, sessions }),
     interactionsEndpoint({ ...frontChannel, throttle: deps.loginThrottle ?? createLoginThrottle(config.storage) }),
+    registrationEndpoint({ config, ...deps, models }),
   );
 
   const app = express();

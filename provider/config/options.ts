@@ -104,14 +104,31 @@ export interface AccountRecord {
   claims?: Record<string, unknown>;
 }
 
+/** An initial access token given in configuration by its hash. */
+export interface StaticInitialAccessToken {
+  /** Lowercase hex SHA-256 of the token's UTF-8 bytes (`printf %s "$token" | sha256sum`). */
+  sha256: string;
+  /** `client_id`: registrations with this token may choose their `client_id`. */
+  policies?: 'client_id'[];
+}
+
 /** A feature toggle; features are objects so that they can grow options without breaking configurations. */
 export interface Feature {
   enabled: boolean;
 }
 
 export interface FeatureOptions {
-  /** Dynamic client registration (RFC 7591) and management (RFC 7592). */
-  registration: Feature & { initialAccessToken: boolean };
+  /** Dynamic client registration (RFC 7591) and management (RFC 7592); docs/registration.md. */
+  registration: Feature & {
+    /** Whether registering needs an initial access token (`Authorization: Bearer`); false = open registration. */
+    initialAccessToken: boolean;
+    /**
+     * Static initial access tokens, by hash only (so a ConfigMap holds no secret): reusable, valid while listed. The
+     * operator renders the hash of a token it keeps in its own Secret. Stored, expiring ones come from
+     * `kubeoidc create-initial-access-token`.
+     */
+    initialAccessTokens?: StaticInitialAccessToken[];
+  };
   /** Token introspection (RFC 7662). */
   introspection: Feature;
   /** Token revocation (RFC 7009). */
@@ -197,7 +214,7 @@ export const defaults: ProviderConfig = {
   accounts: { records: [] },
   scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
   features: {
-    registration: { enabled: false, initialAccessToken: true },
+    registration: { enabled: false, initialAccessToken: true, initialAccessTokens: [] },
     introspection: { enabled: false },
     revocation: { enabled: false },
     deviceFlow: { enabled: false },

@@ -114,7 +114,22 @@ export const configSchema = {
       properties: {
         registration: {
           ...feature,
-          properties: { enabled: { type: 'boolean' }, initialAccessToken: { type: 'boolean' } },
+          properties: {
+            enabled: { type: 'boolean' },
+            initialAccessToken: { type: 'boolean' },
+            initialAccessTokens: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['sha256'],
+                additionalProperties: false,
+                properties: {
+                  sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+                  policies: { type: 'array', items: { enum: ['client_id'] }, uniqueItems: true },
+                },
+              },
+            },
+          },
         },
         introspection: feature,
         revocation: feature,
