@@ -21,6 +21,7 @@ import { rotationPolicy } from './keys/policy.ts';
 import { nextRotationAt } from './keys/rotation.ts';
 import { renderProvider, type ServerCapabilities } from './render/index.ts';
 import { FIELD_MANAGER, ownedNames } from './render/meta.ts';
+import { readInitialAccessToken } from './render/registration-secret.ts';
 import { describeStep, rotateKeys } from './rotate-keys.ts';
 import { specProblems } from './spec-problems.ts';
 import { evaluateStatus, statusChanged } from './status.ts';
@@ -68,10 +69,18 @@ export async function reconcileProvider(
   const secret = await getObject<V1Secret>(client, { apiVersion: 'v1', kind: 'Secret', namespace, name: secretName });
   const now = clock.now();
   const { ring, steps } = await rotateKeys(readKeyRing(secret, now), policy, now, deps.keys);
+  // The initial access token OIDCClients are registered with: generated once, then kept.
+  const registrationSecret = await getObject<V1Secret>(client, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    namespace,
+    name: ownedNames(provider).registration,
+  });
+  const initialAccessToken = readInitialAccessToken(registrationSecret) ?? deps.keys.initialAccessToken();
   const capabilities = await deps.capabilities();
   const rendered = renderProvider(
     provider,
-    { file: ring.file, annotations: rotationAnnotations(ring.state) },
+    { file: ring.file, annotations: rotationAnnotations(ring.state), initialAccessToken },
     capabilities,
   );
 

@@ -2,6 +2,7 @@
  * Where new key material comes from. Injected into the reconciler so the state machine and the renderers stay free of
  * randomness; the real source is the provider's own generator (provider/keys/generate.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { generateCookieKey, generateSigningKey } from '../../../provider/keys/generate.ts';
 import type { PrivateJwk, SigningAlgorithm } from '../../../provider/keys/key-file.ts';
 
@@ -11,10 +12,13 @@ export interface KeySource {
   signingKey(alg: SigningAlgorithm): Promise<PrivateJwk>;
   /** A new cookie signing secret (base64url, ≥ 32 bytes). */
   cookieKey(): string;
+  /** A new initial access token for client registration (base64url, 256 random bits). */
+  initialAccessToken(): string;
 }
 
 /** Keys from the provider's generator (thumbprint `kid`s, 256-bit cookie keys). */
 export const generatedKeys: KeySource = {
   signingKey: generateSigningKey,
   cookieKey: generateCookieKey,
+  initialAccessToken: () => randomBytes(32).toString('base64url'),
 };

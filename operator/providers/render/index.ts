@@ -12,6 +12,7 @@ import { renderIngress } from './ingress.ts';
 import { renderKeySecret } from './key-secret.ts';
 import { renderPodDisruptionBudget } from './pod-disruption-budget.ts';
 import { renderProviderConfig } from './provider-config.ts';
+import { initialAccessTokenHash, renderRegistrationSecret } from './registration-secret.ts';
 import { renderService } from './service.ts';
 import { renderServiceMonitor } from './service-monitor.ts';
 
@@ -30,6 +31,8 @@ export interface RenderKeys {
   readonly file: KeyFile;
   /** Annotations of the Secret (the rotation state). */
   readonly annotations: Record<string, string>;
+  /** The operator's initial access token for client registration (its Secret is rendered, its hash configured). */
+  readonly initialAccessToken?: string | undefined;
 }
 
 /** The rendered objects, in the order they are applied (configuration and keys before the pods that mount them). */
@@ -40,7 +43,10 @@ export interface RenderedProvider {
 
 /** Renders everything; throws the provider's `ConfigError` when the spec gives a configuration it would refuse. */
 export function renderProvider(provider: OIDCProvider, keys: RenderKeys, server: ServerCapabilities): RenderedProvider {
-  const text = configText(renderProviderConfig(provider));
+  const token = keys.initialAccessToken;
+  const text = configText(
+    renderProviderConfig(provider, token === undefined ? undefined : initialAccessTokenHash(token)),
+  );
   const checksum = configChecksum(text);
   const optional = [
     renderPodDisruptionBudget(provider, server.podDisruptionBudgetVersion),
@@ -53,6 +59,7 @@ export function renderProvider(provider: OIDCProvider, keys: RenderKeys, server:
     objects: [
       renderConfigMap(provider, text),
       renderKeySecret(provider, keys.file, keys.annotations),
+      ...(token === undefined ? [] : [renderRegistrationSecret(provider, token)]),
       renderDeployment(provider, checksum),
       renderService(provider),
       ...optional,

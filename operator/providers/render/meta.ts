@@ -23,9 +23,14 @@ export interface OwnedNames {
   readonly horizontalPodAutoscaler: string;
   readonly serviceMonitor: string;
   readonly ingress: string;
+  /** Secret with the initial access token the operator registers OIDCClients with. */
+  readonly registration: string;
 }
 
-/** Names of the owned objects: the provider's name, `-config` and `-keys` suffixes for the ConfigMap and Secret. */
+/**
+ * Names of the owned objects: the provider's name, `-config` and `-keys` suffixes for the ConfigMap and key Secret,
+ * `-registration` for the initial-access-token Secret.
+ */
 export function ownedNames(provider: OIDCProvider): OwnedNames {
   const name = provider.metadata.name ?? '';
   return {
@@ -37,6 +42,7 @@ export function ownedNames(provider: OIDCProvider): OwnedNames {
     horizontalPodAutoscaler: name,
     serviceMonitor: name,
     ingress: name,
+    registration: `${name}-registration`,
   };
 }
 

@@ -41,12 +41,18 @@ function storageOf(provider: OIDCProvider): StorageOptions {
   return { type: 'redis', keyPrefix };
 }
 
-function featuresOf(spec: FeaturesSpec | undefined): FeatureOptions {
+function featuresOf(spec: FeaturesSpec | undefined, initialAccessTokenHash: string | undefined): FeatureOptions {
   const base = defaults.features;
   const on = (value: { enabled?: boolean } | undefined, fallback: { enabled: boolean }): boolean =>
     value?.enabled ?? fallback.enabled;
   return {
-    registration: { enabled: on(spec?.registration, base.registration), initialAccessToken: true },
+    registration: {
+      enabled: on(spec?.registration, base.registration),
+      initialAccessToken: true,
+      // The operator's own token, by hash; it may choose client ids (OIDCClient spec.clientId).
+      initialAccessTokens:
+        initialAccessTokenHash === undefined ? [] : [{ sha256: initialAccessTokenHash, policies: ['client_id'] }],
+    },
     introspection: { enabled: on(spec?.introspection, base.introspection) },
     revocation: { enabled: on(spec?.revocation, base.revocation) },
     deviceFlow: { enabled: on(spec?.deviceFlow, base.deviceFlow) },
@@ -62,8 +68,11 @@ function featuresOf(spec: FeaturesSpec | undefined): FeatureOptions {
   };
 }
 
-/** The complete provider configuration for `provider` (every option explicit, so no default drifts silently). */
-export function renderProviderConfig(provider: OIDCProvider): ProviderConfig {
+/**
+ * The complete provider configuration for `provider` (every option explicit, so no default drifts silently).
+ * `initialAccessTokenHash`: SHA-256 (hex) of the operator's initial access token, accepted for registration.
+ */
+export function renderProviderConfig(provider: OIDCProvider, initialAccessTokenHash?: string): ProviderConfig {
   const { spec } = provider;
   const accounts = spec.accountsSecretRef;
   const config: ProviderConfig = {
@@ -82,7 +91,7 @@ export function renderProviderConfig(provider: OIDCProvider): ProviderConfig {
       accounts === undefined
         ? { records: [] }
         : { file: `${MOUNTS.accountsDir}/${accounts.key ?? OIDC_PROVIDER_DEFAULTS.accountsKey}`, records: [] },
-    features: featuresOf(spec.features),
+    features: featuresOf(spec.features, initialAccessTokenHash),
     logLevel: spec.logLevel ?? OIDC_PROVIDER_DEFAULTS.logLevel,
     metricsClientAllowlist: [],
     development: false,
