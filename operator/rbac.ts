@@ -14,12 +14,18 @@ export interface PolicyRule {
 
 /** Rules of the operator's ClusterRole. */
 export const clusterRoleRules: readonly PolicyRule[] = [
-  // The OIDCProvider informer and reconciler read providers; status is written through the status subresource.
+  // The OIDCProvider informer and reconciler read providers (the OIDCClient reconciler too); status is written
+  // through the status subresource.
   { apiGroups: ['kubeoidc.dev'], resources: ['oidcproviders'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['kubeoidc.dev'], resources: ['oidcproviders/status'], verbs: ['get', 'patch', 'update'] },
   // blockOwnerDeletion on owner references needs update on the owner's finalizers where the
   // OwnerReferencesPermissionEnforcement admission plugin is on.
   { apiGroups: ['kubeoidc.dev'], resources: ['oidcproviders/finalizers'], verbs: ['update'] },
+  // The OIDCClient informer and reconciler: read clients, add/remove the kubeoidc.dev/registration finalizer
+  // (a merge patch of metadata.finalizers), write status.
+  { apiGroups: ['kubeoidc.dev'], resources: ['oidcclients'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: ['kubeoidc.dev'], resources: ['oidcclients/status'], verbs: ['get', 'patch', 'update'] },
+  { apiGroups: ['kubeoidc.dev'], resources: ['oidcclients/finalizers'], verbs: ['update'] },
   // Owned objects: watched (drift), read (gather), applied (server-side apply creates or patches).
   {
     apiGroups: [''],

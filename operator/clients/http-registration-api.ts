@@ -1,0 +1,171 @@
+/**
+ * {@link RegistrationApi} over HTTP with `fetch`: RFC 7591 registration with the initial access token as a bearer
+ * token, RFC 7592 read/update/delete with the registration access token. Every request has a timeout; network
+ * errors, timeouts and 5xx become {@link ProviderUnavailableError} (retried with backoff by the work queue), a 4xx
+ * with an OAuth error body becomes {@link RegistrationRejectedError}. No message ever contains a token.
+ */
+import {
+  ProviderUnavailableError,
+  RegistrationError,
+  RegistrationRejectedError,
+  type ClientMetadata,
+  type RegisteredClient,
+  type Registration,
+  type RegistrationApi,
+  type RegistrationHandle,
+  type RegistrationTarget,
+} from './registration-api.ts';
+
+/** Default time one request may take. */
+export const REQUEST_TIMEOUT_MS = 5000;
+
+/** Path of the registration endpoint under the issuer (`provider/http/paths.ts`). */
+const REGISTRATION_PATH = '/register';
+
+/** Members of an answer that are credentials, kept out of {@link Registration.metadata}. */
+const CREDENTIALS = ['client_secret', 'registration_access_token', 'registration_client_uri'];
+
+/**
+ * The URL the operator sends a management request to: the provider hands out `registration_client_uri`s under its
+ * public issuer, which the operator may not be able to reach (no Ingress, no hairpin); the same path under the base
+ * URL reaches the same provider.
+ */
+export function managementUrl(target: RegistrationTarget, handle: RegistrationHandle): string {
+  const issuer = target.issuer.replace(/\/$/, '');
+  const uri = handle.registrationClientUri;
+  if (!uri.startsWith(`${issuer}/`)) return uri;
+  return `${target.baseUrl.replace(/\/$/, '')}${uri.slice(issuer.length)}`;
+}
+
+/** The registration endpoint under the base URL. */
+export function registrationUrl(target: RegistrationTarget): string {
+  return `${target.baseUrl.replace(/\/$/, '')}${REGISTRATION_PATH}`;
+}
+
+function parseClient(body: unknown, operation: string): RegisteredClient {
+  if (typeof body !== 'object' || body === null) {
+    throw new RegistrationError('unexpected_response', `${operation}: the answer is not a JSON object`);
+  }
+  const answer = body as Record<string, unknown>;
+  const text = (name: string): string | undefined => (typeof answer[name] === 'string' ? answer[name] : undefined);
+  const clientId = text('client_id');
+  if (clientId === undefined)
+    throw new RegistrationError('unexpected_response', `${operation}: the answer lacks client_id`);
+  const metadata = Object.fromEntries(Object.entries(answer).filter(([name]) => !CREDENTIALS.includes(name)));
+  return {
+    clientId,
+    clientSecret: text('client_secret'),
+    registrationAccessToken: text('registration_access_token'),
+    registrationClientUri: text('registration_client_uri'),
+    metadata,
+  };
+}
+
+function parseRegistration(body: unknown, operation: string): Registration {
+  const client = parseClient(body, operation);
+  const { registrationAccessToken, registrationClientUri } = client;
+  if (registrationAccessToken === undefined || registrationClientUri === undefined) {
+    throw new RegistrationError(
+      'unexpected_response',
+      `${operation}: the answer lacks registration_access_token or registration_client_uri`,
+    );
+  }
+  return { ...client, registrationAccessToken, registrationClientUri };
+}
+
+/** A {@link RegistrationApi} using `fetch`; `timeoutMs` bounds every request. */
+export function httpRegistrationApi(options: { timeoutMs?: number } = {}): RegistrationApi {
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+
+  async function send(
+    operation: string,
+    method: string,
+    url: string,
+    token: string | undefined,
+    body?: ClientMetadata,
+  ): Promise<{ status: number; json: unknown }> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+      });
+    } catch (error) {
+      const reason =
+        error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : 'unreachable';
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      throw new ProviderUnavailableError(`${operation}: provider ${reason}${cause}`, { cause: error });
+    }
+    const text = await response.text().catch(() => '');
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : (JSON.parse(text) as unknown);
+    } catch {
+      json = undefined;
+    }
+    if (response.status >= 500) {
+      throw new ProviderUnavailableError(`${operation}: provider answered HTTP ${response.status}`);
+    }
+    return { status: response.status, json };
+  }
+
+  function rejected(operation: string, status: number, json: unknown): RegistrationError {
+    const answer = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+    if (typeof answer.error === 'string') {
+      const description = typeof answer.error_description === 'string' ? answer.error_description : undefined;
+      const error = new RegistrationRejectedError(status, answer.error, description);
+      error.message = `${operation}: ${error.message}`;
+      return error;
+    }
+    return new RegistrationError('unexpected_response', `${operation}: provider answered HTTP ${status}`);
+  }
+
+  const gone = (status: number): boolean => status === 404 || status === 401;
+
+  return {
+    async register(target, metadata) {
+      const { status, json } = await send(
+        'register',
+        'POST',
+        registrationUrl(target),
+        target.initialAccessToken,
+        metadata,
+      );
+      if (status === 404) {
+        throw new RegistrationError(
+          'unexpected_response',
+          'register: the provider has no registration endpoint (HTTP 404): is features.registration enabled?',
+        );
+      }
+      if (status !== 201 && status !== 200) throw rejected('register', status, json);
+      return parseRegistration(json, 'register');
+    },
+    async read(target, handle) {
+      const url = managementUrl(target, handle);
+      const { status, json } = await send('read registration', 'GET', url, handle.registrationAccessToken);
+      if (gone(status)) return undefined;
+      if (status !== 200) throw rejected('read registration', status, json);
+      return parseClient(json, 'read registration');
+    },
+    async update(target, handle, metadata) {
+      const url = managementUrl(target, handle);
+      const { status, json } = await send('update registration', 'PUT', url, handle.registrationAccessToken, metadata);
+      if (gone(status)) return undefined;
+      if (status !== 200) throw rejected('update registration', status, json);
+      return parseClient(json, 'update registration');
+    },
+    async delete(target, handle) {
+      const url = managementUrl(target, handle);
+      const { status, json } = await send('delete registration', 'DELETE', url, handle.registrationAccessToken);
+      if (status === 204 || status === 200 || gone(status)) return;
+      throw rejected('delete registration', status, json);
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The OIDCClient's status, evaluated from what one reconcile did. Pure: the time is a parameter.
+ *
+ * - Registered: the provider knows the client (True/Registered), or why not (InvalidSpec, ProviderNotFound,
+ *   ProviderUnavailable — Unknown when an earlier registration may still stand —, RegistrationFailed).
+ * - SecretSynced: the credentials Secret holds the current credentials (True/SecretWritten), or why not
+ *   (WaitingForRegistration, ApplyFailed).
+ * - Ready: both hold (True/Ready), else the first failure's reason and message.
+ *
+ * Status never holds a credential: only the client id (an identifier, not a secret) and the Secret's name.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Condition, OIDCClient, OIDCClientStatus } from '../kube/crds.ts';
+import { mergeConditions, type ConditionInput } from '../providers/conditions.ts';
+
+/** Why a registration could not be made or checked. */
+export type RegistrationFailureReason =
+  'InvalidSpec' | 'ProviderNotFound' | 'ProviderUnavailable' | 'RegistrationFailed';
+
+/** How registering went. */
+export type RegistrationOutcome =
+  | { readonly state: 'registered'; readonly clientId: string }
+  | { readonly state: 'failed'; readonly reason: RegistrationFailureReason; readonly message: string };
+
+/** How writing the credentials Secret went (`undefined`: not attempted, because registering failed). */
+export type SecretOutcome = { readonly state: 'synced' } | { readonly state: 'failed'; readonly message: string };
+
+/** What the status is computed from. */
+export interface ClientStatusInputs {
+  readonly client: OIDCClient;
+  readonly registration: RegistrationOutcome;
+  readonly secret?: SecretOutcome | undefined;
+  /** Name of the credentials Secret. */
+  readonly secretName: string;
+  /** The client id the operator has on record (kept in status while the provider cannot be asked). */
+  readonly recordedClientId?: string | undefined;
+  /** Now (ms). */
+  readonly now: number;
+}
+
+function registeredCondition(inputs: ClientStatusInputs): ConditionInput {
+  const outcome = inputs.registration;
+  if (outcome.state === 'registered') {
+    return { type: 'Registered', status: 'True', reason: 'Registered', message: `client id ${outcome.clientId}` };
+  }
+  // Unavailable after an earlier registration: the client may well still be registered; nobody can tell.
+  const unknown = outcome.reason === 'ProviderUnavailable' && inputs.recordedClientId !== undefined;
+  return {
+    type: 'Registered',
+    status: unknown ? 'Unknown' : 'False',
+    reason: outcome.reason,
+    message: outcome.message,
+  };
+}
+
+function secretCondition(inputs: ClientStatusInputs): ConditionInput {
+  const outcome = inputs.secret;
+  if (outcome === undefined) {
+    return {
+      type: 'SecretSynced',
+      status: 'False',
+      reason: 'WaitingForRegistration',
+      message: `Secret ${inputs.secretName} is written once the client is registered`,
+    };
+  }
+  return outcome.state === 'synced'
+    ? { type: 'SecretSynced', status: 'True', reason: 'SecretWritten', message: `Secret ${inputs.secretName}` }
+    : { type: 'SecretSynced', status: 'False', reason: 'ApplyFailed', message: outcome.message };
+}
+
+/** The complete status for the inputs, carrying transition times over from the current status. */
+export function evaluateClientStatus(inputs: ClientStatusInputs): OIDCClientStatus {
+  const { client } = inputs;
+  const generation = client.metadata.generation ?? 0;
+  const registered = registeredCondition(inputs);
+  const synced = secretCondition(inputs);
+  const failure = [registered, synced].find((condition) => condition.status !== 'True');
+  const ready: ConditionInput =
+    failure === undefined
+      ? { type: 'Ready', status: 'True', reason: 'Ready', message: 'registered, credentials written' }
+      : { type: 'Ready', status: 'False', reason: failure.reason, message: failure.message };
+  const now = new Date(inputs.now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const conditions: Condition[] = mergeConditions(client.status?.conditions, [ready, registered, synced], now).map(
+    (condition) => ({ ...condition, observedGeneration: generation }),
+  );
+  const clientId = inputs.registration.state === 'registered' ? inputs.registration.clientId : inputs.recordedClientId;
+  return {
+    conditions,
+    ...(clientId === undefined ? {} : { clientId }),
+    secretName: inputs.secretName,
+    observedGeneration: generation,
+  };
+}
+
+/** Whether writing `next` would change anything (the status is written only then). */
+export function clientStatusChanged(current: OIDCClientStatus | undefined, next: OIDCClientStatus): boolean {
+  const normal = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? {})) as unknown;
+  return !isDeepStrictEqual(normal(current), normal(next));
+}

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  clientStatusChanged,
+  evaluateClientStatus,
+  type ClientStatusInputs,
+} from '../../../operator/clients/status.ts';
+import type { OIDCClient } from '../../../operator/kube/crds.ts';
+import { oidcClient } from './fixtures.ts';
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const T1 = T0 + 60_000;
+const inputs = (client: OIDCClient, changes: Partial<ClientStatusInputs>): ClientStatusInputs => ({
+  client,
+  registration: { state: 'registered', clientId: 'app' },
+  secret: { state: 'synced' },
+  secretName: 'c',
+  now: T0,
+  ...changes,
+});
+const summary = (status: ReturnType<typeof evaluateClientStatus>) =>
+  Object.fromEntries((status.conditions ?? []).map((c) => [c.type, `${c.status}/${c.reason}`]));
+
+describe('evaluateClientStatus', () => {
+  const cases: { name: string; changes: Partial<ClientStatusInputs>; expected: Record<string, string> }[] = [
+    {
+      name: 'registered and written → Ready',
+      changes: {},
+      expected: { Ready: 'True/Ready', Registered: 'True/Registered', SecretSynced: 'True/SecretWritten' },
+    },
+    {
+      name: 'invalid spec',
+      changes: { registration: { state: 'failed', reason: 'InvalidSpec', message: 'bad' }, secret: undefined },
+      expected: {
+        Ready: 'False/InvalidSpec',
+        Registered: 'False/InvalidSpec',
+        SecretSynced: 'False/WaitingForRegistration',
+      },
+    },
+    {
+      name: 'provider unavailable before any registration',
+      changes: { registration: { state: 'failed', reason: 'ProviderUnavailable', message: 'down' }, secret: undefined },
+      expected: {
+        Ready: 'False/ProviderUnavailable',
+        Registered: 'False/ProviderUnavailable',
+        SecretSynced: 'False/WaitingForRegistration',
+      },
+    },
+    {
+      name: 'provider unavailable after a registration: Registered is Unknown',
+      changes: {
+        registration: { state: 'failed', reason: 'ProviderUnavailable', message: 'down' },
+        secret: undefined,
+        recordedClientId: 'app',
+      },
+      expected: {
+        Ready: 'False/ProviderUnavailable',
+        Registered: 'Unknown/ProviderUnavailable',
+        SecretSynced: 'False/WaitingForRegistration',
+      },
+    },
+    {
+      name: 'provider missing',
+      changes: { registration: { state: 'failed', reason: 'ProviderNotFound', message: 'gone' }, secret: undefined },
+      expected: {
+        Ready: 'False/ProviderNotFound',
+        Registered: 'False/ProviderNotFound',
+        SecretSynced: 'False/WaitingForRegistration',
+      },
+    },
+    {
+      name: 'registered, Secret not written',
+      changes: { secret: { state: 'failed', message: 'forbidden' } },
+      expected: { Ready: 'False/ApplyFailed', Registered: 'True/Registered', SecretSynced: 'False/ApplyFailed' },
+    },
+  ];
+  for (const { name, changes, expected } of cases) {
+    it(name, () => {
+      assert.deepEqual(summary(evaluateClientStatus(inputs(oidcClient('c'), changes))), expected);
+    });
+  }
+
+  it('reports clientId, secretName and observedGeneration (the recorded client id while the provider is down)', () => {
+    const client = oidcClient('c', (c) => {
+      c.metadata.generation = 4;
+    });
+    const ok = evaluateClientStatus(inputs(client, {}));
+    assert.equal(ok.clientId, 'app');
+    assert.equal(ok.secretName, 'c');
+    assert.equal(ok.observedGeneration, 4);
+    assert.ok(ok.conditions?.every((c) => c.observedGeneration === 4));
+    const down = evaluateClientStatus(
+      inputs(client, {
+        registration: { state: 'failed', reason: 'ProviderUnavailable', message: 'x' },
+        recordedClientId: 'kept',
+      }),
+    );
+    assert.equal(down.clientId, 'kept');
+  });
+
+  it('changes lastTransitionTime only when a status flips', () => {
+    const client = oidcClient('c');
+    client.status = evaluateClientStatus(inputs(client, {}));
+    const same = evaluateClientStatus(inputs(client, { now: T1 }));
+    assert.ok(same.conditions?.every((c) => c.lastTransitionTime === '2026-01-01T00:00:00Z'));
+    assert.equal(clientStatusChanged(client.status, same), false);
+
+    const flipped = evaluateClientStatus(
+      inputs(client, { now: T1, secret: { state: 'failed', message: 'forbidden' } }),
+    );
+    const at = Object.fromEntries((flipped.conditions ?? []).map((c) => [c.type, c.lastTransitionTime]));
+    assert.deepEqual(at, {
+      Ready: '2026-01-01T00:01:00Z',
+      Registered: '2026-01-01T00:00:00Z',
+      SecretSynced: '2026-01-01T00:01:00Z',
+    });
+    assert.equal(clientStatusChanged(client.status, flipped), true);
+  });
+
+  it('never carries a credential', () => {
+    const text = JSON.stringify(evaluateClientStatus(inputs(oidcClient('c'), {})));
+    assert.ok(!/secret-value|rat-value/.test(text));
+  });
+});
