@@ -10,11 +10,13 @@ import type { Endpoint } from './http/endpoint.ts';
 import { jsonErrorHandler } from './http/error-handler.ts';
 import { jwksEndpoint } from './jwks/endpoint.ts';
 import type { KeystoreHolder } from './keys/keystore.ts';
+import { introspectionEndpoint } from './introspection/endpoint.ts';
 import { interactionsEndpoint } from './interactions/endpoint.ts';
 import { createLoginThrottle, type LoginThrottle } from './interactions/login-throttle.ts';
 import type { Logger } from './log/logger.ts';
 import { ModelRepository } from './models/repository.ts';
 import { registrationEndpoint } from './registration/endpoint.ts';
+import { revocationEndpoint } from './revocation/endpoint.ts';
 import { SessionService } from './sessions/session-service.ts';
 import type { Storage } from './storage/adapter.ts';
 import type { Clock } from './time/clock.ts';
@@ -69,6 +71,8 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
     authorizationEndpoint({ ...frontChannel, sessions }),
     interactionsEndpoint({ ...frontChannel, throttle: deps.loginThrottle ?? createLoginThrottle(config.storage) }),
     registrationEndpoint({ config, ...deps, models }),
+    introspectionEndpoint({ config, ...deps, models }),
+    revocationEndpoint({ config, ...deps, models }),
   );
 
   const app = express();

@@ -55,6 +55,8 @@ export const InsufficientScope = errorClass('insufficient_scope', 403, 'token la
 // RFC 7591
 export const InvalidRedirectUri = errorClass('invalid_redirect_uri', 400, 'redirect_uri is invalid');
 export const InvalidClientMetadata = errorClass('invalid_client_metadata', 400, 'client metadata is invalid');
+// RFC 7009 §2.2.1 (introspection uses it too, as oidc-provider does, for tokens it cannot look up)
+export const UnsupportedTokenType = errorClass('unsupported_token_type', 400, 'token type is not supported');
 // RFC 8707
 export const InvalidTarget = errorClass('invalid_target', 400, 'resource indicator is invalid');
 // RFC 8628
@@ -91,6 +93,7 @@ export const knownErrorCodes: ReadonlySet<string> = new Set([
   'invalid_redirect_uri',
   'invalid_client_metadata',
   'invalid_target',
+  'unsupported_token_type',
   'authorization_pending',
   'slow_down',
   'expired_token',

@@ -169,7 +169,7 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
       const mark = events.length;
       const response = await register(webClient, token);
       assert.equal(response.status, 401);
-      assert.match(response.headers.get('www-authenticate'), /^Bearer realm="[^"]+", error="invalid_token"/);
+      assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer realm="[^"]+", error="invalid_token"/);
       assert.equal(((await response.json()) as { error: string }).error, 'invalid_token');
       const errors = since(mark, 'registration_create.error');
       assert.equal(errors.length, 1);
@@ -281,7 +281,7 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     mark = events.length;
     const gone = await manage(uri, 'GET', rat);
     assert.equal(gone.status, 401);
-    assert.match(gone.headers.get('www-authenticate'), /error="invalid_token"/);
+    assert.match(gone.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
     assert.equal(since(mark, 'registration_read.error').length, 1);
     const deleteAgain = await manage(uri, 'DELETE', rat);
     assert.equal(deleteAgain.status, 401);

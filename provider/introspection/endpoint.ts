@@ -1,0 +1,83 @@
+import express, { type RequestHandler } from 'express';
+import type { AccountStore } from '../accounts/account-store.ts';
+import { authenticateClient } from '../clients/authentication/authenticate.ts';
+import { asymmetricAlgorithms, hmacAlgorithms, tokenEndpointAuthMethods } from '../clients/client.ts';
+import type { ClientStore } from '../clients/client-store.ts';
+import type { ProviderConfig } from '../config/options.ts';
+import { UnsupportedTokenType } from '../errors/oidc-error.ts';
+import type { ProviderEmitter } from '../events/events.ts';
+import { contextOf } from '../http/context.ts';
+import type { Endpoint } from '../http/endpoint.ts';
+import { clientAuthErrorHandler } from '../http/client-auth-error-handler.ts';
+import { endpointUrl, paths } from '../http/paths.ts';
+import type { ModelRepository } from '../models/repository.ts';
+import type { Clock } from '../time/clock.ts';
+import { findPresentedToken, isStructuredToken } from '../tokens/find-presented.ts';
+import { loggableTokenForm, readTokenForm, requiredToken } from '../tokens/token-form.ts';
+import { activeTokenClaims } from './active.ts';
+import { mayIntrospect } from './policy.ts';
+
+/**
+ * Token introspection (RFC 7662) at `POST /introspect`, mounted only when `features.introspection.enabled`. In order:
+ * `no-store` → form parameters → client authentication (every method the token endpoint accepts) → `token` present →
+ * structured (JWT) tokens refused with `unsupported_token_type`, as oidc-provider does (they are not stored) → look-up
+ * ordered by `token_type_hint` → active? (`active.ts`) → may this client see it? (`policy.ts`) → 200
+ * `{ active: true, … }` or `{ active: false }` and nothing else. Errors emit `introspection.error`; failed Basic
+ * authentication adds `WWW-Authenticate: Basic`.
+ */
+
+export interface IntrospectionEndpointDeps {
+  config: ProviderConfig;
+  events: ProviderEmitter;
+  clock: Clock;
+  clients: ClientStore;
+  accounts: AccountStore;
+  models: ModelRepository;
+}
+
+export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Endpoint {
+  const { config } = deps;
+  const url = endpointUrl(config.issuer, paths.introspection);
+  const tokenEndpointUrl = endpointUrl(config.issuer, paths.token);
+
+  const handle: RequestHandler = async (req, res) => {
+    const ctx = contextOf(req, res, 'introspection');
+    const form = readTokenForm(req.body, Boolean(req.is('application/x-www-form-urlencoded')));
+    ctx.oidc.params = loggableTokenForm(form);
+    const { client } = await authenticateClient(
+      { authorization: req.get('authorization'), body: form, endpointUrl: url },
+      { clients: deps.clients, models: deps.models, clock: deps.clock, issuer: config.issuer, tokenEndpointUrl },
+    );
+    ctx.oidc.client = client.toJSON();
+    const value = requiredToken(form);
+    if (isStructuredToken(value)) throw new UnsupportedTokenType('structured (JWT) tokens cannot be introspected');
+    const token = await findPresentedToken(deps.models, value, form.token_type_hint);
+    const active =
+      token && mayIntrospect(client, token)
+        ? await activeTokenClaims(token, { ...deps, issuer: config.issuer })
+        : undefined;
+    res.status(200).json(active ? active.claims : { active: false });
+  };
+
+  const noStore: RequestHandler = (_req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    next();
+  };
+
+  return {
+    name: 'introspection',
+    mount(router) {
+      if (!config.features.introspection.enabled) return;
+      router.post(paths.introspection, noStore, express.urlencoded({ extended: false, limit: '64kb' }), handle);
+      router.use(paths.introspection, clientAuthErrorHandler(deps.events, 'introspection', config.issuer));
+    },
+    metadata: (current) =>
+      current.features.introspection.enabled
+        ? {
+            introspection_endpoint: endpointUrl(current.issuer, paths.introspection),
+            introspection_endpoint_auth_methods_supported: [...tokenEndpointAuthMethods],
+            introspection_endpoint_auth_signing_alg_values_supported: [...hmacAlgorithms, ...asymmetricAlgorithms],
+          }
+        : {},
+  };
+}

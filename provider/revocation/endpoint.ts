@@ -1,0 +1,71 @@
+import express, { type RequestHandler } from 'express';
+import { authenticateClient } from '../clients/authentication/authenticate.ts';
+import { asymmetricAlgorithms, hmacAlgorithms, tokenEndpointAuthMethods } from '../clients/client.ts';
+import type { ClientStore } from '../clients/client-store.ts';
+import type { ProviderConfig } from '../config/options.ts';
+import { UnsupportedTokenType } from '../errors/oidc-error.ts';
+import type { ProviderEmitter } from '../events/events.ts';
+import { clientAuthErrorHandler } from '../http/client-auth-error-handler.ts';
+import { contextOf } from '../http/context.ts';
+import type { Endpoint } from '../http/endpoint.ts';
+import { endpointUrl, paths } from '../http/paths.ts';
+import type { ModelRepository } from '../models/repository.ts';
+import type { Clock } from '../time/clock.ts';
+import { findPresentedToken, isStructuredToken } from '../tokens/find-presented.ts';
+import { loggableTokenForm, readTokenForm, requiredToken } from '../tokens/token-form.ts';
+import { revokePresentedToken } from './revoke-token.ts';
+
+/**
+ * Token revocation (RFC 7009) at `POST /revoke`, mounted only when `features.revocation.enabled`. In order: form
+ * parameters → client authentication → `token` present → structured (JWT) tokens refused with
+ * `unsupported_token_type` (they are not stored, so they cannot be revoked) → look-up ordered by `token_type_hint` →
+ * `revoke-token.ts` → 200 with an empty body, also for unknown, expired or already revoked tokens (§2.2: the client
+ * cannot do anything about those). Errors emit `revocation.error`.
+ */
+
+export interface RevocationEndpointDeps {
+  config: ProviderConfig;
+  events: ProviderEmitter;
+  clock: Clock;
+  clients: ClientStore;
+  models: ModelRepository;
+}
+
+export function revocationEndpoint(deps: RevocationEndpointDeps): Endpoint {
+  const { config } = deps;
+  const url = endpointUrl(config.issuer, paths.revocation);
+  const tokenEndpointUrl = endpointUrl(config.issuer, paths.token);
+
+  const handle: RequestHandler = async (req, res) => {
+    const ctx = contextOf(req, res, 'revocation');
+    const form = readTokenForm(req.body, Boolean(req.is('application/x-www-form-urlencoded')));
+    ctx.oidc.params = loggableTokenForm(form);
+    const { client } = await authenticateClient(
+      { authorization: req.get('authorization'), body: form, endpointUrl: url },
+      { clients: deps.clients, models: deps.models, clock: deps.clock, issuer: config.issuer, tokenEndpointUrl },
+    );
+    ctx.oidc.client = client.toJSON();
+    const value = requiredToken(form);
+    if (isStructuredToken(value)) throw new UnsupportedTokenType('structured (JWT) tokens cannot be revoked');
+    const token = await findPresentedToken(deps.models, value, form.token_type_hint);
+    if (token) await revokePresentedToken(token, client, ctx, deps);
+    res.status(200).set('Cache-Control', 'no-store').end();
+  };
+
+  return {
+    name: 'revocation',
+    mount(router) {
+      if (!config.features.revocation.enabled) return;
+      router.post(paths.revocation, express.urlencoded({ extended: false, limit: '64kb' }), handle);
+      router.use(paths.revocation, clientAuthErrorHandler(deps.events, 'revocation', config.issuer));
+    },
+    metadata: (current) =>
+      current.features.revocation.enabled
+        ? {
+            revocation_endpoint: endpointUrl(current.issuer, paths.revocation),
+            revocation_endpoint_auth_methods_supported: [...tokenEndpointAuthMethods],
+            revocation_endpoint_auth_signing_alg_values_supported: [...hmacAlgorithms, ...asymmetricAlgorithms],
+          }
+        : {},
+  };
+}
