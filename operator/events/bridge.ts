@@ -1,0 +1,169 @@
+/**
+ * The operator's half of the event bridge (DESIGN.md "Event bridge", docs/event-bridge.md): for every OIDCProvider
+ * a {@link StreamConsumer} reads the provider's Redis stream and each record becomes a Kubernetes Event on the
+ * OIDCClient it concerns, or the OIDCProvider — through the operator's Event recorder, which folds repeats of the
+ * same Event into a series, behind a per-object token bucket that drops (and counts) a flood. Runs only on the
+ * leader: `operator.ts` starts it with the controllers and stops it when leadership is lost; the consumer group makes
+ * a hand-over safe even while two replicas briefly both read.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Registry } from 'prom-client';
+import { streamKey, type EventStreamRecord } from '../../provider/event-stream/record.ts';
+import type { EventRecorder } from '../controller/events.ts';
+import type { KubeClient } from '../kube/client.ts';
+import type { OIDCProvider } from '../kube/crds.ts';
+import type { Clock } from '../time.ts';
+import { StreamConsumer } from './consumer.ts';
+import { describeRecord } from './describe.ts';
+import { bridgeMetrics } from './metrics.ts';
+import { openRedis, resolveRedis } from './redis-connection.ts';
+import { startTargets } from './targets.ts';
+import { DEFAULT_RATE_LIMIT, TokenBuckets, type RateLimit } from './token-bucket.ts';
+
+/** Tunables of the bridge (tests shorten them). */
+export interface EventBridgeOptions {
+  /** Per-object limit on Events (default 25 at once, then one per 10 s). */
+  readonly rateLimit?: RateLimit;
+  /** Pending entries of another consumer idle this long are claimed (default 60 s). */
+  readonly claimMinIdleMs?: number;
+  /** How often to look for them (default 10 s). */
+  readonly claimIntervalMs?: number;
+  /** How long one stream read blocks (default 2 s; also the longest wait for `stop`). */
+  readonly blockMs?: number;
+  /** How often Secrets named by `spec.redis` are re-read (default 60 s). */
+  readonly resyncMs?: number;
+}
+
+/** What the bridge needs. */
+export interface EventBridgeDeps {
+  readonly kubeConfig: KubeConfig;
+  readonly client: KubeClient;
+  readonly recorder: EventRecorder;
+  readonly clock: Clock;
+  /** Consumer name in the group: this replica's identity (pod name). */
+  readonly identity: string;
+  readonly watchNamespace?: string | undefined;
+  readonly registry: Registry;
+  readonly log: { error(message: string, error?: unknown): void };
+  readonly options?: EventBridgeOptions;
+}
+
+/** A running bridge. */
+export interface RunningEventBridge {
+  /** Resolves when the caches are warm and a consumer runs for every provider known then. */
+  readonly synced: Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Bridged {
+  provider: OIDCProvider;
+  fingerprint: string;
+  consumer: StreamConsumer;
+}
+
+/** Starts the bridge. */
+export function startEventBridge(deps: EventBridgeDeps): RunningEventBridge {
+  const { client, log, options = {} } = deps;
+  const metrics = bridgeMetrics(deps.registry);
+  const buckets = new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT, deps.clock);
+  const bridged = new Map<string, Bridged>();
+  let stopped = false;
+  let syncing: Promise<void> = Promise.resolve();
+
+  const handle = async (uid: string, record: EventStreamRecord | undefined): Promise<void> => {
+    const provider = bridged.get(uid)?.provider;
+    if (record === undefined || provider === undefined) {
+      metrics.dropped.inc({ reason: 'invalid' });
+      return;
+    }
+    if (record.issuer !== provider.spec.issuer) {
+      metrics.dropped.inc({ reason: 'foreign_issuer' }); // another provider sharing the Redis and key prefix
+      return;
+    }
+    const target = targets.targetOf(provider, record.clientId);
+    if (!buckets.take(target.metadata?.uid ?? '')) {
+      metrics.dropped.inc({ reason: 'rate_limited' });
+      return;
+    }
+    const { type, reason, action, note } = describeRecord(record);
+    await deps.recorder.record(target, type, reason, action, note);
+    metrics.records.inc({ result: 'recorded' });
+  };
+
+  /** Errors of one consumer, logged once per distinct message (an outage is retried every second). */
+  const errorLog = (name: string): ((error: unknown) => void) => {
+    let last = '';
+    return (error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message === last) return;
+      last = message;
+      log.error(`event bridge: reading the event stream of OIDCProvider ${name} failed; retrying`, error);
+    };
+  };
+
+  const sync = async (): Promise<void> => {
+    const seen = new Set<string>();
+    for (const provider of targets.providers()) {
+      if (stopped) return;
+      const uid = provider.metadata.uid ?? '';
+      const name = `${provider.metadata.namespace ?? ''}/${provider.metadata.name ?? ''}`;
+      seen.add(uid);
+      const known = bridged.get(uid);
+      let resolved;
+      try {
+        resolved = await resolveRedis(client, provider);
+      } catch (error) {
+        log.error(`event bridge: cannot connect to the Redis of OIDCProvider ${name}`, error);
+        continue;
+      }
+      if (known?.fingerprint === resolved.fingerprint) {
+        known.provider = provider;
+        continue;
+      }
+      await known?.consumer.stop();
+      const consumer = new StreamConsumer({
+        redis: openRedis(resolved),
+        key: streamKey(resolved.keyPrefix),
+        consumer: deps.identity,
+        handle: (record) => handle(uid, record),
+        onError: errorLog(name),
+        ...(options.blockMs === undefined ? {} : { blockMs: options.blockMs }),
+        ...(options.claimMinIdleMs === undefined ? {} : { claimMinIdleMs: options.claimMinIdleMs }),
+        ...(options.claimIntervalMs === undefined ? {} : { claimIntervalMs: options.claimIntervalMs }),
+      });
+      bridged.set(uid, { provider, fingerprint: resolved.fingerprint, consumer });
+      consumer.start();
+    }
+    for (const [uid, { consumer }] of bridged) {
+      if (seen.has(uid)) continue;
+      bridged.delete(uid);
+      await consumer.stop();
+    }
+  };
+  const resync = (): void => {
+    syncing = syncing.then(sync).catch((error: unknown) => {
+      log.error('event bridge: sync failed', error);
+    });
+  };
+
+  const targets = startTargets(deps.kubeConfig, client, deps.watchNamespace, resync, (error) => {
+    log.error('event bridge: informer failed; restarting', error);
+  });
+  const timer = setInterval(resync, options.resyncMs ?? 60_000);
+  const synced = targets.synced.then(() => {
+    resync();
+    return syncing;
+  });
+
+  return {
+    synced,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await targets.stop();
+      await syncing;
+      await Promise.all([...bridged.values()].map(({ consumer }) => consumer.stop()));
+      bridged.clear();
+    },
+  };
+}
