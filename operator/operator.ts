@@ -1,11 +1,17 @@
 /**
- * The operator as a library: leader election, the OIDCProvider controller (started only while leading), Events,
+ * The operator as a library: leader election, the OIDCProvider and OIDCClient controllers (started only while
+ * leading, one per kind), Events,
  * metrics and health endpoints. `main.ts` reads the environment and calls {@link startOperator}; tests call it
  * in-process with short lease timings and port 0.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import { clientControllerSpec } from './clients/controller.ts';
+import { httpRegistrationApi } from './clients/http-registration-api.ts';
+import { serviceUrl, type ProviderUrlResolver } from './clients/provider-target.ts';
+import type { RegistrationApi } from './clients/registration-api.ts';
 import { startController, type RunningController } from './controller/controller.ts';
 import { apiEventRecorder } from './controller/events.ts';
+import { startEventBridge, type EventBridgeOptions, type RunningEventBridge } from './events/bridge.ts';
 import { startEventBridge, type EventBridgeOptions, type RunningEventBridge } from './events/bridge.ts';
 import { startHealthServer } from './controller/health-server.ts';
 import { LeaderElector, type LeaseTiming } from './controller/leader-election.ts';
@@ -46,6 +52,16 @@ export interface OperatorOptions {
   readonly metrics?: OperatorMetrics;
   /** Tunables of the event bridge (docs/event-bridge.md); defaults suit production. */
   readonly eventBridge?: EventBridgeOptions;
+  /** Tunables of the event bridge (docs/event-bridge.md); defaults suit production. */
+  readonly eventBridge?: EventBridgeOptions;
+  /** The providers' registration endpoints (default: RFC 7591/7592 over HTTP). */
+  readonly registration?: RegistrationApi;
+  /** Where a provider is reached (default: its in-cluster Service). Tests point it at 127.0.0.1. */
+  readonly providerUrl?: ProviderUrlResolver;
+  /** How often a registered OIDCClient is checked at its provider again (default 5 min). */
+  readonly clientResyncMs?: number;
+  /** How long deleting an OIDCClient waits for an unreachable provider (default 10 min). */
+  readonly unregisterGraceMs?: number;
 }
 
 /** A running operator. */
@@ -71,15 +87,40 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const capabilities = cachedCapabilities(client, clock, options.discoveryTtlMs);
   const deps = { client, clock, keys: options.keys ?? generatedKeys, events, capabilities };
   let bridge: RunningEventBridge | undefined;
+  let bridge: RunningEventBridge | undefined;
 
-  let controller: RunningController | undefined;
+  const clientDeps = {
+    client,
+    clock,
+    events,
+    registration: options.registration ?? httpRegistrationApi(),
+    providerUrl: options.providerUrl ?? serviceUrl,
+    ...(options.clientResyncMs === undefined ? {} : { resyncMs: options.clientResyncMs }),
+    ...(options.unregisterGraceMs === undefined ? {} : { unregisterGraceMs: options.unregisterGraceMs }),
+  };
+
+  let controllers: RunningController[] = [];
   let synced = false;
   let transition: Promise<void> = Promise.resolve();
   const startReconciling = async (): Promise<void> => {
     const caps = await discoverCapabilities(client);
-    const spec = providerControllerSpec(deps, caps, options.watchNamespace);
-    controller = startController(kubeConfig, client, spec, metrics, log);
-    await controller.synced;
+    controllers = [
+      providerControllerSpec(deps, caps, options.watchNamespace),
+      clientControllerSpec(clientDeps, options.watchNamespace),
+    ].map((spec) => startController(kubeConfig, client, spec, metrics, log));
+    await Promise.all(controllers.map((controller) => controller.synced));
+    // Provider events → Kubernetes Events, like the controllers only on the leader (not part of readiness).
+    bridge = startEventBridge({
+      kubeConfig,
+      client,
+      recorder: events,
+      clock,
+      identity: options.identity,
+      watchNamespace: options.watchNamespace,
+      registry: metrics.registry,
+      log,
+      ...(options.eventBridge === undefined ? {} : { options: options.eventBridge }),
+    });
     // Provider events → Kubernetes Events, like the controllers only on the leader (not part of readiness).
     bridge = startEventBridge({
       kubeConfig,
@@ -100,9 +141,12 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     const runningBridge = bridge;
     bridge = undefined;
     await runningBridge?.stop();
-    const running = controller;
-    controller = undefined;
-    await running?.stop();
+    const runningBridge = bridge;
+    bridge = undefined;
+    await runningBridge?.stop();
+    const running = controllers;
+    controllers = [];
+    await Promise.all(running.map((controller) => controller.stop()));
   };
 
   const elector = new LeaderElector({
