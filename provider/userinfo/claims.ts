@@ -1,3 +1,4 @@
+import { issuedToCurrentClient } from '../clients/incarnation.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientStore } from '../clients/client-store.ts';
 import { InsufficientScope, InvalidToken } from '../errors/oidc-error.ts';
@@ -27,7 +28,9 @@ export async function userinfoClaims(
   const record = await deps.models.find('AccessToken', opaqueTokenId(token));
   if (!record || record.exp <= epochSeconds(deps.clock)) throw new InvalidToken('access token is invalid or expired');
   const client = await deps.clients.find(record.clientId);
-  if (!client) throw new InvalidToken('the client of this access token no longer exists');
+  if (!client || !issuedToCurrentClient(client, record.iat)) {
+    throw new InvalidToken('the client of this access token no longer exists');
+  }
   ctx.oidc.client = client.toJSON();
   if (!record.scope.split(' ').includes('openid')) {
     throw new InsufficientScope('the access token was not granted the openid scope');

@@ -1,3 +1,4 @@
+import { issuedToCurrentClient } from '../../clients/incarnation.ts';
 import { InvalidGrant, InvalidRequest } from '../../errors/oidc-error.ts';
 import { epochSeconds } from '../../time/clock.ts';
 import { opaqueTokenId } from '../../tokens/opaque.ts';
@@ -21,7 +22,9 @@ export const authorizationCodeGrant: GrantHandler = async ({ client, params, ctx
   const code = await deps.models.find('AuthorizationCode', opaqueTokenId(value));
   if (!code) throw new InvalidGrant('authorization code is invalid, expired or already used');
   // Checked before anything else, so one client cannot burn or probe another client's code.
-  if (code.clientId !== client.clientId) throw new InvalidGrant('authorization code was issued to another client');
+  if (code.clientId !== client.clientId || !issuedToCurrentClient(client, code.iat)) {
+    throw new InvalidGrant('authorization code was issued to another client');
+  }
   if (code.exp <= epochSeconds(deps.clock)) throw new InvalidGrant('authorization code has expired');
   if (code.consumed !== undefined) {
     await deps.models.destroy('AuthorizationCode', code);

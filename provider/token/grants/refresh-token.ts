@@ -1,3 +1,4 @@
+import { issuedToCurrentClient } from '../../clients/incarnation.ts';
 import { InvalidGrant, InvalidRequest, InvalidScope } from '../../errors/oidc-error.ts';
 import { epochSeconds } from '../../time/clock.ts';
 import { grantFields } from '../../tokens/issue.ts';
@@ -17,7 +18,9 @@ export const refreshTokenGrant: GrantHandler = async ({ client, params, ctx }, d
   if (!value) throw new InvalidRequest('refresh_token is required');
   const token = await deps.models.find('RefreshToken', opaqueTokenId(value));
   if (!token) throw new InvalidGrant('refresh token is invalid or expired');
-  if (token.clientId !== client.clientId) throw new InvalidGrant('refresh token was issued to another client');
+  if (token.clientId !== client.clientId || !issuedToCurrentClient(client, token.iat)) {
+    throw new InvalidGrant('refresh token was issued to another client');
+  }
   if (token.exp <= epochSeconds(deps.clock)) throw new InvalidGrant('refresh token has expired');
   if (token.consumed !== undefined) {
     await revokeGrant(ctx, token.grantId, deps);
