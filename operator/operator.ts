@@ -1,7 +1,6 @@
 /**
- * The operator as a library: leader election, the OIDCProvider and OIDCClient controllers (started only while
- * leading, one per kind), Events,
- * metrics and health endpoints. `main.ts` reads the environment and calls {@link startOperator}; tests call it
+ * The operator as a library: leader election, the OIDCProvider and OIDCClient controllers (one per kind) and the
+ * event bridge (started only while leading), Events, metrics and health endpoints. `main.ts` reads the environment and calls {@link startOperator}; tests call it
  * in-process with short lease timings and port 0.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -11,7 +10,6 @@ import { serviceUrl, type ProviderUrlResolver } from './clients/provider-target.
 import type { RegistrationApi } from './clients/registration-api.ts';
 import { startController, type RunningController } from './controller/controller.ts';
 import { apiEventRecorder } from './controller/events.ts';
-import { startEventBridge, type EventBridgeOptions, type RunningEventBridge } from './events/bridge.ts';
 import { startEventBridge, type EventBridgeOptions, type RunningEventBridge } from './events/bridge.ts';
 import { startHealthServer } from './controller/health-server.ts';
 import { LeaderElector, type LeaseTiming } from './controller/leader-election.ts';
@@ -52,8 +50,6 @@ export interface OperatorOptions {
   readonly metrics?: OperatorMetrics;
   /** Tunables of the event bridge (docs/event-bridge.md); defaults suit production. */
   readonly eventBridge?: EventBridgeOptions;
-  /** Tunables of the event bridge (docs/event-bridge.md); defaults suit production. */
-  readonly eventBridge?: EventBridgeOptions;
   /** The providers' registration endpoints (default: RFC 7591/7592 over HTTP). */
   readonly registration?: RegistrationApi;
   /** Where a provider is reached (default: its in-cluster Service). Tests point it at 127.0.0.1. */
@@ -86,7 +82,6 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   });
   const capabilities = cachedCapabilities(client, clock, options.discoveryTtlMs);
   const deps = { client, clock, keys: options.keys ?? generatedKeys, events, capabilities };
-  let bridge: RunningEventBridge | undefined;
   let bridge: RunningEventBridge | undefined;
 
   const clientDeps = {
@@ -121,26 +116,11 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       log,
       ...(options.eventBridge === undefined ? {} : { options: options.eventBridge }),
     });
-    // Provider events → Kubernetes Events, like the controllers only on the leader (not part of readiness).
-    bridge = startEventBridge({
-      kubeConfig,
-      client,
-      recorder: events,
-      clock,
-      identity: options.identity,
-      watchNamespace: options.watchNamespace,
-      registry: metrics.registry,
-      log,
-      ...(options.eventBridge === undefined ? {} : { options: options.eventBridge }),
-    });
     synced = true;
     log.info('caches synced; reconciling');
   };
   const stopReconciling = async (): Promise<void> => {
     synced = false;
-    const runningBridge = bridge;
-    bridge = undefined;
-    await runningBridge?.stop();
     const runningBridge = bridge;
     bridge = undefined;
     await runningBridge?.stop();
