@@ -1,0 +1,51 @@
+{{/* Generated from operator/rbac.ts by `node scripts/gen-chart-rbac.ts`. Do not edit: a test fails when stale. */}}
+
+{{/* Rules of the operator's ClusterRole (clusterRoleRules). */}}
+{{- define "kubeoidc.clusterRoleRules" -}}
+- apiGroups: ["kubeoidc.dev"]
+  resources: ["oidcproviders"]
+  verbs: ["get","list","watch"]
+- apiGroups: ["kubeoidc.dev"]
+  resources: ["oidcproviders/status"]
+  verbs: ["get","patch","update"]
+- apiGroups: ["kubeoidc.dev"]
+  resources: ["oidcproviders/finalizers"]
+  verbs: ["update"]
+- apiGroups: ["kubeoidc.dev"]
+  resources: ["oidcclients"]
+  verbs: ["get","list","watch","patch"]
+- apiGroups: ["kubeoidc.dev"]
+  resources: ["oidcclients/status"]
+  verbs: ["get","patch","update"]
+- apiGroups: ["kubeoidc.dev"]
+  resources: ["oidcclients/finalizers"]
+  verbs: ["update"]
+- apiGroups: [""]
+  resources: ["configmaps","secrets","services"]
+  verbs: ["get","list","watch","create","patch"]
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get","list","watch","create","patch"]
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get","list","watch","create","patch","delete"]
+- apiGroups: ["autoscaling"]
+  resources: ["horizontalpodautoscalers"]
+  verbs: ["get","create","patch","delete"]
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses"]
+  verbs: ["get","create","patch","delete"]
+- apiGroups: ["monitoring.coreos.com"]
+  resources: ["servicemonitors"]
+  verbs: ["get","create","patch","delete"]
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create","patch"]
+{{- end -}}
+
+{{/* Rules of the Role in the release namespace: the leader-election Lease (leaderElectionRoleRules). */}}
+{{- define "kubeoidc.leaderElectionRoleRules" -}}
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["get","create","update"]
+{{- end -}}
