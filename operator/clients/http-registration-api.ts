@@ -26,15 +26,18 @@ const REGISTRATION_PATH = '/register';
 const CREDENTIALS = ['client_secret', 'registration_access_token', 'registration_client_uri'];
 
 /**
- * The URL the operator sends a management request to: the provider hands out `registration_client_uri`s under its
- * public issuer, which the operator may not be able to reach (no Ingress, no hairpin); the same path under the base
- * URL reaches the same provider.
+ * The URL the operator sends a management request to: the client's `registration_client_uri` path
+ * (`{issuer}/register/<client_id>`) under the base URL. The provider hands out URIs under its public issuer, which
+ * the operator may not reach (no Ingress, no hairpin), and which may have changed since (issuer renamed); and the
+ * registration access token is never sent to any host but the provider's own.
  */
 export function managementUrl(target: RegistrationTarget, handle: RegistrationHandle): string {
-  const issuer = target.issuer.replace(/\/$/, '');
-  const uri = handle.registrationClientUri;
-  if (!uri.startsWith(`${issuer}/`)) return uri;
-  return `${target.baseUrl.replace(/\/$/, '')}${uri.slice(issuer.length)}`;
+  const path = new URL(handle.registrationClientUri).pathname;
+  const at = path.lastIndexOf(`${REGISTRATION_PATH}/`);
+  if (at < 0) {
+    throw new RegistrationError('unexpected_response', `registration_client_uri is not under ${REGISTRATION_PATH}/`);
+  }
+  return `${registrationUrl(target)}${path.slice(at + REGISTRATION_PATH.length)}`;
 }
 
 /** The registration endpoint under the base URL. */
