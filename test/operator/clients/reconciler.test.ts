@@ -94,7 +94,7 @@ describe('OIDCClient reconciler with a real API server and a real provider', { t
       log,
       providerUrl: () => issuer,
       clientResyncMs: 500,
-      unregisterGraceMs: 60_000,
+      unregisterGraceMs: 3000,
     });
     kube = operator.client;
     await applyManifest(cp, {
@@ -224,6 +224,22 @@ describe('OIDCClient reconciler with a real API server and a real provider', { t
     );
     assert.equal(await readWith(portalRecord), 401, 'portal is unregistered');
     assert.equal(await readWith(keeperRecord), 200, 'keeper stays registered');
+  });
+
+  it('deleting while the provider is down waits with ProviderUnavailable, then gives up after the grace period', async () => {
+    await apply('legacy', { providerRef: { name: 'idp' }, redirectUris: ['https://legacy.example.com/cb'] });
+    await readyClient('legacy');
+    await provider?.stop();
+    provider = undefined;
+    try {
+      await kube.request('DELETE', resourcePath(clientRef('legacy')));
+      const waiting = await readyClient('legacy', 'ProviderUnavailable');
+      assert.ok(waiting.metadata.deletionTimestamp !== undefined);
+      assert.deepEqual(waiting.metadata.finalizers, ['kubeoidc.dev/registration']);
+      await eventually('legacy deleted after the grace period', async () => (await getClient('legacy')) === undefined);
+    } finally {
+      await startIdp();
+    }
   });
 
   it('records Events for what it did, with no credential in them', async () => {
