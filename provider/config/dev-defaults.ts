@@ -6,6 +6,26 @@ import type { AccountRecord, StaticClient } from './options.ts';
  */
 export const DEMO_ACCOUNT_PASSWORD = 'demo';
 
+/**
+ * The development initial access token (docs/registration.md): registration is on in the development default so that
+ * `curl -H 'Authorization: Bearer demo-initial-access-token' …/register` works out of the box, like the demo client's
+ * well-known secret. Only its SHA-256 is configured.
+ */
+export const DEMO_INITIAL_ACCESS_TOKEN = 'demo-initial-access-token';
+
+/** Features a developer expects on: introspection, revocation, and registration with the demo token. */
+export function devFeatures(initialAccessTokenSha256: string): Record<string, unknown> {
+  return {
+    introspection: { enabled: true },
+    revocation: { enabled: true },
+    registration: {
+      enabled: true,
+      initialAccessToken: true,
+      initialAccessTokens: [{ sha256: initialAccessTokenSha256, policies: ['client_id'] }],
+    },
+  };
+}
+
 /** Redirect URIs of both demo clients. */
 const demoRedirectUris = ['http://localhost:8080/callback', 'http://127.0.0.1:8080/callback'];
 

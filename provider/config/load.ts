@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { hashPassword } from '../accounts/password.ts';
 import { ConfigError } from './config-error.ts';
-import { DEMO_ACCOUNT_PASSWORD, demoAccount, devClients } from './dev-defaults.ts';
+import {
+  DEMO_ACCOUNT_PASSWORD,
+  DEMO_INITIAL_ACCESS_TOKEN,
+  demoAccount,
+  devClients,
+  devFeatures,
+} from './dev-defaults.ts';
 import { envOverrides } from './env.ts';
 import { deepMerge, isPlainObject } from './merge.ts';
 import { defaults, type ProviderConfig } from './options.ts';
@@ -51,6 +58,7 @@ export async function loadConfig({ env, readFile }: LoadSources): Promise<Provid
     base = {
       development: true,
       clients: devClients,
+      features: devFeatures(createHash('sha256').update(DEMO_INITIAL_ACCESS_TOKEN, 'utf8').digest('hex')),
       accounts: { records: [demoAccount(await hashPassword(DEMO_ACCOUNT_PASSWORD, { N: 2 ** 14, r: 8, p: 1 }))] },
     };
   }
