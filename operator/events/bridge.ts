@@ -44,7 +44,7 @@ export interface EventBridgeDeps {
   readonly identity: string;
   readonly watchNamespace?: string | undefined;
   readonly registry: Registry;
-  readonly log: { error(message: string, error?: unknown): void };
+  readonly log: { info(message: string): void; error(message: string, error?: unknown): void };
   readonly options?: EventBridgeOptions;
 }
 
@@ -67,6 +67,7 @@ export function startEventBridge(deps: EventBridgeDeps): RunningEventBridge {
   const metrics = bridgeMetrics(deps.registry);
   const buckets = new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT, deps.clock);
   const bridged = new Map<string, Bridged>();
+  const unresolved = new Map<string, string>();
   let stopped = false;
   let syncing: Promise<void> = Promise.resolve();
 
@@ -90,14 +91,19 @@ export function startEventBridge(deps: EventBridgeDeps): RunningEventBridge {
     metrics.records.inc({ result: 'recorded' });
   };
 
-  /** Errors of one consumer, logged once per distinct message (an outage is retried every second). */
-  const errorLog = (name: string): ((error: unknown) => void) => {
+  /**
+   * Errors of one consumer, logged once per distinct message (an outage is retried every second). An unreachable
+   * Redis is logged as information: the provider itself reports it (readiness, Degraded), and the bridge resumes.
+   */
+  const errorLog = (name: string): ((error: unknown, connected: boolean) => void) => {
     let last = '';
-    return (error) => {
+    return (error, connected) => {
       const message = error instanceof Error ? error.message : String(error);
       if (message === last) return;
       last = message;
-      log.error(`event bridge: reading the event stream of OIDCProvider ${name} failed; retrying`, error);
+      const text = `event bridge: reading the event stream of OIDCProvider ${name} failed; retrying`;
+      if (connected) log.error(text, error);
+      else log.info(`${text}: Redis unreachable (${message})`);
     };
   };
 
@@ -113,9 +119,15 @@ export function startEventBridge(deps: EventBridgeDeps): RunningEventBridge {
       try {
         resolved = await resolveRedis(client, provider);
       } catch (error) {
-        log.error(`event bridge: cannot connect to the Redis of OIDCProvider ${name}`, error);
+        const message = error instanceof Error ? error.message : String(error);
+        // Once per distinct problem, not at every resync. Information only: the provider's pods need the same
+        // Secrets and report their absence; the bridge follows as soon as they exist.
+        if (unresolved.get(uid) !== message)
+          log.info(`event bridge: no Redis for OIDCProvider ${name} yet: ${message}`);
+        unresolved.set(uid, message);
         continue;
       }
+      unresolved.delete(uid);
       if (known?.fingerprint === resolved.fingerprint) {
         known.provider = provider;
         continue;

@@ -29,7 +29,8 @@ export interface StreamConsumerOptions {
   readonly consumer: string;
   /** Handles one record; the entry is acknowledged when it resolves (and also when it throws: no poison loop). */
   readonly handle: (record: EventStreamRecord | undefined, id: string) => Promise<void>;
-  readonly onError: (error: unknown) => void;
+  /** Reports a failure; `connected` is false when Redis was unreachable (retried, expected during an outage). */
+  readonly onError: (error: unknown, connected: boolean) => void;
   /** Entries read per call (default 100). */
   readonly count?: number;
   /** How long one XREADGROUP blocks (default 2000 ms). */
@@ -51,6 +52,8 @@ export class StreamConsumer {
 
   constructor(options: StreamConsumerOptions) {
     this.#o = options;
+    // Failures surface through the commands; without a listener ioredis would also print every one to stderr.
+    options.redis.on('error', () => undefined);
   }
 
   /** Starts the loop (connecting the client). */
@@ -90,7 +93,7 @@ export class StreamConsumer {
       } catch (error) {
         if (this.#stopped()) break;
         if (error instanceof Error && error.message.startsWith('NOGROUP')) ready = false;
-        this.#o.onError(error);
+        this.#o.onError(error, redis.status === 'ready');
         await this.#sleep(1000);
       }
     }
@@ -149,7 +152,7 @@ export class StreamConsumer {
       try {
         await this.#o.handle(fromStreamFields(fields), id);
       } catch (error) {
-        this.#o.onError(error);
+        this.#o.onError(error, true);
       }
       await this.#o.redis.xack(this.#o.key, CONSUMER_GROUP, id);
     }
