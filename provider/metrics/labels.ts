@@ -20,7 +20,11 @@ const routeByPath = new Map<string, string>(Object.entries(paths).map(([name, pa
 
 /** The endpoint name of a request path (relative to the issuer), or `other`. */
 export function routeLabel(path: string): string {
-  return routeByPath.get(path) ?? (path.startsWith(`${paths.interaction}/`) ? 'interaction' : OTHER);
+  const known = routeByPath.get(path);
+  if (known !== undefined) return known;
+  if (path.startsWith(`${paths.interaction}/`)) return 'interaction';
+  // RFC 7592 client configuration endpoints: `/register/<client_id>`, one label for all clients.
+  return path.startsWith(`${paths.registration}/`) ? 'registration' : OTHER;
 }
 
 /** `2xx`, `4xx`, … */
