@@ -8,12 +8,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubeClient, KubeApiError } from '../../operator/kube/client.ts';
-import type { OIDCProvider } from '../../operator/kube/crds.ts';
+import type { OIDCClient, OIDCProvider } from '../../operator/kube/crds.ts';
 import { getObject } from '../../operator/kube/resources.ts';
 import { startOperator, type RunningOperator } from '../../operator/operator.ts';
 import { clusterRoleRules, leaderElectionRoleRules } from '../../operator/rbac.ts';
 import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
 import { installCrds } from '../support/crds.ts';
+import { freePort } from '../support/free-port.ts';
 import { applyManifest } from '../support/kubectl.ts';
 import { eventually, sampleProvider, testLog } from './support.ts';
 
@@ -21,10 +22,12 @@ describe('operator RBAC', { timeout: 60_000 }, () => {
   let cp: ControlPlane | undefined;
   let operator: RunningOperator | undefined;
   let kc: KubeConfig;
+  let closedPort: number;
   const log = testLog();
 
   before(async () => {
     cp = await startControlPlane();
+    closedPort = await freePort();
     await installCrds(cp);
     await applyManifest(cp, [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeoidc-system' } },
@@ -84,6 +87,9 @@ describe('operator RBAC', { timeout: 60_000 }, () => {
       healthPort: 0,
       healthHost: '127.0.0.1',
       log,
+      // No provider runs here: OIDCClients find it unreachable (a closed loopback port), which is enough to
+      // exercise their finalizer, status and Events under these rules.
+      providerUrl: () => `http://127.0.0.1:${closedPort}`,
     });
     await applyManifest(cp!, sampleProvider('oidcprovider-minimal.yaml'));
     const client = kubeClient(kc);
@@ -102,6 +108,30 @@ describe('operator RBAC', { timeout: 60_000 }, () => {
     assert.equal(status.conditions?.find((c) => c.type === 'Degraded')?.status, 'False');
     assert.equal(status.conditions?.find((c) => c.type === 'KeysReady')?.status, 'True');
     assert.deepEqual(log.errors, []);
+  });
+
+  it('reconciles an OIDCClient with the same rules: finalizer, status, Events', async () => {
+    await applyManifest(cp!, {
+      apiVersion: 'kubeoidc.dev/v1alpha1',
+      kind: 'OIDCClient',
+      metadata: { name: 'app', namespace: 'default' },
+      spec: { providerRef: { name: 'minimal' }, redirectUris: ['https://app.example.com/cb'] },
+    });
+    const client = kubeClient(kc);
+    const app = await eventually('OIDCClient status written by the operator', async () => {
+      const object = await getObject<OIDCClient>(client, {
+        apiVersion: 'kubeoidc.dev/v1alpha1',
+        kind: 'OIDCClient',
+        namespace: 'default',
+        name: 'app',
+      });
+      return object?.status?.conditions?.find((c) => c.type === 'Ready')?.reason === 'ProviderUnavailable' && object;
+    });
+    assert.deepEqual(app.metadata.finalizers, ['kubeoidc.dev/registration']);
+    assert.deepEqual(
+      log.errors.filter((e) => !e.includes('provider unreachable')),
+      [],
+    );
   });
 
   it('is refused what the rules do not grant', async () => {
