@@ -140,6 +140,14 @@ export async function reconcileClient(
   try {
     const secretRef = { apiVersion: 'v1', kind: 'Secret', namespace, name: secretName };
     const before = await getObject<V1Secret>(kube, secretRef);
+    // Never take over a Secret someone else made (server-side apply with force would): another application's
+    // credentials, or an OIDCProvider's key Secret when a client happens to be named `<provider>-keys`.
+    const controller = before?.metadata?.ownerReferences?.find((owner) => owner.controller === true);
+    if (before !== undefined && controller?.uid !== client.metadata.uid) {
+      throw new Error(
+        `Secret ${secretName} exists and is not owned by this OIDCClient; choose another spec.secret.name`,
+      );
+    }
     const applied = await applyObject<V1Secret>(kube, desired, FIELD_MANAGER);
     if (before?.metadata?.resourceVersion !== applied.metadata?.resourceVersion) {
       await events.record(

@@ -155,6 +155,27 @@ describe('OIDCClient reconciler with a real API server and a real provider', { t
     assert.ok(!JSON.stringify(client.status).includes(credentials.CLIENT_SECRET ?? '-'), 'no secret in status');
   });
 
+  it('does not take over a Secret it does not own', async () => {
+    await applyManifest(cp!, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'taken', namespace: ns },
+      stringData: { mine: 'yes' },
+    });
+    await apply('intruder', {
+      providerRef: { name: 'idp' },
+      redirectUris: ['https://i.example.com/cb'],
+      secret: { name: 'taken' },
+    });
+    const failed = await readyClient('intruder', 'ApplyFailed');
+    assert.match(
+      failed.status?.conditions?.find((c) => c.type === 'SecretSynced')?.message ?? '',
+      /not owned by this OIDCClient/,
+    );
+    assert.deepEqual(decode(await getObject<V1Secret>(kube, secretRef('taken'))), { mine: 'yes' });
+    await kube.request('DELETE', resourcePath(clientRef('intruder')));
+  });
+
   it('updates the registration when redirectUris change, keeping the secret', async () => {
     await apply('portal', { providerRef: { name: 'idp' }, redirectUris: ['https://portal.example.com/cb'] });
     await readyClient('portal');
@@ -265,7 +286,9 @@ describe('OIDCClient reconciler with a real API server and a real provider', { t
     for (const value of secrets) assert.ok(!notes.includes(value), 'an Event note carries a credential');
     // The only reconcile failures were the provider's outage.
     assert.deepEqual(
-      log.errors.filter((e) => e.includes('OIDCClient') && !/provider unreachable/.test(e)),
+      log.errors.filter(
+        (e) => e.includes('OIDCClient') && !/provider unreachable|not owned by this OIDCClient/.test(e),
+      ),
       [],
     );
   });
