@@ -85,7 +85,8 @@ export function registrationEndpoint(deps: RegistrationEndpointDeps): Endpoint {
     name: 'registration',
     mount(router) {
       if (!deps.config.features.registration.enabled) return;
-      const json = express.json({ limit: '64kb', strict: true });
+      // Raw bytes: the operations parse JSON only after checking the bearer token (`request-metadata.ts`).
+      const json = express.raw({ type: 'application/json', limit: '64kb' });
       const clientPath = `${paths.registration}/:clientId`;
       router.post(paths.registration, json, run(createClient));
       router.get(clientPath, run(readClient));

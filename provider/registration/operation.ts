@@ -21,7 +21,7 @@ export interface RegistrationRequest {
   ctx: RequestContext;
   /** The `Authorization` header. */
   authorization: string | undefined;
-  /** Parsed JSON body (POST, PUT). */
+  /** Raw body bytes when sent as `application/json` (POST, PUT); parsed by the operation after authentication. */
   body: unknown;
   /** Whether the body was sent as `application/json`. */
   bodyIsJson: boolean;

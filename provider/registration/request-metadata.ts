@@ -18,9 +18,18 @@ const providerManaged = [
   'client_secret',
 ] as const;
 
-/** The request body as a JSON object; anything else is `invalid_request`. */
-export function jsonObjectBody(body: unknown, contentTypeIsJson: boolean): Record<string, unknown> {
+/**
+ * The request body as a JSON object. The endpoint hands over the raw bytes so that parsing happens only after the
+ * bearer token was checked: an unauthenticated caller learns nothing from how its body is judged.
+ */
+export function jsonObjectBody(raw: unknown, contentTypeIsJson: boolean): Record<string, unknown> {
   if (!contentTypeIsJson) throw new InvalidRequest('the request body must be application/json');
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : '');
+  } catch {
+    throw new InvalidRequest('the request body is not valid JSON');
+  }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvalidClientMetadata('the request body must be a JSON object of client metadata');
   }

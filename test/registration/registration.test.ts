@@ -377,3 +377,22 @@ describe('open registration (initialAccessToken: false)', () => {
     assert.equal((await post({ ...webClient, client_id: 'chosen' })).status, 400);
   });
 });
+
+describe('registration checks the token before the body', () => {
+  let provider: TestProvider;
+  before(async () => {
+    provider = await startTestProvider({ features: { registration: { enabled: true } } });
+  });
+  after(() => provider.stop());
+
+  it('answers 401 to an unauthenticated request whatever its body', async () => {
+    for (const body of ['{"redirect_uris": [', '[]', '{"redirect_uris": ["not a uri"]}']) {
+      const response = await fetch(`${provider.issuer}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer nope' },
+        body,
+      });
+      assert.equal(response.status, 401, body);
+    }
+  });
+});
