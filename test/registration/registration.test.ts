@@ -218,10 +218,31 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     assert.equal(info.registration_client_uri, uri);
     assert.equal(info.client_id_issued_at, created.client_id_issued_at);
 
-    // PUT replaces the metadata; echoing the read answer back (with the current secret) is fine.
+    // PUT replaces the metadata; the fields the provider sets must not be sent (RFC 7592 §2.2).
+    for (const field of [
+      'registration_access_token',
+      'registration_client_uri',
+      'client_id_issued_at',
+      'client_secret_expires_at',
+    ]) {
+      const echoed = await manage(uri, 'PUT', rat, {
+        ...webClient,
+        client_id: created.client_id,
+        [field]: info[field],
+      });
+      assert.equal(echoed.status, 400, field);
+      assert.equal(((await echoed.json()) as { error: string }).error, 'invalid_request');
+    }
+    const {
+      registration_access_token: _rat,
+      registration_client_uri: _uri,
+      client_id_issued_at: _iat,
+      client_secret_expires_at: _exp,
+      ...metadata
+    } = info;
     let mark = events.length;
     const update = await manage(uri, 'PUT', rat, {
-      ...info,
+      ...metadata,
       client_secret: secret,
       client_name: 'Renamed',
       redirect_uris: ['https://app.example.com/new'],
