@@ -42,6 +42,7 @@ describe('event bridge (operator side)', { timeout: 120_000 }, () => {
   let client: KubeClient;
   const bridges: RunningEventBridge[] = [];
   let operator: RunningOperator | undefined;
+  let standby: RunningOperator | undefined;
   const log = testLog();
   const registry = new Registry();
 
@@ -75,6 +76,7 @@ describe('event bridge (operator side)', { timeout: 120_000 }, () => {
     for (const name of ['app', 'flood', 'pair']) await createClient(name, `${name}-client-id`);
   });
   after(async () => {
+    await standby?.stop();
     await operator?.stop();
     await Promise.all(bridges.map((bridge) => bridge.stop()));
     writer?.disconnect();
@@ -259,5 +261,27 @@ describe('event bridge (operator side)', { timeout: 120_000 }, () => {
       log.errors.filter((line) => line.includes('event bridge')),
       [],
     );
+  });
+
+  it('does not read the stream on a standby replica', async () => {
+    assert.ok(cp);
+    standby = await startOperator({
+      kubeConfig: cp.kubeConfig(),
+      identity: 'operator-1',
+      leaseNamespace: ns,
+      leaseTiming: { leaseDurationMs: 2_000, renewDeadlineMs: 1_500, retryPeriodMs: 300 },
+      healthPort: 0,
+      healthHost: '127.0.0.1',
+      log,
+    });
+    await add({ error: 'invalid_request', description: 'while a standby waits' });
+    await eventually('the leader records it', async () =>
+      (await events('idp')).some((e) => e.note.includes('while a standby waits')),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(standby.isLeader(), false);
+    const consumers = (await redisClient().call('XINFO', 'CONSUMERS', key, CONSUMER_GROUP)) as string[][];
+    const names = consumers.map((fields) => fields[fields.indexOf('name') + 1]);
+    assert.ok(names.includes('operator-0') && !names.includes('operator-1'), names.join());
   });
 });
