@@ -65,7 +65,7 @@ describe('registration across replicas (Redis)', () => {
     const after = await form(a, '/introspect', basic, { token: accessToken });
     assert.deepEqual(await after.json(), { active: false });
 
-    const removed = await fetch(info.registration_client_uri ?? '', {
+    const removed = await fetch(info.registration_client_uri, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${rat}` },
     });
