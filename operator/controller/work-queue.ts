@@ -5,6 +5,11 @@
  * flooding the API server. Delays are real timers: the queue paces real I/O.
  */
 
+/** Delay before the retry that follows `failures` earlier consecutive failures: base · 2^failures, capped. */
+export function backoffDelay(failures: number, baseDelayMs: number, maxDelayMs: number): number {
+  return Math.min(baseDelayMs * 2 ** failures, maxDelayMs);
+}
+
 /** Options of {@link WorkQueue}. */
 export interface WorkQueueOptions {
   /** First retry delay (default 100 ms); doubles per consecutive failure of the key. */
@@ -83,7 +88,7 @@ export class WorkQueue {
   addRateLimited(key: string): void {
     const failures = this.#failures.get(key) ?? 0;
     this.#failures.set(key, failures + 1);
-    const backoff = Math.min(this.#options.baseDelayMs * 2 ** failures, this.#options.maxDelayMs);
+    const backoff = backoffDelay(failures, this.#options.baseDelayMs, this.#options.maxDelayMs);
     this.addAfter(key, Math.max(backoff, this.#bucketDelay()));
   }
 
