@@ -36,7 +36,7 @@ describe('redis storage: sentinel failover', () => {
       await sentinel.killMaster();
       const started = performance.now();
       await assert.rejects(tokens.find('before'), StorageUnavailableError);
-      assert.ok(performance.now() - started < 1_500);
+      assert.ok(performance.now() - started < 3_000, 'fails fast instead of waiting for the failover');
       const deadline = Date.now() + 15_000;
       for (;;) {
         try {

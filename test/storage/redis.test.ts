@@ -137,7 +137,8 @@ describe('redis storage: outage', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       const started = performance.now();
       await assert.rejects(storage.adapter('Grant').find('g'), StorageUnavailableError);
-      assert.ok(performance.now() - started < 1_500);
+      // Well under the 3 s the server sleeps: the 1 s command timeout answered, not the server.
+      assert.ok(performance.now() - started < 2_500);
       await sleeping;
       assert.equal(await storage.adapter('Grant').find('g'), undefined);
     } finally {
