@@ -1,18 +1,14 @@
 import express, { type RequestHandler } from 'express';
-import { authenticateClient } from '../clients/authentication/authenticate.ts';
 import { asymmetricAlgorithms, hmacAlgorithms, tokenEndpointAuthMethods } from '../clients/client.ts';
 import type { ClientStore } from '../clients/client-store.ts';
 import type { ProviderConfig } from '../config/options.ts';
-import { UnsupportedTokenType } from '../errors/oidc-error.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import { clientAuthErrorHandler } from '../http/client-auth-error-handler.ts';
-import { contextOf } from '../http/context.ts';
 import type { Endpoint } from '../http/endpoint.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
 import type { Clock } from '../time/clock.ts';
-import { findPresentedToken, isStructuredToken } from '../tokens/find-presented.ts';
-import { loggableTokenForm, readTokenForm, requiredToken } from '../tokens/token-form.ts';
+import { readPresentedTokenRequest } from '../tokens/presented-token-request.ts';
 import { revokePresentedToken } from './revoke-token.ts';
 
 /**
@@ -33,21 +29,12 @@ export interface RevocationEndpointDeps {
 
 export function revocationEndpoint(deps: RevocationEndpointDeps): Endpoint {
   const { config } = deps;
-  const url = endpointUrl(config.issuer, paths.revocation);
-  const tokenEndpointUrl = endpointUrl(config.issuer, paths.token);
 
   const handle: RequestHandler = async (req, res) => {
-    const ctx = contextOf(req, res, 'revocation');
-    const form = readTokenForm(req.body, Boolean(req.is('application/x-www-form-urlencoded')));
-    ctx.oidc.params = loggableTokenForm(form);
-    const { client } = await authenticateClient(
-      { authorization: req.get('authorization'), body: form, endpointUrl: url },
-      { clients: deps.clients, models: deps.models, clock: deps.clock, issuer: config.issuer, tokenEndpointUrl },
-    );
-    ctx.oidc.client = client.toJSON();
-    const value = requiredToken(form);
-    if (isStructuredToken(value)) throw new UnsupportedTokenType('structured (JWT) tokens cannot be revoked');
-    const token = await findPresentedToken(deps.models, value, form.token_type_hint);
+    const { ctx, client, token } = await readPresentedTokenRequest(req, res, 'revocation', {
+      ...deps,
+      issuer: config.issuer,
+    });
     if (token) await revokePresentedToken(token, client, ctx, deps);
     res.status(200).set('Cache-Control', 'no-store').end();
   };

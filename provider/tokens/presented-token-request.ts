@@ -1,0 +1,49 @@
+import type { Request, Response } from 'express';
+import { authenticateClient } from '../clients/authentication/authenticate.ts';
+import type { Client } from '../clients/client.ts';
+import type { ClientStore } from '../clients/client-store.ts';
+import { UnsupportedTokenType } from '../errors/oidc-error.ts';
+import type { RequestContext } from '../events/context.ts';
+import { contextOf } from '../http/context.ts';
+import { endpointUrl, paths } from '../http/paths.ts';
+import type { ModelRepository } from '../models/repository.ts';
+import type { Clock } from '../time/clock.ts';
+import { findPresentedToken, isStructuredToken, type PresentedToken } from './find-presented.ts';
+import { loggableTokenForm, readTokenForm, requiredToken } from './token-form.ts';
+
+export interface PresentedTokenDeps {
+  issuer: string;
+  clock: Clock;
+  clients: ClientStore;
+  models: ModelRepository;
+}
+
+/**
+ * The common first half of introspection (RFC 7662 §2.1) and revocation (RFC 7009 §2.1): read the form, authenticate
+ * the client with any method the token endpoint accepts, require `token`, refuse structured (JWT) tokens — they are
+ * not stored, so there is nothing to look up — and find the stored token, trying `token_type_hint` first.
+ */
+export async function readPresentedTokenRequest(
+  req: Request,
+  res: Response,
+  route: 'introspection' | 'revocation',
+  deps: PresentedTokenDeps,
+): Promise<{ ctx: RequestContext; client: Client; token: PresentedToken | undefined }> {
+  const ctx = contextOf(req, res, route);
+  const form = readTokenForm(req.body, Boolean(req.is('application/x-www-form-urlencoded')));
+  ctx.oidc.params = loggableTokenForm(form);
+  const { client } = await authenticateClient(
+    { authorization: req.get('authorization'), body: form, endpointUrl: endpointUrl(deps.issuer, paths[route]) },
+    {
+      clients: deps.clients,
+      models: deps.models,
+      clock: deps.clock,
+      issuer: deps.issuer,
+      tokenEndpointUrl: endpointUrl(deps.issuer, paths.token),
+    },
+  );
+  ctx.oidc.client = client.toJSON();
+  const value = requiredToken(form);
+  if (isStructuredToken(value)) throw new UnsupportedTokenType(`structured (JWT) tokens cannot be used at ${route}`);
+  return { ctx, client, token: await findPresentedToken(deps.models, value, form.token_type_hint) };
+}
