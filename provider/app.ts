@@ -4,6 +4,7 @@ import { authorizationEndpoint } from './authorization/endpoint.ts';
 import type { ClientStore } from './clients/client-store.ts';
 import type { ProviderConfig } from './config/options.ts';
 import { discoveryEndpoint } from './discovery/endpoint.ts';
+import { endSessionEndpoint } from './end-session/endpoint.ts';
 import type { ProviderEmitter } from './events/events.ts';
 import { healthEndpoint } from './health/endpoint.ts';
 import type { Endpoint } from './http/endpoint.ts';
@@ -15,6 +16,7 @@ import { interactionsEndpoint } from './interactions/endpoint.ts';
 import { createLoginThrottle, type LoginThrottle } from './interactions/login-throttle.ts';
 import type { Logger } from './log/logger.ts';
 import { ModelRepository } from './models/repository.ts';
+import { pushedAuthorizationEndpoint } from './par/endpoint.ts';
 import { registrationEndpoint } from './registration/endpoint.ts';
 import { revocationEndpoint } from './revocation/endpoint.ts';
 import { SessionService } from './sessions/session-service.ts';
@@ -69,6 +71,8 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
   const frontChannel = { config, ...deps, models };
   endpoints.push(
     authorizationEndpoint({ ...frontChannel, sessions }),
+    pushedAuthorizationEndpoint(frontChannel),
+    endSessionEndpoint({ ...frontChannel, sessions }),
     interactionsEndpoint({ ...frontChannel, throttle: deps.loginThrottle ?? createLoginThrottle(config.storage) }),
     registrationEndpoint({ config, ...deps, models }),
     introspectionEndpoint({ config, ...deps, models }),

@@ -4,14 +4,16 @@ import { newAuthorizationRequest, type AuthorizationRequest, type CheckDeps } fr
 
 /**
  * Runs every check on an authorization request, in order. `onProgress` receives the request before the first check,
- * so an error thrown midway can still be redirected when the redirect URI was already trusted.
+ * so an error thrown midway can still be redirected when the redirect URI was already trusted. `options.pushed` says
+ * whether the parameters came through PAR (see `AuthorizationRequest.pushed`).
  */
 export async function checkAuthorizationRequest(
   input: RawParameters,
   deps: CheckDeps,
   onProgress?: (request: AuthorizationRequest) => void,
+  options: { pushed?: boolean } = {},
 ): Promise<AuthorizationRequest> {
-  const request = newAuthorizationRequest(input);
+  const request = newAuthorizationRequest(input, options.pushed);
   onProgress?.(request);
   for (const check of authorizationChecks) await check(request, deps);
   return request;

@@ -5,6 +5,7 @@ import type { Endpoint } from '../http/endpoint.ts';
 import { paths } from '../http/paths.ts';
 import { interactionPath, resumePath } from '../interactions/paths.ts';
 import { pageHeaders } from '../pages/send.ts';
+import { resolveRequestUri } from '../par/request-uri.ts';
 import { cookieNames, CookieJar } from '../sessions/cookies.ts';
 import { checkAuthorizationRequest } from './check-request.ts';
 import { authorizationErrorHandler } from './error-handler.ts';
@@ -15,7 +16,8 @@ import { resolveAuthorization, type ResolveDeps } from './resolve.ts';
 
 /**
  * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2): GET with the query, POST with a form body, and the
- * resume URL the browser returns to after an interaction. Each request is checked (`checks/`, in order), then resolved
+ * resume URL the browser returns to after an interaction. A PAR `request_uri` is first resolved into the pushed
+ * parameters (`par/request-uri.ts`). Each request is checked (`checks/`, in order), then resolved
  * against the session (`resolve.ts`). Errors go through one handler that redirects to the client only once its
  * redirect URI is trusted.
  */
@@ -28,8 +30,11 @@ export function authorizationEndpoint(deps: ResolveDeps): Endpoint {
     (source: 'query' | 'body'): RequestHandler =>
     async (req, res) => {
       const ctx = contextOf(req, res, 'authorization');
-      const input = (source === 'query' ? req.query : (req.body ?? {})) as RawParameters;
-      const request = await checkAuthorizationRequest(input, deps, keep(res));
+      const raw = (source === 'query' ? req.query : (req.body ?? {})) as RawParameters;
+      // A PAR `request_uri` (RFC 9126 §4) stands for the pushed parameters, which replace everything else sent.
+      const pushed = deps.config.features.pushedAuthorizationRequests.enabled && raw.request_uri !== undefined;
+      const input = pushed ? await resolveRequestUri(raw.request_uri, raw.client_id, deps) : raw;
+      const request = await checkAuthorizationRequest(input, deps, keep(res), { pushed });
       ctx.oidc.params = loggableParams(request.params);
       if (request.client) ctx.oidc.client = request.client;
       await resolveAuthorization(req, res, request, deps);

@@ -41,11 +41,19 @@ export interface AuthorizationRequest {
   claims?: ClaimsParameter;
   /** What a valid `id_token_hint` says. */
   idTokenHint?: { sub: string };
+  /**
+   * Whether the parameters came through a pushed authorization request (RFC 9126): true for `/par` and a resolved
+   * `request_uri`, false for a plain request to the authorization endpoint, undefined when stored parameters that
+   * were admitted once already are checked again (interaction resume).
+   */
+  pushed?: boolean;
 }
 
 /** A request before any check. */
-export function newAuthorizationRequest(input: RawParameters): AuthorizationRequest {
-  return { input, params: {}, responseMode: 'query', scopes: [], prompts: new Set() };
+export function newAuthorizationRequest(input: RawParameters, pushed?: boolean): AuthorizationRequest {
+  const request: AuthorizationRequest = { input, params: {}, responseMode: 'query', scopes: [], prompts: new Set() };
+  if (pushed !== undefined) request.pushed = pushed;
+  return request;
 }
 
 /** What checks may consult. */

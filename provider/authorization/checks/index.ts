@@ -5,6 +5,7 @@ import { checkIdTokenHint } from './check-id-token-hint.ts';
 import { checkMaxAge } from './check-max-age.ts';
 import { checkPkce } from './check-pkce.ts';
 import { checkPrompt } from './check-prompt.ts';
+import { checkPushedRequired } from './check-pushed-required.ts';
 import { checkRedirectUri } from './check-redirect-uri.ts';
 import { checkResource } from './check-resource.ts';
 import { checkResponseMode } from './check-response-mode.ts';
@@ -23,6 +24,7 @@ export const authorizationChecks: readonly AuthorizationCheck[] = [
   checkClient,
   checkRedirectUri,
   checkResponseMode,
+  checkPushedRequired,
   rejectUnsupportedParameters,
   checkResponseType,
   checkPrompt,
