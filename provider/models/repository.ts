@@ -80,12 +80,15 @@ export class ModelRepository {
 
   /**
    * Saves (creates or replaces) a record until its `exp`, then emits `<model>.saved`. Structured (JWT) access and
-   * client-credentials tokens emit `.issued` instead, as EVENTS.md reserves `.saved` for opaque ones.
+   * client-credentials tokens are not stored — they are verified by signature, never looked up (RFC 9068) — and emit
+   * `.issued` instead, as EVENTS.md reserves `.saved` for opaque ones.
    */
   async save<T extends AnyModel>(record: T): Promise<T> {
-    const expiresIn = Math.max(1, record.exp - epochSeconds(this.#clock));
-    await this.#storage.adapter(record.kind).upsert(record.jti, record, expiresIn);
     const structured = 'format' in record && record.format === 'jwt';
+    if (!structured) {
+      const expiresIn = Math.max(1, record.exp - epochSeconds(this.#clock));
+      await this.#storage.adapter(record.kind).upsert(record.jti, record, expiresIn);
+    }
     this.#emit(record.kind, structured ? 'issued' : 'saved', record);
     return record;
   }

@@ -9,6 +9,7 @@ import { publicCors } from '../http/cors.ts';
 import type { Endpoint } from '../http/endpoint.ts';
 import { emitError, errorBody } from '../http/error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
+import type { KeystoreHolder } from '../keys/keystore.ts';
 import { ModelRepository } from '../models/repository.ts';
 import type { Storage } from '../storage/adapter.ts';
 import type { Clock } from '../time/clock.ts';
@@ -28,6 +29,8 @@ export interface UserinfoEndpointDeps {
   clock: Clock;
   accounts: AccountStore;
   clients: ClientStore;
+  /** Verifies JWT access tokens (RFC 9068). */
+  keys: KeystoreHolder;
 }
 
 /** A quoted-string value for an auth-param (RFC 9110 §11.2): no quotes or backslashes inside. */

@@ -4,16 +4,17 @@ import { epochSeconds } from '../../time/clock.ts';
 import { opaqueTokenId } from '../../tokens/opaque.ts';
 import { grantFields } from '../../tokens/issue.ts';
 import { checkPkce } from '../pkce.ts';
+import { grantedResource } from '../resource.ts';
 import { revokeGrant } from '../revoke-grant.ts';
 import type { GrantHandler } from './grant.ts';
-import { issueUserTokens, liveAccount, liveGrant, refreshAllowed } from './user-tokens.ts';
+import { issueUserTokens, liveAccount, liveGrant, refreshAllowed, withResource } from './user-tokens.ts';
 
 /**
  * authorization_code (RFC 6749 §4.1.3, OIDC Core §3.1.3.2, RFC 7636): the code must be this client's, unexpired, sent
  * back with the same redirect_uri, matched by its PKCE verifier (required of public clients), and its grant must still
  * stand. A code is redeemed once: the atomic `consume` picks the one winner, and any second redemption — seen as
  * already consumed, or lost in a race — revokes everything issued from the grant (RFC 6749 §4.1.2, Security BCP
- * §4.5) before failing with `invalid_grant`.
+ * §4.5) before failing with `invalid_grant`. A `resource` must be the one consented to (`../resource.ts`).
  */
 export const authorizationCodeGrant: GrantHandler = async ({ client, params, ctx }, deps) => {
   const { code: value, redirect_uri: redirectUri, code_verifier: verifier } = params;
@@ -36,6 +37,8 @@ export const authorizationCodeGrant: GrantHandler = async ({ client, params, ctx
     throw new InvalidGrant('public clients must use PKCE');
   }
   checkPkce(verifier, code.codeChallenge, code.codeChallengeMethod);
+  // Before consuming: a wrong resource must not burn the code.
+  const resource = grantedResource(deps.config, params.resource, code.resource);
   const grant = await liveGrant(code.grantId, client, code.accountId, deps);
   const account = await liveAccount(code.accountId, deps);
 
@@ -47,7 +50,7 @@ export const authorizationCodeGrant: GrantHandler = async ({ client, params, ctx
     throw new InvalidGrant('authorization code has already been used; tokens issued from it are revoked');
   }
   ctx.oidc.accountId = code.accountId;
-  const fields = grantFields(code);
+  const fields = withResource(grantFields(code), resource);
   return issueUserTokens(
     {
       client,

@@ -1,11 +1,12 @@
 import { InvalidScope } from '../../errors/oidc-error.ts';
 import { issueClientCredentials } from '../../tokens/issue.ts';
+import { clientCredentialsResource } from '../resource.ts';
 import type { GrantHandler } from './grant.ts';
 
 /**
  * client_credentials (RFC 6749 §4.4): a confidential client gets a token for itself. The scope must be a subset of the
  * client's registered scopes; `openid` and `offline_access` speak about an end-user and are refused here. No refresh
- * token and no ID token (§4.4.3).
+ * token and no ID token (§4.4.3). `resource` (RFC 8707) may name any valid resource indicator (`../resource.ts`).
  */
 const endUserScopes = new Set(['openid', 'offline_access']);
 
@@ -16,7 +17,8 @@ export const clientCredentialsGrant: GrantHandler = async ({ client, params }, d
     if (!client.scopes.has(value)) throw new InvalidScope(`scope "${value}" is not allowed for this client`);
   }
   const scope = requested.join(' ');
-  const token = await issueClientCredentials(deps, client, scope);
+  const resource = clientCredentialsResource(deps.config, params.resource);
+  const token = await issueClientCredentials(deps, client, scope, resource);
   return {
     access_token: token.value,
     token_type: 'Bearer',

@@ -3,15 +3,16 @@ import { InvalidGrant, InvalidRequest, InvalidScope } from '../../errors/oidc-er
 import { epochSeconds } from '../../time/clock.ts';
 import { grantFields } from '../../tokens/issue.ts';
 import { opaqueTokenId } from '../../tokens/opaque.ts';
+import { grantedResource } from '../resource.ts';
 import { revokeGrant } from '../revoke-grant.ts';
 import type { GrantHandler } from './grant.ts';
-import { issueUserTokens, liveAccount, liveGrant } from './user-tokens.ts';
+import { issueUserTokens, liveAccount, liveGrant, withResource } from './user-tokens.ts';
 
 /**
  * refresh_token (RFC 6749 §6, OIDC Core §12) with rotation (Security BCP §4.14.2): each use consumes the presented
  * refresh token and issues a new one with the same absolute expiry; presenting a consumed one again is reuse and
  * revokes the whole grant. `scope` may narrow the new access token's scope but never widen it (`invalid_scope`); the
- * new refresh token keeps the full granted scope.
+ * new refresh token keeps the full granted scope. A `resource` must be the one consented to (`../resource.ts`).
  */
 export const refreshTokenGrant: GrantHandler = async ({ client, params, ctx }, deps) => {
   const value = params.refresh_token;
@@ -35,6 +36,7 @@ export const refreshTokenGrant: GrantHandler = async ({ client, params, ctx }, d
     if (requested.length === 0) throw new InvalidScope('scope must not be empty');
     scope = [...new Set(requested)].join(' ');
   }
+  const resource = grantedResource(deps.config, params.resource, token.resource);
   const grant = await liveGrant(token.grantId, client, token.accountId, deps);
   const account = await liveAccount(token.accountId, deps);
 
@@ -48,7 +50,7 @@ export const refreshTokenGrant: GrantHandler = async ({ client, params, ctx }, d
       client,
       account,
       grant,
-      fields: { ...grantFields(token), scope },
+      fields: withResource({ ...grantFields(token), scope }, resource),
       gty: 'refresh_token',
       nonce: token.nonce,
       refresh: { scope: token.scope, rotations: token.rotations + 1, exp: token.exp },

@@ -37,6 +37,12 @@ export function refreshAllowed(client: Client, scope: string): boolean {
   return client.allowsGrantType('refresh_token') && (scopes.includes('offline_access') || !scopes.includes('openid'));
 }
 
+/** The grant-bound fields with the audience chosen at the token endpoint (none: no `resource` field). */
+export function withResource(fields: GrantBound, resource: string | undefined): GrantBound {
+  const { resource: _previous, ...rest } = fields;
+  return resource === undefined ? rest : { ...rest, resource };
+}
+
 export interface UserTokensInput {
   client: Client;
   account: Account;
@@ -51,7 +57,7 @@ export interface UserTokensInput {
 
 export async function issueUserTokens(input: UserTokensInput, deps: GrantDeps): Promise<TokenResponse> {
   const { client, fields } = input;
-  const access = await issueAccessToken(deps, fields, input.gty);
+  const access = await issueAccessToken(deps, fields, input.gty, { client, sub: input.account.sub });
   const response: TokenResponse = {
     access_token: access.value,
     token_type: 'Bearer',
