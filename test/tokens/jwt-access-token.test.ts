@@ -48,7 +48,7 @@ describe('JWT access tokens (RFC 9068)', () => {
     );
     jwks = createLocalJWKSet((await (await fetch(`${provider.issuer}/jwks`)).json()) as { keys: JWK[] });
   });
-  after(() => provider?.stop());
+  after(() => provider.stop());
 
   async function codeExchange(clientId = 'jwt-at', headers = jwtClient): Promise<Record<string, unknown>> {
     const { code } = await seedCode(provider, { clientId, scope, nonce: 'n-jwt' });
