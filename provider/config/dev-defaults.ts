@@ -13,11 +13,15 @@ export const DEMO_ACCOUNT_PASSWORD = 'demo';
  */
 export const DEMO_INITIAL_ACCESS_TOKEN = 'demo-initial-access-token';
 
-/** Features a developer expects on: introspection, revocation, and registration with the demo token. */
+/**
+ * Features a developer expects on: introspection, revocation, registration with the demo token, and RP-initiated
+ * logout (the demo clients register post-logout redirect URIs).
+ */
 export function devFeatures(initialAccessTokenSha256: string): Record<string, unknown> {
   return {
     introspection: { enabled: true },
     revocation: { enabled: true },
+    rpInitiatedLogout: { enabled: true },
     registration: {
       enabled: true,
       initialAccessToken: true,
