@@ -143,9 +143,12 @@ export interface FeatureOptions {
   rpInitiatedLogout: Feature;
   /** The `claims` request parameter (OIDC Core §5.5). */
   claimsParameter: Feature;
-  /** Resource indicators (RFC 8707). */
+  /** Resource indicators (RFC 8707): `resource` selects the access token's audience (provider/token/resource.ts). */
   resourceIndicators: Feature;
-  /** JWT access tokens (RFC 9068) for clients whose `access_token_format` is `jwt`. */
+  /**
+   * JWT access tokens (RFC 9068) for clients whose `access_token_format` is `jwt`: signed with the first of
+   * `signingAlgorithms`, not stored (provider/tokens/jwt-access-token.ts).
+   */
   jwtAccessTokens: Feature;
 }
 
