@@ -3,6 +3,8 @@ import type { AccountStore } from './accounts/account-store.ts';
 import { authorizationEndpoint } from './authorization/endpoint.ts';
 import type { ClientStore } from './clients/client-store.ts';
 import type { ProviderConfig } from './config/options.ts';
+import { deviceAuthorizationEndpoint } from './device/authorization-endpoint.ts';
+import { deviceVerificationEndpoint } from './device/verification-endpoint.ts';
 import { discoveryEndpoint } from './discovery/endpoint.ts';
 import { endSessionEndpoint } from './end-session/endpoint.ts';
 import type { ProviderEmitter } from './events/events.ts';
@@ -69,11 +71,15 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
   const models = new ModelRepository(deps);
   const sessions = new SessionService({ models, clock: deps.clock });
   const frontChannel = { config, ...deps, models };
+  // One throttle for the login form and the device user-code form: both count failures per client address.
+  const throttle = deps.loginThrottle ?? createLoginThrottle(config.storage);
   endpoints.push(
     authorizationEndpoint({ ...frontChannel, sessions }),
     pushedAuthorizationEndpoint(frontChannel),
     endSessionEndpoint({ ...frontChannel, sessions }),
-    interactionsEndpoint({ ...frontChannel, throttle: deps.loginThrottle ?? createLoginThrottle(config.storage) }),
+    interactionsEndpoint({ ...frontChannel, throttle }),
+    deviceAuthorizationEndpoint(frontChannel),
+    deviceVerificationEndpoint({ ...frontChannel, sessions, throttle }),
     registrationEndpoint({ config, ...deps, models }),
     introspectionEndpoint({ config, ...deps, models }),
     revocationEndpoint({ config, ...deps, models }),

@@ -50,7 +50,8 @@ export function authorizationEndpoint(deps: ResolveDeps): Endpoint {
     const uid = String(req.params.uid);
     const cookies = new CookieJar(req, res, deps.keys.current.cookieKeys, deps.config.issuer);
     const interaction = await deps.models.find('Interaction', uid);
-    if (!interaction || cookies.get(cookieNames.resume) !== uid) {
+    // A device interaction (RFC 8628) resumes on the device pages, never here.
+    if (!interaction || interaction.deviceUserCode !== undefined || cookies.get(cookieNames.resume) !== uid) {
       throw new InvalidRequest('the sign-in request has expired or was started in another browser');
     }
     await deps.models.destroy('Interaction', interaction);

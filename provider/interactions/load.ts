@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { checkAuthorizationRequest } from '../authorization/check-request.ts';
 import type { AuthorizationRequest, CheckDeps } from '../authorization/request.ts';
+import { checkDeviceRequest } from '../device/check-request.ts';
 import { OIDCError } from '../errors/oidc-error.ts';
 import type { ModelRepository } from '../models/repository.ts';
 import type { Interaction } from '../models/types.ts';
@@ -49,6 +50,10 @@ export async function loadInteraction(
   if (options.csrf && !csrfTokenMatches(interaction.csrfToken, (req.body as Record<string, unknown>).csrf)) {
     throw new CsrfMismatch();
   }
-  const request = await checkAuthorizationRequest(interaction.params, deps);
+  // A device interaction (RFC 8628) holds a device authorization request: no redirect URI, its own checks.
+  const request =
+    interaction.deviceUserCode === undefined
+      ? await checkAuthorizationRequest(interaction.params, deps)
+      : await checkDeviceRequest(interaction.params, deps);
   return { interaction, request, cookies };
 }

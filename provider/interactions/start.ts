@@ -32,10 +32,18 @@ export async function startInteraction(options: {
    * still knows them: `prompt=login` and `max_age` stay satisfied by that login instead of asking again forever.
    */
   result?: Interaction['result'];
+  /**
+   * Where the browser returns once the interaction is resolved; the authorization endpoint's resume URL unless given
+   * (the device flow resumes on its own page).
+   */
+  resumePath?: (uid: string) => string;
+  /** The user code of the device request this interaction authorizes (RFC 8628), when it is one. */
+  deviceUserCode?: string;
 }): Promise<void> {
   const { res, ctx, cookies, config, models, events, now, prompt } = options;
   const uid = shortId();
   const ttl = config.ttl.interaction;
+  const returnPath = (options.resumePath ?? resumePath)(uid);
   const interaction: Interaction = {
     jti: uid,
     kind: 'Interaction',
@@ -44,14 +52,15 @@ export async function startInteraction(options: {
     params: options.params,
     clientId: options.clientId,
     prompt,
-    returnTo: endpointUrl(config.issuer, resumePath(uid)),
+    returnTo: endpointUrl(config.issuer, returnPath),
     csrfToken: secretId(),
   };
   if (options.sessionUid !== undefined) interaction.sessionUid = options.sessionUid;
+  if (options.deviceUserCode !== undefined) interaction.deviceUserCode = options.deviceUserCode;
   if (options.result?.login) interaction.result = { login: { ...options.result.login, carried: true } };
   await models.save(interaction);
   cookies.set(cookieNames.interaction, uid, { path: interactionPath(uid), maxAge: ttl });
-  cookies.set(cookieNames.resume, uid, { path: resumePath(uid), maxAge: ttl });
+  cookies.set(cookieNames.resume, uid, { path: returnPath, maxAge: ttl });
   events.emitSafely('interaction.started', ctx, prompt);
   res.redirect(303, endpointUrl(config.issuer, interactionPath(uid)));
 }

@@ -115,6 +115,11 @@ export interface DeviceCode extends BaseModel {
     | { error: string; errorDescription?: string };
   lastPolled?: number;
   consumed?: number;
+  /**
+   * When the device code and user code stop working (s). The record itself (`exp`) is kept a while longer, so that a
+   * device polling after this learns `expired_token` (RFC 8628 §3.5) rather than `invalid_grant`.
+   */
+  expiresAt?: number;
 }
 
 /** The per-client part of a session: the `sid` given to that client and the grant it used. */
@@ -153,6 +158,8 @@ export interface Interaction extends BaseModel {
   returnTo: string;
   /** Per-interaction CSRF token the login/consent forms must echo (compared in constant time). */
   csrfToken: string;
+  /** Set when the interaction authorizes a device (RFC 8628): the user code it was started for. */
+  deviceUserCode?: string;
   /** Filled by the login/consent step. */
   result?: {
     /** `carried`: a login from an earlier interaction of the same request, already applied to the session. */

@@ -15,6 +15,8 @@ export const cookieNames = {
   interaction: 'kubeoidc.interaction',
   /** The same binding, path-scoped to the authorization request's resume URL. */
   resume: 'kubeoidc.resume',
+  /** CSRF token of the device user-code form (double submit: this signed cookie and the form field must agree). */
+  deviceCsrf: 'kubeoidc.device',
 } as const;
 
 export type CookieName = (typeof cookieNames)[keyof typeof cookieNames];

@@ -5,6 +5,7 @@ import type { ClientStore } from '../clients/client-store.ts';
 import { authenticateClient } from '../clients/authentication/authenticate.ts';
 import { ClientAuthenticationError } from '../clients/authentication/errors.ts';
 import type { ProviderConfig } from '../config/options.ts';
+import { deviceCodeGrantType, grantTypeEnabled } from '../device/grant-type.ts';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors/oidc-error.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import { contextOf } from '../http/context.ts';
@@ -17,6 +18,7 @@ import { ModelRepository } from '../models/repository.ts';
 import type { Storage } from '../storage/adapter.ts';
 import type { Clock } from '../time/clock.ts';
 import { authorizationCodeGrant } from './grants/authorization-code.ts';
+import { deviceCodeGrant } from './grants/device-code.ts';
 import { clientCredentialsGrant } from './grants/client-credentials.ts';
 import type { GrantDeps, GrantHandler } from './grants/grant.ts';
 import { refreshTokenGrant } from './grants/refresh-token.ts';
@@ -44,6 +46,7 @@ export const grantHandlers: Readonly<Record<string, GrantHandler>> = {
   authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
   client_credentials: clientCredentialsGrant,
+  [deviceCodeGrantType]: deviceCodeGrant,
 };
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -65,7 +68,8 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
     ctx.oidc.params = loggableTokenParams(params);
     const grantType = params.grant_type;
     if (!grantType) throw new InvalidRequest('grant_type is required');
-    const handler = Object.hasOwn(grantHandlers, grantType) ? grantHandlers[grantType] : undefined;
+    const served = Object.hasOwn(grantHandlers, grantType) && grantTypeEnabled(deps.config, grantType);
+    const handler = served ? grantHandlers[grantType] : undefined;
     if (!handler) throw new UnsupportedGrantType(`grant_type "${grantType}" is not supported`);
     ctx.oidc.grantType = grantType;
 
@@ -108,7 +112,7 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
     },
     metadata: (config) => ({
       token_endpoint: endpointUrl(config.issuer, paths.token),
-      grant_types_supported: Object.keys(grantHandlers),
+      grant_types_supported: Object.keys(grantHandlers).filter((type) => grantTypeEnabled(config, type)),
       token_endpoint_auth_methods_supported: [...tokenEndpointAuthMethods],
       token_endpoint_auth_signing_alg_values_supported: [...hmacAlgorithms, ...asymmetricAlgorithms],
       code_challenge_methods_supported: ['S256'],

@@ -10,6 +10,7 @@ export const tokenParameters = [
   'code',
   'redirect_uri',
   'code_verifier',
+  'device_code',
   'refresh_token',
   'scope',
   'resource',
