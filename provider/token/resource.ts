@@ -6,8 +6,9 @@ import { InvalidTarget } from '../errors/oidc-error.ts';
  * parameter selects the audience of the access token — `aud` of a JWT access token, `aud` stored with an opaque one and
  * returned by introspection. One resource per request (a repeated parameter is `invalid_request`, as everywhere).
  * The rules, per grant:
- * - authorization_code and refresh_token: the resource must be the one the end-user consented to in the authorization
- *   request (carried by the code, then by each refresh token); without the parameter that one is used. Naming a
+ * - authorization_code, device_code and refresh_token: the resource must be the one the end-user consented to in the
+ *   authorization (or device authorization) request, carried by the code, then by each refresh token; without the
+ *   parameter that one is used. Naming a
  *   different one, or one when none was consented, is `invalid_target`. With a single resource per authorization
  *   request, "narrowing" at refresh means keeping it or omitting the parameter.
  * - client_credentials: any valid resource indicator (absolute URI, no fragment). There is no end-user to consent, and
