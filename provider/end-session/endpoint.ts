@@ -16,6 +16,7 @@ import { endSessionErrorHandler, keepEndSessionRequest } from './error-handler.t
 import { endClientSession, endWholeSession, type LogoutDeps } from './logout.ts';
 import { loggableEndSessionParams } from './parameters.ts';
 import { newEndSessionRequest, type EndSessionCheckDeps, type EndSessionRequest } from './request.ts';
+import { resubmitted, sendResubmitPage } from './resubmit.ts';
 import { sendLogoutResponse } from './respond.ts';
 
 export interface EndSessionDeps extends LogoutDeps, EndSessionCheckDeps {
@@ -61,6 +62,16 @@ export function endSessionEndpoint(deps: EndSessionDeps): Endpoint {
       const keys = deps.keys.current;
       const cookies = new CookieJar(req, res, keys.cookieKeys, config.issuer);
       const session = await deps.sessions.load(cookies);
+      if (
+        session?.accountId === undefined &&
+        source === 'body' &&
+        (req.body as Record<string, unknown> | undefined)?.[resubmitted] === undefined
+      ) {
+        // A cross-site form POST arrives without the SameSite=Lax session cookie; resubmitted from our own page it
+        // carries it. Only the recognised parameters are carried over.
+        sendResubmitPage(res, config, request);
+        return;
+      }
       if (session?.accountId === undefined) {
         // Nobody is signed in: nothing to ask about and nothing to end but a stray anonymous session.
         if (session) await deps.sessions.destroy(cookies, session);

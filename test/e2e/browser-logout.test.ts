@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { hashPassword } from '../../provider/accounts/password.ts';
 import { DEMO_ACCOUNT_PASSWORD, demoAccount, devClients } from '../../provider/config/dev-defaults.ts';
 import { startTestProvider, type TestProvider } from '../support/provider.ts';
@@ -24,18 +24,36 @@ const chromiumMissing = existsSync(executablePath)
   : `no Chromium at ${executablePath} (apt-get install chromium)`;
 const outputDir = join(import.meta.dirname, '..', '..', 'test-output');
 
-/** The client: answers every page, records each URL the browser arrives at. */
+/** Escapes a value for an HTML attribute. */
+const attribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/**
+ * The client: answers every page and records each URL the browser arrives at. `/post-logout?action=…&…` is a page
+ * with a form that POSTs the other query parameters to `action` (an RP that sends its logout request by POST).
+ */
 async function startClient(): Promise<{ server: Server; origin: string; visits: URL[] }> {
   const visits: URL[] = [];
   const server = createServer((req, res) => {
-    visits.push(new URL(req.url ?? '/', 'http://127.0.0.1'));
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Client</title>');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    visits.push(url);
+    let body = '<!doctype html><title>Client</title>';
+    if (url.pathname === '/post-logout') {
+      const inputs = [...url.searchParams]
+        .filter(([name]) => name !== 'action')
+        .map(([name, value]) => `<input type="hidden" name="${attribute(name)}" value="${attribute(value)}">`);
+      const action = attribute(url.searchParams.get('action') ?? '');
+      body += `<form method="post" action="${action}">${inputs.join('')}<button>Log out by POST</button></form>`;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return { server, origin: `http://127.0.0.1:${String(port)}`, visits };
 }
+
+/** The same server under another site: `localhost` instead of `127.0.0.1` (the provider's host). */
+const crossSite = (origin: string): string => origin.replace('127.0.0.1', 'localhost');
 
 describe('logout in a real browser', { skip: chromiumMissing }, () => {
   let provider: TestProvider;
@@ -50,7 +68,11 @@ describe('logout in a real browser', { skip: chromiumMissing }, () => {
     provider = await startTestProvider({
       features: { rpInitiatedLogout: { enabled: true } },
       clients: [
-        { ...demo, redirect_uris: [`${rp.origin}/callback`], post_logout_redirect_uris: [`${rp.origin}/signed-out`] },
+        {
+          ...demo,
+          redirect_uris: [`${rp.origin}/callback`],
+          post_logout_redirect_uris: [`${rp.origin}/signed-out`, `${crossSite(rp.origin)}/signed-out`],
+        },
       ],
       accounts: { records: [demoAccount(await hashPassword(DEMO_ACCOUNT_PASSWORD, { N: 2 ** 12, r: 8, p: 1 }))] },
     });
@@ -66,13 +88,8 @@ describe('logout in a real browser', { skip: chromiumMissing }, () => {
     rp.server.close();
   });
 
-  it('signs in, then signs out from the confirmation page and returns to the client with state', async () => {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 760 }, locale: 'en-US' });
-    const page = await context.newPage();
-    const violations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/.test(message.text())) violations.push(message.text());
-    });
+  /** Signs the demo user in on `page` and returns the ID token the client got. */
+  async function signIn(page: Page): Promise<{ idToken: string; authorize: URL }> {
     const authorize = new URL('/authorize', provider.issuer);
     authorize.search = new URLSearchParams({
       client_id: 'demo',
@@ -93,6 +110,17 @@ describe('logout in a real browser', { skip: chromiumMissing }, () => {
       body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: `${rp.origin}/callback` }),
     });
     const { id_token: idToken } = (await token.json()) as { id_token: string };
+    return { idToken, authorize };
+  }
+
+  it('signs in, then signs out from the confirmation page and returns to the client with state', async () => {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 760 }, locale: 'en-US' });
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/.test(message.text())) violations.push(message.text());
+    });
+    const { idToken, authorize } = await signIn(page);
 
     const logout = new URL('/logout', provider.issuer);
     logout.search = new URLSearchParams({
@@ -111,6 +139,34 @@ describe('logout in a real browser', { skip: chromiumMissing }, () => {
     assert.deepEqual(violations, [], 'no Content-Security-Policy violation, also on the redirect after the form');
 
     // Signed out: the next authorization shows the login page again.
+    await page.goto(authorize.href);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await context.close();
+  });
+
+  it('signs out when the client sends the logout request as a cross-site form POST', async () => {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 760 }, locale: 'en-US' });
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/.test(message.text())) violations.push(message.text());
+    });
+    const { idToken, authorize } = await signIn(page);
+    const rpPage = new URL('/post-logout', crossSite(rp.origin));
+    rpPage.search = new URLSearchParams({
+      action: `${provider.issuer}/logout`,
+      id_token_hint: idToken,
+      post_logout_redirect_uri: `${crossSite(rp.origin)}/signed-out`,
+      state: 'posted-bye',
+    }).toString();
+    await page.goto(rpPage.href);
+    await page.getByRole('button', { name: 'Log out by POST' }).click();
+    // The session cookie (SameSite=Lax) did not come with the cross-site POST; the provider's resubmission brings it.
+    await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((current) => current.href.startsWith(`${crossSite(rp.origin)}/signed-out`));
+    assert.equal(new URL(page.url()).searchParams.get('state'), 'posted-bye');
+    assert.deepEqual(violations, []);
     await page.goto(authorize.href);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await context.close();

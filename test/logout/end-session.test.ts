@@ -6,7 +6,7 @@ import type { EventName } from '../../provider/events/events.ts';
 import { eventNames } from '../../provider/events/events.ts';
 import { cookieNames } from '../../provider/sessions/cookies.ts';
 import { manualClock } from '../../provider/time/clock.ts';
-import { BrowserlessClient, formOf, isPage, type Page } from '../support/browserless-login.ts';
+import { BrowserlessClient, formOf, formsOf, isPage, type Page } from '../support/browserless-login.ts';
 import type { TestProvider } from '../support/provider.ts';
 import {
   postLogoutRedirectUri,
@@ -292,5 +292,40 @@ describe('RP-initiated logout with back-channel notifications', () => {
     );
     assert.equal(expired.status, 200);
     assert.equal(formOf(expired, '/logout/confirm').hidden.post_logout_redirect_uri, postLogoutRedirectUri);
+  });
+
+  it('resubmits a form-POSTed logout from its own page, so the SameSite=Lax session cookie comes along', async () => {
+    const config = await relyingParty(provider);
+    const tokens = await signIn(config, browser);
+    const endpoint = new URL('/logout', provider.issuer);
+    const fields = {
+      id_token_hint: tokens.id_token ?? '',
+      post_logout_redirect_uri: postLogoutRedirectUri,
+      state: 'posted',
+    };
+    // A cross-site POST carries no Lax cookie: the provider answers with a page that posts the same fields again.
+    const crossSite = await fetch(endpoint, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+    assert.equal(crossSite.status, 200);
+    const html = await crossSite.text();
+    assert.match(crossSite.headers.get('content-security-policy') ?? '', /script-src 'nonce-/);
+    assert.match(html, new RegExp(`<form method="post" action="${provider.issuer}/logout" id="response">`));
+    const resubmit = formsOf({ url: endpoint, status: 200, html }).find((form) => form.id === 'response');
+    assert.ok(resubmit);
+    assert.equal(resubmit.hidden.resubmitted, 'yes');
+    assert.equal(resubmit.hidden.state, 'posted');
+    assert.equal(resubmit.hidden.id_token_hint, fields.id_token_hint);
+    // Posted again from our own page, same-site, so with the cookie: the confirmation page.
+    const confirmation = page(await browser.submit(resubmit, {}));
+    assert.match(confirmation.html, /<h1>Sign out\?<\/h1>/);
+    const answer = await browser.submit(formOf(confirmation, '/logout/confirm'), { logout: 'yes' });
+    assert.ok(!isPage(answer));
+    assert.equal(answer.url.searchParams.get('state'), 'posted');
+    // Resubmitted and still no session (the user really was signed out): no loop, straight back.
+    const again = await fetch(endpoint, {
+      method: 'POST',
+      body: new URLSearchParams({ ...fields, resubmitted: 'yes' }),
+      redirect: 'manual',
+    });
+    assert.equal(again.status, 303);
   });
 });
