@@ -137,9 +137,12 @@ export interface FeatureOptions {
   deviceFlow: Feature;
   /** Pushed authorization requests (RFC 9126); `required` refuses plain authorization requests. */
   pushedAuthorizationRequests: Feature & { required: boolean };
-  /** Back-channel logout (OIDC Back-Channel Logout 1.0). */
+  /**
+   * Back-channel logout (OIDC Back-Channel Logout 1.0): logout tokens POSTed to the session's clients that registered a
+   * `backchannel_logout_uri`, when a logout ends the session (`provider/backchannel/`, docs/logout.md).
+   */
   backchannelLogout: Feature;
-  /** RP-initiated logout (`end_session_endpoint`). */
+  /** RP-initiated logout at `/logout` (`end_session_endpoint`) with a confirmation page (`provider/end-session/`). */
   rpInitiatedLogout: Feature;
   /** The `claims` request parameter (OIDC Core §5.5). */
   claimsParameter: Feature;
