@@ -107,7 +107,7 @@ export async function enterUserCode(
  * browser has a session), answers the consent page, and returns the last page.
  */
 export async function approveInBrowser(
-  provider: BackChannelProvider,
+  provider: { issuer: string },
   authorization: DeviceAuthorization,
   options: { answer?: 'accept' | 'deny'; browser?: BrowserlessClient } = {},
 ): Promise<Page> {
