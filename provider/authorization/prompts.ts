@@ -40,5 +40,8 @@ export function requiredPrompt(options: {
   if (claimsNeedingConsent(request.claims).some((claim) => !grantedClaims.has(claim))) {
     consent.push('claims_missing');
   }
+  // RFC 8707: an audience the end-user has not allowed this client yet needs consent, as a new scope does.
+  const resource = request.params.resource;
+  if (resource !== undefined && !Object.hasOwn(grant?.resources ?? {}, resource)) consent.push('resources_missing');
   return consent.length > 0 ? { name: 'consent', reasons: consent } : undefined;
 }

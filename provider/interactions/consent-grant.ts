@@ -12,6 +12,8 @@ export function grantAfterConsent(options: {
   clientId: string;
   scopes: readonly string[];
   claims: readonly string[];
+  /** The resource indicator (RFC 8707) consented to with these scopes, if the request named one. */
+  resource?: string | undefined;
   /** Now (s). */
   now: number;
   /** `config.ttl.grant` (s). */
@@ -28,6 +30,17 @@ export function grantAfterConsent(options: {
     clientId,
     scopes: [...new Set([...(reusable?.scopes ?? []), ...options.scopes])],
     claims: [...new Set([...(reusable?.claims ?? []), ...options.claims])],
-    resources: { ...(reusable?.resources ?? {}) },
+    resources: withResource(reusable?.resources ?? {}, options.resource, options.scopes),
   };
+}
+
+/** The consented resources with `resource` added, its scopes merged with those granted for it before. */
+function withResource(
+  resources: Readonly<Record<string, string[]>>,
+  resource: string | undefined,
+  scopes: readonly string[],
+): Record<string, string[]> {
+  const merged = { ...resources };
+  if (resource !== undefined) merged[resource] = [...new Set([...(resources[resource] ?? []), ...scopes])];
+  return merged;
 }

@@ -113,6 +113,7 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       clientId,
       scopes: request.scopes,
       claims: claimsNeedingConsent(request.claims),
+      resource: request.params.resource,
       now: epochSeconds(deps.clock),
       ttl: deps.config.ttl.grant,
     });

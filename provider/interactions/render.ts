@@ -81,6 +81,7 @@ export async function sendConsentPage(
         accountLabel,
         scopes: describeScopes(request.scopes),
         claims: claimsNeedingConsent(request.claims).filter((claim) => !covered.has(claim)),
+        ...(request.params.resource === undefined ? {} : { resource: request.params.resource }),
         action: `${endpointUrl(deps.config.issuer, interactionPath(interaction.jti))}/consent`,
         csrfToken: interaction.csrfToken,
       }),

@@ -15,7 +15,7 @@ const check = html`<svg class="check" viewBox="0 0 20 20" aria-hidden="true" foc
 
 /**
  * The built-in consent page: who is signed in, which application asks, what it asks for in words (each scope and any
- * individually requested claim), and where the browser will return. Two submit buttons in one form: `accept` allows,
+ * individually requested claim, the resource the access is for), and where the browser will return. Two submit buttons in one form: `accept` allows,
  * `deny` refuses (the client then receives `access_denied`).
  */
 export function consentPage(options: {
@@ -27,6 +27,8 @@ export function consentPage(options: {
   scopes: readonly ScopeDescription[];
   /** Individually requested claims (the `claims` parameter) not covered by a scope. */
   claims: readonly string[];
+  /** The resource indicator (RFC 8707) the access is for, when the request named one. */
+  resource?: string;
   action: string;
   csrfToken: string;
 }): string {
@@ -49,6 +51,16 @@ export function consentPage(options: {
           <span class="detail"
             >${options.claims.map((claim, index) => html`${index > 0 ? ', ' : ''}<code>${claim}</code>`)}</span
           ></span
+        >
+      </li>`,
+    );
+  }
+  if (options.resource !== undefined) {
+    items.push(
+      html`<li>
+        ${check}<span
+          ><span class="name">Use this access at</span>
+          <span class="detail"><code>${options.resource}</code></span></span
         >
       </li>`,
     );
