@@ -87,6 +87,8 @@ describe('device flow', () => {
     assert.equal(typeof idToken.sid, 'string');
     const names = provider.seen.slice(from).map((event) => event.name);
     assert.ok(names.includes('device_code.consumed'));
+    const saved = provider.seen.slice(from).find((event) => event.name === 'access_token.saved');
+    assert.equal((saved?.args[0] as { gty: string }).gty, deviceCodeGrantType, 'tokens name their grant type');
     assert.ok(names.includes('grant.success'));
 
     const userinfo = await fetch(`${provider.issuer}/userinfo`, {

@@ -1,5 +1,5 @@
 import { issuedToCurrentClient } from '../../clients/incarnation.ts';
-import { pollingInterval } from '../../device/grant-type.ts';
+import { deviceCodeGrantType, pollingInterval } from '../../device/grant-type.ts';
 import {
   AccessDenied,
   AuthorizationPending,
@@ -81,7 +81,8 @@ export const deviceCodeGrant: GrantHandler = async ({ client, params, ctx }, dep
       account,
       grant,
       fields: withResource(fields, resource),
-      gty: 'device_code',
+      // The grant type itself, as for the other grants (metrics label tokens by it).
+      gty: deviceCodeGrantType,
       nonce: code.params.nonce,
       refresh: refreshAllowed(client, result.scope) ? { scope: result.scope, rotations: 0 } : undefined,
     },
