@@ -59,6 +59,7 @@ describe('device flow', () => {
 
   it('pending, slow_down, approval through the user-code page, tokens once', async () => {
     const authorization = await authorizeDevice(provider);
+    const polled = provider.seen.length;
     const first = await poll(provider, authorization.device_code);
     assert.equal(first.status, 400);
     assert.equal(first.body.error, 'authorization_pending');
@@ -66,6 +67,10 @@ describe('device flow', () => {
     assert.equal(fast.body.error, 'slow_down');
     clock.advance(5_000);
     assert.equal((await poll(provider, authorization.device_code)).body.error, 'authorization_pending');
+    assert.ok(
+      !provider.seen.slice(polled).some((event) => event.name === 'device_code.saved'),
+      'polls never rewrite the DeviceCode (an approval saved meanwhile on another replica would be lost)',
+    );
 
     const from = provider.seen.length;
     const done = await approveInBrowser(provider, authorization);

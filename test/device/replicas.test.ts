@@ -47,7 +47,7 @@ describe('device flow and PAR across replicas (Redis)', () => {
     await redis.stop();
   });
 
-  it('device code from A, user code entered on B, polled on A; concurrent redemption: one winner', async () => {
+  it('device code from A, user code entered on B, polled on A; two replicas polling at once: one winner', async () => {
     const asked = await form(`${a.issuer}/device/authorize`, { client_id: 'tv', scope: 'openid' });
     assert.equal(asked.status, 200);
     const authorization = asked.body as unknown as DeviceAuthorization;
@@ -74,8 +74,10 @@ describe('device flow and PAR across replicas (Redis)', () => {
     const results = await Promise.all([poll(a), poll(b)]);
     const winners = results.filter((result) => result.status === 200);
     assert.equal(winners.length, 1, JSON.stringify(results.map((result) => result.body)));
+    // The other is refused: as a poll within the interval (the poll record is inserted atomically), or, had it got
+    // past that, as a second redemption of a consumed code.
     const loser = results.find((result) => result.status !== 200);
-    assert.equal(loser?.body.error, 'invalid_grant');
+    assert.ok(['slow_down', 'invalid_grant'].includes(String(loser?.body.error)), JSON.stringify(loser?.body));
   });
 
   it('a request_uri pushed to A is used once on B', async () => {

@@ -19,7 +19,7 @@ import { issueUserTokens, liveAccount, liveGrant, refreshAllowed, withResource }
 /**
  * device_code (RFC 8628 §3.4–3.5): the device polls with its device code. In order: the code must be this client's
  * (checked first, so one client cannot probe or burn another's) → not expired (`expired_token`) → polled no faster than
- * `interval` (`slow_down`; every poll is recorded) → answered in the browser (`authorization_pending` until then;
+ * `interval` (`slow_down`; each poll is recorded for `interval` seconds) → answered in the browser (`authorization_pending` until then;
  * denied → `access_denied`, and the code is destroyed) → consumed once, atomically: a second redemption revokes what
  * the first one got, as for authorization codes. Tokens as for authorization_code: access token, ID token with
  * `openid`, refresh token when allowed.
@@ -40,13 +40,20 @@ export const deviceCodeGrant: GrantHandler = async ({ client, params, ctx }, dep
     if (grantId !== undefined) await revokeGrant(ctx, grantId, deps);
     throw new InvalidGrant('device code has already been used; tokens issued from it are revoked');
   }
-  const tooSoon = code.lastPolled !== undefined && now - code.lastPolled < pollingInterval;
-  if (!code.result || tooSoon) {
-    await deps.models.save({ ...code, lastPolled: now });
-    if (tooSoon) throw new SlowDown(`poll no more often than every ${String(pollingInterval)} seconds`);
-    throw new AuthorizationPending('the end-user has not yet answered the request');
+  // A poll is recorded apart from the DeviceCode (written only by the browser side), so a poll can never overwrite
+  // an approval saved at the same moment on another replica. The atomic insert also makes the interval hold across
+  // replicas: of two polls within it, only the first gets through.
+  const poll = {
+    jti: `device-poll:${code.jti}`,
+    kind: 'ReplayDetection' as const,
+    iat: now,
+    exp: now + pollingInterval,
+  };
+  if (!(await deps.models.saveOnce(poll))) {
+    throw new SlowDown(`poll no more often than every ${String(pollingInterval)} seconds`);
   }
   const result = code.result;
+  if (!result) throw new AuthorizationPending('the end-user has not yet answered the request');
   if ('error' in result) {
     await deps.models.destroy('DeviceCode', code);
     throw new AccessDenied(result.errorDescription ?? 'the end-user denied the request');
