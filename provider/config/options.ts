@@ -133,9 +133,15 @@ export interface FeatureOptions {
   introspection: Feature;
   /** Token revocation (RFC 7009). */
   revocation: Feature;
-  /** Device authorization grant (RFC 8628). */
+  /**
+   * Device authorization grant (RFC 8628): `/device/authorize`, the user-code page `/device` and the device_code grant
+   * (`provider/device/`, docs/device-flow.md).
+   */
   deviceFlow: Feature;
-  /** Pushed authorization requests (RFC 9126); `required` refuses plain authorization requests. */
+  /**
+   * Pushed authorization requests (RFC 9126) at `/par`; `required` refuses plain authorization requests
+   * (`provider/par/`, docs/par.md).
+   */
   pushedAuthorizationRequests: Feature & { required: boolean };
   /**
    * Back-channel logout (OIDC Back-Channel Logout 1.0): logout tokens POSTed to the session's clients that registered a
