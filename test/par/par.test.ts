@@ -10,7 +10,7 @@ import {
   startBackChannelProvider,
   type BackChannelProvider,
 } from '../token/fixtures.ts';
-import { discover } from '../e2e/relying-party.ts';
+import { discover, type AuthMethod } from '../e2e/relying-party.ts';
 
 /**
  * Pushed authorization requests (RFC 9126): a relying party pushes its authorization parameters to `/par` with client
@@ -19,6 +19,13 @@ import { discover } from '../e2e/relying-party.ts';
  */
 
 const alice = { username: 'alice', password: 'alice-password' };
+const methods: AuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'none',
+];
 const basicAuth = `Basic ${Buffer.from(`basic:${encodeURIComponent(basicSecret)}`).toString('base64')}`;
 const enabled = { features: { pushedAuthorizationRequests: { enabled: true, required: false } } };
 
@@ -68,7 +75,28 @@ describe('pushed authorization requests', () => {
     assert.equal(doc.require_pushed_authorization_requests, false);
   });
 
-  it('openid-client signs a user in through PAR (buildAuthorizationUrlWithPAR)', async () => {
+  for (const method of methods) {
+    it(`openid-client pushes with ${method} (buildAuthorizationUrlWithPAR) and signs a user in`, async () => {
+      const config = await discover(provider, method);
+      const verifier = client.randomPKCECodeVerifier();
+      const url = await client.buildAuthorizationUrlWithPAR(config, {
+        redirect_uri: redirectUri,
+        scope: 'openid',
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state: 'per-method',
+      });
+      const response = await browserlessLogin(url, alice);
+      const tokens = await client.authorizationCodeGrant(config, response.url, {
+        pkceCodeVerifier: verifier,
+        expectedState: 'per-method',
+        idTokenExpected: true,
+      });
+      assert.equal(tokens.claims()?.aud, config.clientMetadata().client_id);
+    });
+  }
+
+  it('openid-client signs a user in through PAR: events in order', async () => {
     const config = await discover(provider, 'client_secret_basic');
     const verifier = client.randomPKCECodeVerifier();
     const nonce = client.randomNonce();
