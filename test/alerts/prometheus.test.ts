@@ -43,7 +43,7 @@ const skip = prometheusMissing
     ? false
     : renderer.reason;
 
-describe('a real Prometheus with the chart alert rules', { skip, timeout: 90_000 }, () => {
+describe('a real Prometheus with the chart alert rules', { skip, timeout: 240_000 }, () => {
   let provider: TestProvider | undefined;
   let prometheus: LoggedProcess | undefined;
   let dir = '';

@@ -20,7 +20,7 @@ const releases = [
   { label: 'values-full.yaml', releaseName: 'oidc', namespace: 'identity', valuesFiles: [FULL_VALUES] },
 ];
 
-describe('chart applied to a real API server', { timeout: 120_000 }, () => {
+describe('chart applied to a real API server', { timeout: 240_000 }, () => {
   const renderer = helmRenderer();
   let cp: ControlPlane | undefined;
   let monitoringServed = false;

@@ -42,7 +42,7 @@ const renderer = helmRenderer();
 
 describe(
   'the chart operator on a real API server',
-  { skip: renderer.ok ? false : renderer.reason, timeout: 120_000 },
+  { skip: renderer.ok ? false : renderer.reason, timeout: 240_000 },
   () => {
     let cp: ControlPlane | undefined;
     let release: RenderedRelease;

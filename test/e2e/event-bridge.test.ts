@@ -33,7 +33,7 @@ interface Event extends KubernetesObject {
 const ns = 'default';
 const webSecret = 'web-secret-web-secret-web-secret';
 
-describe('event bridge end to end', { timeout: 120_000 }, () => {
+describe('event bridge end to end', { timeout: 240_000 }, () => {
   let cp: ControlPlane | undefined;
   let redis: RedisServer | undefined;
   let provider: TestProvider | undefined;

@@ -39,7 +39,7 @@ async function counter(provider: TestProvider, name: string): Promise<number> {
   return metric?.values[0]?.value ?? 0;
 }
 
-describe('event stream (provider side)', { timeout: 60_000 }, () => {
+describe('event stream (provider side)', { timeout: 180_000 }, () => {
   let redis: RedisServer | undefined;
   let provider: TestProvider | undefined;
   let reader: Redis | undefined;

@@ -24,7 +24,7 @@ import { asApplied, oidcProvider, withSpec } from './fixtures.ts';
 
 const MINUTE = 60_000;
 
-describe('key rotation on a real API server', { timeout: 60_000 }, () => {
+describe('key rotation on a real API server', { timeout: 180_000 }, () => {
   let cp: ControlPlane | undefined;
   let client: KubeClient;
   let deps: ProviderReconcilerDeps;

@@ -66,7 +66,7 @@ async function stopProcess(op: OperatorProcess | undefined, signal: NodeJS.Signa
   await exited;
 }
 
-describe('leader election between two operator processes', { timeout: 90_000 }, () => {
+describe('leader election between two operator processes', { timeout: 240_000 }, () => {
   let cp: ControlPlane | undefined;
   let client: KubeClient;
   let a: OperatorProcess | undefined;

@@ -55,7 +55,7 @@ const providerRef = (name: string) => ({
 });
 const ref = (apiVersion: string, kind: string, name: string) => ({ apiVersion, kind, namespace: ns, name });
 
-describe('OIDCProvider reconciler on a real API server', { timeout: 60_000 }, () => {
+describe('OIDCProvider reconciler on a real API server', { timeout: 180_000 }, () => {
   let cp: ControlPlane | undefined;
   let operator: RunningOperator | undefined;
   let client: KubeClient;

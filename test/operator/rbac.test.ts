@@ -18,7 +18,7 @@ import { freePort } from '../support/free-port.ts';
 import { applyManifest } from '../support/kubectl.ts';
 import { eventually, sampleProvider, testLog } from './support.ts';
 
-describe('operator RBAC', { timeout: 60_000 }, () => {
+describe('operator RBAC', { timeout: 180_000 }, () => {
   let cp: ControlPlane | undefined;
   let operator: RunningOperator | undefined;
   let kc: KubeConfig;

@@ -24,7 +24,7 @@ const registration = {
 };
 const machine = { grant_types: ['client_credentials'], response_types: [], scope: 'openid' };
 
-describe('httpRegistrationApi against a real provider', { timeout: 30_000 }, () => {
+describe('httpRegistrationApi against a real provider', { timeout: 180_000 }, () => {
   let provider: TestProvider;
   let target: RegistrationTarget;
   const api = httpRegistrationApi({ timeoutMs: 2000 });

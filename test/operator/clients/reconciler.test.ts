@@ -31,7 +31,7 @@ const secretRef = (name: string) => ({ apiVersion: 'v1', kind: 'Secret', namespa
 const decode = (secret: V1Secret | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
 
-describe('OIDCClient reconciler with a real API server and a real provider', { timeout: 60_000 }, () => {
+describe('OIDCClient reconciler with a real API server and a real provider', { timeout: 180_000 }, () => {
   let cp: ControlPlane | undefined;
   let operator: RunningOperator | undefined;
   let provider: TestProvider | undefined;

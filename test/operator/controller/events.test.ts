@@ -20,7 +20,7 @@ interface Event extends KubernetesObject {
   series?: { count: number; lastObservedTime: string };
 }
 
-describe('apiEventRecorder', { timeout: 60_000 }, () => {
+describe('apiEventRecorder', { timeout: 180_000 }, () => {
   let cp: ControlPlane | undefined;
   let client: KubeClient;
 

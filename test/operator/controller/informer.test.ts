@@ -13,7 +13,7 @@ import { applyManifest } from '../../support/kubectl.ts';
 import { asApplied, oidcProvider } from '../fixtures.ts';
 import { eventually } from '../support.ts';
 
-describe('restarting informer', { timeout: 60_000 }, () => {
+describe('restarting informer', { timeout: 180_000 }, () => {
   let cp: ControlPlane | undefined;
   let informer: RunningInformer<KubernetesObject> | undefined;
 

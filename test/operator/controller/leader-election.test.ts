@@ -15,7 +15,7 @@ import { eventually } from '../support.ts';
 const timing = { leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 250 };
 const leasePath = '/apis/coordination.k8s.io/v1/namespaces/default/leases/election-test';
 
-describe('LeaderElector', { timeout: 60_000 }, () => {
+describe('LeaderElector', { timeout: 180_000 }, () => {
   let cp: ControlPlane | undefined;
   let client: KubeClient;
   const transitions: string[] = [];

@@ -35,7 +35,7 @@ const ns = 'default';
 const issuer = 'https://idp.example.com';
 const key = streamKey('bridge:');
 
-describe('event bridge (operator side)', { timeout: 120_000 }, () => {
+describe('event bridge (operator side)', { timeout: 240_000 }, () => {
   let cp: ControlPlane | undefined;
   let redis: RedisServer | undefined;
   let writer: Redis | undefined;
