@@ -180,7 +180,7 @@ export function startupBanner(config: ProviderConfig): string[] {
       'DEVELOPMENT DEFAULTS (no KUBEOIDC_CONFIG): in-memory storage, generated keys in ' + config.devKeysDir + '/,',
       '  account "demo" / password "demo"; clients "demo" (secret "demo-secret", client_secret_basic) and',
       '  "demo-spa" (public, PKCE), redirect URIs http://localhost:8080/callback and http://127.0.0.1:8080/callback.',
-      '  Introspection, revocation and registration are on; initial access token "demo-initial-access-token".',
+      '  Introspection, revocation, logout and registration are on; initial access token "demo-initial-access-token".',
       '  Not for production.',
     );
   }
