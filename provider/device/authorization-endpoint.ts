@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { CheckDeps } from '../authorization/request.ts';
-import { authenticateClient } from '../clients/authentication/authenticate.ts';
+import { authenticateAt } from '../clients/authentication/authenticate-at.ts';
 import { ClientAuthenticationError } from '../clients/authentication/errors.ts';
 import { InvalidRequest, UnauthorizedClient } from '../errors/oidc-error.ts';
 import type { ProviderEmitter } from '../events/events.ts';
@@ -49,8 +49,6 @@ async function uniqueUserCode(models: ModelRepository): Promise<string> {
 
 export function deviceAuthorizationEndpoint(deps: DeviceAuthorizationDeps): Endpoint {
   const { config } = deps;
-  const tokenUrl = endpointUrl(config.issuer, paths.token);
-  const ownUrl = endpointUrl(config.issuer, paths.deviceAuthorization);
 
   const handle: RequestHandler = async (req, res) => {
     const ctx = contextOf(req, res, 'device_authorization');
@@ -58,15 +56,10 @@ export function deviceAuthorizationEndpoint(deps: DeviceAuthorizationDeps): Endp
       throw new InvalidRequest('the request body must be application/x-www-form-urlencoded');
     }
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const { client } = await authenticateClient(
-      { authorization: req.get('authorization'), body: singleValues(body), endpointUrl: ownUrl },
-      {
-        clients: deps.clients,
-        models: deps.models,
-        clock: deps.clock,
-        issuer: config.issuer,
-        tokenEndpointUrl: tokenUrl,
-      },
+    const { client } = await authenticateAt(
+      paths.deviceAuthorization,
+      { authorization: req.get('authorization'), body: singleValues(body) },
+      { ...deps, issuer: config.issuer },
     );
     ctx.oidc.client = client.toJSON();
     if (!client.allowsGrantType(deviceCodeGrantType)) {

@@ -2,7 +2,7 @@ import express, { type RequestHandler } from 'express';
 import { checkAuthorizationRequest } from '../authorization/check-request.ts';
 import { loggableParams } from '../authorization/parameters.ts';
 import type { CheckDeps } from '../authorization/request.ts';
-import { authenticateClient } from '../clients/authentication/authenticate.ts';
+import { authenticateAt } from '../clients/authentication/authenticate-at.ts';
 import { InvalidRequest } from '../errors/oidc-error.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import { clientAuthErrorHandler } from '../http/client-auth-error-handler.ts';
@@ -41,8 +41,6 @@ function singleValues(body: unknown): Record<string, string> {
 
 export function pushedAuthorizationEndpoint(deps: ParEndpointDeps): Endpoint {
   const { config } = deps;
-  const parUrl = endpointUrl(config.issuer, paths.pushedAuthorization);
-  const tokenUrl = endpointUrl(config.issuer, paths.token);
 
   const handle: RequestHandler = async (req, res) => {
     const ctx = contextOf(req, res, 'pushed_authorization_request');
@@ -50,15 +48,10 @@ export function pushedAuthorizationEndpoint(deps: ParEndpointDeps): Endpoint {
       throw new InvalidRequest('the request body must be application/x-www-form-urlencoded');
     }
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const { client } = await authenticateClient(
-      { authorization: req.get('authorization'), body: singleValues(body), endpointUrl: parUrl },
-      {
-        clients: deps.clients,
-        models: deps.models,
-        clock: deps.clock,
-        issuer: config.issuer,
-        tokenEndpointUrl: tokenUrl,
-      },
+    const { client } = await authenticateAt(
+      paths.pushedAuthorization,
+      { authorization: req.get('authorization'), body: singleValues(body) },
+      { ...deps, issuer: config.issuer },
     );
     ctx.oidc.client = client.toJSON();
     if (body.request_uri !== undefined) throw new InvalidRequest("'request_uri' must not be pushed (RFC 9126 §2.1)");

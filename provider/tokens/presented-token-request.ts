@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
-import { authenticateClient } from '../clients/authentication/authenticate.ts';
+import { authenticateAt } from '../clients/authentication/authenticate-at.ts';
 import type { Client } from '../clients/client.ts';
 import type { ClientStore } from '../clients/client-store.ts';
 import { UnsupportedTokenType } from '../errors/oidc-error.ts';
 import type { RequestContext } from '../events/context.ts';
 import { contextOf } from '../http/context.ts';
-import { endpointUrl, paths } from '../http/paths.ts';
+import { paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
 import type { Clock } from '../time/clock.ts';
 import { findPresentedToken, isStructuredToken, type PresentedToken } from './find-presented.ts';
@@ -32,16 +32,7 @@ export async function readPresentedTokenRequest(
   const ctx = contextOf(req, res, route);
   const form = readTokenForm(req.body, Boolean(req.is('application/x-www-form-urlencoded')));
   ctx.oidc.params = loggableTokenForm(form);
-  const { client } = await authenticateClient(
-    { authorization: req.get('authorization'), body: form, endpointUrl: endpointUrl(deps.issuer, paths[route]) },
-    {
-      clients: deps.clients,
-      models: deps.models,
-      clock: deps.clock,
-      issuer: deps.issuer,
-      tokenEndpointUrl: endpointUrl(deps.issuer, paths.token),
-    },
-  );
+  const { client } = await authenticateAt(paths[route], { authorization: req.get('authorization'), body: form }, deps);
   ctx.oidc.client = client.toJSON();
   const value = requiredToken(form);
   if (isStructuredToken(value)) throw new UnsupportedTokenType(`structured (JWT) tokens cannot be used at ${route}`);

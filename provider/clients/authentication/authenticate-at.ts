@@ -1,0 +1,28 @@
+import { endpointUrl, paths } from '../../http/paths.ts';
+import type { ModelRepository } from '../../models/repository.ts';
+import type { Clock } from '../../time/clock.ts';
+import type { ClientStore } from '../client-store.ts';
+import { authenticateClient, type AuthenticatedClient } from './authenticate.ts';
+
+/** What an endpoint that authenticates clients has at hand. */
+export interface EndpointClientAuthDeps {
+  clients: ClientStore;
+  models: ModelRepository;
+  clock: Clock;
+  issuer: string;
+}
+
+/**
+ * Client authentication at one of the provider's endpoints (token, PAR, device authorization, introspection,
+ * revocation): the endpoint's own URL and the token endpoint's are the accepted `aud` of client assertions.
+ */
+export function authenticateAt(
+  path: string,
+  request: { authorization: string | undefined; body: Readonly<Partial<Record<string, string>>> },
+  deps: EndpointClientAuthDeps,
+): Promise<AuthenticatedClient> {
+  return authenticateClient(
+    { ...request, endpointUrl: endpointUrl(deps.issuer, path) },
+    { ...deps, tokenEndpointUrl: endpointUrl(deps.issuer, paths.token) },
+  );
+}
