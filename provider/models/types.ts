@@ -113,7 +113,6 @@ export interface DeviceCode extends BaseModel {
         sid?: string;
       }
     | { error: string; errorDescription?: string };
-  lastPolled?: number;
   consumed?: number;
   /**
    * When the device code and user code stop working (s). The record itself (`exp`) is kept a while longer, so that a
