@@ -52,6 +52,9 @@ export interface StartOptions {
   accounts?: AccountStore;
 }
 
+/** How long `close()` lets requests in flight finish before closing their connections (within Kubernetes' 30 s). */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 /** Wires storage, keys, events and the app, then listens on `config.host:config.port` (0 picks a free port). */
 export async function startProvider(config: ProviderConfig, options: StartOptions = {}): Promise<RunningProvider> {
   const clock = options.clock ?? systemClock;
@@ -153,12 +156,20 @@ export async function startProvider(config: ProviderConfig, options: StartOption
     close() {
       closing ??= (async () => {
         stopWatching();
+        // Stop accepting, let requests in flight finish, and cut whatever is still open after the grace period: a
+        // client holding a connection must not keep a replica from shutting down (or a test from finishing).
         server.closeIdleConnections();
-        await new Promise<void>((resolve) =>
+        const closed = new Promise<void>((resolve) =>
           server.close(() => {
             resolve();
           }),
         );
+        const force = setTimeout(() => {
+          server.closeAllConnections();
+        }, SHUTDOWN_GRACE_MS);
+        force.unref();
+        await closed;
+        clearTimeout(force);
         await metricsServer?.close();
         await eventStream?.drain();
         if (!options.storage) await rawStorage.close();

@@ -5,7 +5,13 @@ import { parse } from 'yaml';
 import type { OIDCProvider } from '../../operator/kube/crds.ts';
 import type { OperatorLog } from '../../operator/operator.ts';
 
-/** Polls `probe` every 200 ms until it returns a value other than undefined/false; throws after `timeoutMs`. */
+/** One probe may take at most this long; a request that hangs is abandoned and the next probe tries afresh. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/**
+ * Polls `probe` every 200 ms until it returns a value other than undefined/false; throws after `timeoutMs`. A probe
+ * that does not settle within 5 s counts as a failed attempt, so one hung request cannot stall the test.
+ */
 export async function eventually<T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
@@ -15,7 +21,17 @@ export async function eventually<T>(
   let lastError: unknown;
   for (;;) {
     try {
-      const value = await probe();
+      const attempt = probe();
+      attempt.catch(() => undefined); // an abandoned probe may still fail later: nobody waits for it any more
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+          reject(new Error(`a probe did not settle within ${PROBE_TIMEOUT_MS} ms`));
+        }, PROBE_TIMEOUT_MS);
+      });
+      const value = await Promise.race([attempt, timeout]).finally(() => {
+        clearTimeout(timer);
+      });
       if (value !== undefined && value !== false) return value;
     } catch (error) {
       lastError = error;

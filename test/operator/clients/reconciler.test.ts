@@ -55,16 +55,20 @@ describe('OIDCClient reconciler with a real API server and a real provider', { t
     const recorded = decode(await getObject<V1Secret>(kube, secretRef(`kubeoidc-registration-${name}`)));
     const response = await fetch(recorded.registrationClientUri ?? '', {
       headers: { authorization: `Bearer ${recorded.registrationAccessToken ?? ''}` },
+      signal: AbortSignal.timeout(10_000),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   const clientCredentials = async (credentials: Record<string, string>): Promise<number> => {
     const basic = Buffer.from(`${credentials.CLIENT_ID}:${credentials.CLIENT_SECRET}`).toString('base64');
-    const discovery = (await (await fetch(credentials.DISCOVERY_URL ?? '')).json()) as { token_endpoint: string };
+    const discovery = (await (
+      await fetch(credentials.DISCOVERY_URL ?? '', { signal: AbortSignal.timeout(10_000) })
+    ).json()) as { token_endpoint: string };
     const response = await fetch(discovery.token_endpoint, {
       method: 'POST',
       headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials',
+      signal: AbortSignal.timeout(10_000),
     });
     return response.status;
   };
