@@ -108,7 +108,6 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     bridge = startEventBridge({
       kubeConfig,
       client,
-      recorder: events,
       clock,
       identity: options.identity,
       watchNamespace: options.watchNamespace,

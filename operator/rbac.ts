@@ -42,8 +42,9 @@ export const clusterRoleRules: readonly PolicyRule[] = [
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['get', 'create', 'patch', 'delete'] },
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['get', 'create', 'patch', 'delete'] },
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'create', 'patch', 'delete'] },
-  // Events about what the operator does (events.k8s.io/v1).
-  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  // Events about what the operator does and bridged provider events (events.k8s.io/v1); the bridge reads an Event
+  // before counting an entry into it (stream-event-writer.ts).
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['get', 'create', 'patch'] },
 ];
 
 /** Rules of the Role in the operator's namespace: the leader-election Lease. */

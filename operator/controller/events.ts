@@ -9,6 +9,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { isNotFound, MERGE_PATCH, type KubeClient } from '../kube/client.ts';
 import { resourcePath } from '../kube/resources.ts';
+import { truncateUtf8 } from '../kube/truncate.ts';
 import type { Clock } from '../time.ts';
 
 /** Event type. */
@@ -82,7 +83,7 @@ export function apiEventRecorder(
             action,
             reason,
             type,
-            note: note.slice(0, 1024),
+            note: truncateUtf8(note, 1024), // the API server's limit is 1 kB, counted in bytes
             regarding: {
               apiVersion: regarding.apiVersion,
               kind: regarding.kind,

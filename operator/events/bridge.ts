@@ -1,28 +1,30 @@
 /**
  * The operator's half of the event bridge (DESIGN.md "Event bridge", docs/event-bridge.md): for every OIDCProvider
  * a {@link StreamConsumer} reads the provider's Redis stream and each record becomes a Kubernetes Event on the
- * OIDCClient it concerns, or the OIDCProvider — through the operator's Event recorder, which folds repeats of the
- * same Event into a series, behind a per-object token bucket that drops (and counts) a flood. Runs only on the
- * leader: `operator.ts` starts it with the controllers and stops it when leadership is lost; the consumer group makes
- * a hand-over safe even while two replicas briefly both read.
+ * OIDCClient it concerns, or the OIDCProvider, behind a token bucket per object and reason that drops (and counts) a
+ * flood. Delivery is at least once (an entry is acknowledged after its Event was written; a failed write is retried
+ * with backoff) and the write is idempotent per entry (stream-event-writer.ts), so every record becomes exactly one
+ * Event or one series increment. Runs only on the leader: `operator.ts` starts it with the controllers and stops it
+ * when leadership is lost; a hand-over, or two replicas briefly both reading, duplicates nothing.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import { streamKey, type EventStreamRecord } from '../../provider/event-stream/record.ts';
-import type { EventRecorder } from '../controller/events.ts';
-import type { KubeClient } from '../kube/client.ts';
+import { KubeApiError, type KubeClient } from '../kube/client.ts';
 import type { OIDCProvider } from '../kube/crds.ts';
 import type { Clock } from '../time.ts';
 import { StreamConsumer } from './consumer.ts';
+import { streamEventWriter } from './stream-event-writer.ts';
 import { describeRecord } from './describe.ts';
 import { bridgeMetrics } from './metrics.ts';
 import { openRedis, resolveRedis } from './redis-connection.ts';
+import type { GroupStats } from './stream-stats.ts';
 import { startTargets } from './targets.ts';
 import { DEFAULT_RATE_LIMIT, TokenBuckets, type RateLimit } from './token-bucket.ts';
 
 /** Tunables of the bridge (tests shorten them). */
 export interface EventBridgeOptions {
-  /** Per-object limit on Events (default 25 at once, then one per 10 s). */
+  /** Limit on Events per object and reason (default 25 at once, then one per 10 s). */
   readonly rateLimit?: RateLimit;
   /** Pending entries of another consumer idle this long are claimed (default 60 s). */
   readonly claimMinIdleMs?: number;
@@ -32,13 +34,15 @@ export interface EventBridgeOptions {
   readonly blockMs?: number;
   /** How often Secrets named by `spec.redis` are re-read (default 60 s). */
   readonly resyncMs?: number;
+  /** First wait after a failed Event write (default 1 s), doubling up to `retryMaxMs` (default 30 s). */
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
 }
 
 /** What the bridge needs. */
 export interface EventBridgeDeps {
   readonly kubeConfig: KubeConfig;
   readonly client: KubeClient;
-  readonly recorder: EventRecorder;
   readonly clock: Clock;
   /** Consumer name in the group: this replica's identity (pod name). */
   readonly identity: string;
@@ -66,12 +70,13 @@ export function startEventBridge(deps: EventBridgeDeps): RunningEventBridge {
   const { client, log, options = {} } = deps;
   const metrics = bridgeMetrics(deps.registry);
   const buckets = new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT, deps.clock);
+  const writer = streamEventWriter(client, deps.identity);
   const bridged = new Map<string, Bridged>();
   const unresolved = new Map<string, string>();
   let stopped = false;
   let syncing: Promise<void> = Promise.resolve();
 
-  const handle = async (uid: string, record: EventStreamRecord | undefined): Promise<void> => {
+  const handle = async (uid: string, record: EventStreamRecord | undefined, entryId: string): Promise<void> => {
     const provider = bridged.get(uid)?.provider;
     if (record === undefined || provider === undefined) {
       metrics.dropped.inc({ reason: 'invalid' });
@@ -82,13 +87,20 @@ export function startEventBridge(deps: EventBridgeDeps): RunningEventBridge {
       return;
     }
     const target = targets.targetOf(provider, record.clientId);
-    if (!buckets.take(target.metadata?.uid ?? '')) {
-      metrics.dropped.inc({ reason: 'rate_limited' });
+    const described = describeRecord(record);
+    // Per object and reason: a flood of one kind (anyone can cause invalid_client) cannot crowd out another.
+    const admit = (): boolean => buckets.take(`${target.metadata?.uid ?? ''}/${described.reason}`);
+    let outcome;
+    try {
+      outcome = await writer.write(target, described, entryId, admit);
+    } catch (error) {
+      if (!isPermanent(error)) throw error; // retried with backoff; the entry stays pending
+      metrics.dropped.inc({ reason: 'rejected' });
+      log.error(`event bridge: the API server refused the Event of stream entry ${entryId}; dropped`, error);
       return;
     }
-    const { type, reason, action, note } = describeRecord(record);
-    await deps.recorder.record(target, type, reason, action, note);
-    metrics.records.inc({ result: 'recorded' });
+    if (outcome === 'declined') metrics.dropped.inc({ reason: 'rate_limited' });
+    else metrics.records.inc({ result: outcome });
   };
 
   /**
@@ -104,6 +116,20 @@ export function startEventBridge(deps: EventBridgeDeps): RunningEventBridge {
       const text = `event bridge: reading the event stream of OIDCProvider ${name} failed; retrying`;
       if (connected) log.error(text, error);
       else log.info(`${text}: Redis unreachable (${message})`);
+    };
+  };
+
+  /** Lag as a gauge; entries trimmed before the group read them counted and logged (the consumer reports each once). */
+  const statsReporter = (provider: OIDCProvider, name: string): ((stats: GroupStats) => void) => {
+    const labels = { namespace: provider.metadata.namespace ?? '', name: provider.metadata.name ?? '' };
+    return (stats) => {
+      if (stats.lag !== undefined) metrics.lag.set(labels, stats.lag);
+      if (stats.trimmedUnread === 0) return;
+      metrics.trimmed.inc(labels, stats.trimmedUnread);
+      log.error(
+        `event bridge: ${String(stats.trimmedUnread)} record(s) of OIDCProvider ${name} were trimmed from the stream ` +
+          'before the operator read them (raise eventStream.maxLength, or find why the operator was behind)',
+      );
     };
   };
 
@@ -137,11 +163,14 @@ export function startEventBridge(deps: EventBridgeDeps): RunningEventBridge {
         redis: openRedis(resolved),
         key: streamKey(resolved.keyPrefix),
         consumer: deps.identity,
-        handle: (record) => handle(uid, record),
+        handle: (record, entryId) => handle(uid, record, entryId),
         onError: errorLog(name),
+        onStats: statsReporter(provider, name),
         ...(options.blockMs === undefined ? {} : { blockMs: options.blockMs }),
         ...(options.claimMinIdleMs === undefined ? {} : { claimMinIdleMs: options.claimMinIdleMs }),
         ...(options.claimIntervalMs === undefined ? {} : { claimIntervalMs: options.claimIntervalMs }),
+        ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
+        ...(options.retryMaxMs === undefined ? {} : { retryMaxMs: options.retryMaxMs }),
       });
       bridged.set(uid, { provider, fingerprint: resolved.fingerprint, consumer });
       consumer.start();
@@ -178,4 +207,13 @@ export function startEventBridge(deps: EventBridgeDeps): RunningEventBridge {
       bridged.clear();
     },
   };
+}
+
+/**
+ * Errors that another attempt cannot fix: the API server understood the request and refused the Event itself
+ * (400 Bad Request, 404 the namespace is gone, 422 Invalid). Everything else — no connection, a deadline, 401/403
+ * while credentials or RBAC are being fixed, 408/429, 5xx — is retried, so an outage loses nothing.
+ */
+function isPermanent(error: unknown): boolean {
+  return error instanceof KubeApiError && [400, 404, 422].includes(error.status);
 }

@@ -1,21 +1,26 @@
 /**
- * Reads one provider's event stream as a member of the consumer group `kubeoidc-operator`, so that of several
- * operator replicas (or an old and a new leader during a hand-over) each entry is handled by exactly one:
+ * Reads one provider's event stream as a member of the consumer group `kubeoidc-operator`, at least once per entry:
  *
  * - The group is created at `$` (MKSTREAM) the first time: records written before any operator ever read the stream
  *   are not turned into Events long after the fact. Afterwards the group remembers what was delivered, so a restart
- *   or a new leader resumes where the group stopped — nothing written meanwhile is lost.
- * - On start the consumer first re-reads its own pending entries (id `0`): the consumer name is the pod name, so a
- *   restarted pod finishes what it had read but not acknowledged.
+ *   or a new leader resumes where the group stopped — nothing written meanwhile is lost (within the stream's bound).
+ * - An entry is acknowledged (`XACK`) only after `handle` resolved. When `handle` throws (the API server is down, or
+ *   refused for a reason worth retrying), the consumer stops the batch, waits with exponential backoff
+ *   (`retryBaseMs` doubling up to `retryMaxMs`) and reads its own pending entries again (id `0`), oldest first, until
+ *   they are handled. The same happens on start: the consumer name is the pod name, so a restarted pod finishes what
+ *   it had read but not acknowledged.
  * - Every `claimIntervalMs` it takes over entries another consumer read but did not acknowledge for `claimMinIdleMs`
  *   (`XAUTOCLAIM`): a replica that died mid-batch does not leave them pending forever. Entries that trimming removed
- *   meanwhile are acknowledged away.
- * - New entries come with `XREADGROUP … BLOCK`; each is acknowledged (`XACK`) after it was handled.
+ *   meanwhile are acknowledged away. A claimed entry may still be in the hands of a slow consumer: `handle` must be
+ *   idempotent per entry id (the bridge derives the Event from the entry, see stream-event-writer.ts).
+ * - At the same interval it reports the group's lag and the entries trimmed before the group read them
+ *   (stream-stats.ts).
  *
  * Redis errors (outage, failover, a deleted stream) are reported and retried a second later; `stop` ends the loop.
  */
 import type { Cluster, Redis } from 'ioredis';
 import { fromStreamFields, type EventStreamRecord } from '../../provider/event-stream/record.ts';
+import { readGroupStats, settleGap, type GroupStats } from './stream-stats.ts';
 
 /** Consumer group of every operator replica. */
 export const CONSUMER_GROUP = 'kubeoidc-operator';
@@ -27,8 +32,14 @@ export interface StreamConsumerOptions {
   readonly key: string;
   /** This replica's consumer name (the pod name). */
   readonly consumer: string;
-  /** Handles one record; the entry is acknowledged when it resolves (and also when it throws: no poison loop). */
+  /**
+   * Handles one record; the entry is acknowledged when it resolves. Throwing means "try again later": the entry stays
+   * pending and is handled again after a backoff, so a record that can never succeed must resolve (and count itself
+   * as dropped) rather than throw.
+   */
   readonly handle: (record: EventStreamRecord | undefined, id: string) => Promise<void>;
+  /** Receives the group's stats at every claim interval. */
+  readonly onStats?: (stats: GroupStats) => void;
   /** Reports a failure; `connected` is false when Redis was unreachable (retried, expected during an outage). */
   readonly onError: (error: unknown, connected: boolean) => void;
   /** Entries read per call (default 100). */
@@ -39,6 +50,17 @@ export interface StreamConsumerOptions {
   readonly claimMinIdleMs?: number;
   /** How often to look for such entries (default 10 s). */
   readonly claimIntervalMs?: number;
+  /** First wait after a failed `handle` (default 1 s); doubles per consecutive failure. */
+  readonly retryBaseMs?: number;
+  /** Longest wait after a failed `handle` (default 30 s). */
+  readonly retryMaxMs?: number;
+}
+
+/** `handle` failed: the batch stops here and the consumer backs off. */
+class HandleFailed extends Error {
+  constructor(cause: unknown) {
+    super('handling a stream entry failed', { cause });
+  }
 }
 
 type Entry = [id: string, fields: string[] | null];
@@ -76,6 +98,7 @@ export class StreamConsumer {
     let ready = false;
     let ownBacklog = true;
     let lastClaim = 0;
+    let failures = 0;
     while (this.#running) {
       try {
         if (!ready) {
@@ -84,19 +107,43 @@ export class StreamConsumer {
           ready = true;
         }
         if (Date.now() - lastClaim >= (this.#o.claimIntervalMs ?? 10_000)) {
-          await this.#claim();
           lastClaim = Date.now();
+          await this.#claim();
+          await this.#reportStats();
         }
         const entries = await this.#read(ownBacklog ? '0' : '>');
         if (ownBacklog && entries.length === 0) ownBacklog = false;
         await this.#handleAll(entries);
+        failures = 0;
       } catch (error) {
         if (this.#stopped()) break;
+        if (error instanceof HandleFailed) {
+          // Re-read this consumer's pending entries, oldest first, once the backoff is over.
+          ownBacklog = true;
+          failures += 1;
+          this.#o.onError(error.cause, true);
+          const base = this.#o.retryBaseMs ?? 1000;
+          await this.#sleep(Math.min(this.#o.retryMaxMs ?? 30_000, base * 2 ** Math.min(failures - 1, 16)));
+          continue;
+        }
         if (error instanceof Error && error.message.startsWith('NOGROUP')) ready = false;
         this.#o.onError(error, redis.status === 'ready');
         await this.#sleep(1000);
       }
     }
+  }
+
+  async #reportStats(): Promise<void> {
+    if (this.#o.onStats === undefined) return;
+    const stats = await readGroupStats(this.#o.redis, this.#o.key, CONSUMER_GROUP);
+    if (stats === undefined) return;
+    if (stats.trimmedUnread > 0) {
+      // Counted once: afterwards the group's counter no longer includes what was trimmed, so its lag is true.
+      this.#o.onStats({ ...stats, lag: stats.length });
+      await settleGap(this.#o.redis, this.#o.key, CONSUMER_GROUP, stats);
+      return;
+    }
+    this.#o.onStats(stats);
   }
 
   async #createGroup(): Promise<void> {
@@ -152,7 +199,7 @@ export class StreamConsumer {
       try {
         await this.#o.handle(fromStreamFields(fields), id);
       } catch (error) {
-        this.#o.onError(error, true);
+        throw new HandleFailed(error);
       }
       await this.#o.redis.xack(this.#o.key, CONSUMER_GROUP, id);
     }

@@ -3,7 +3,8 @@
  * bounded: the RFC error code for an error (`invalid_grant` → `InvalidGrant`, `server_error` → `ServerError`, an
  * unknown code `other` → `OtherError`), the event name otherwise (`grant.revoked` → `GrantRevoked`); the action is
  * always the event name (`grant.error` → `GrantError`). Errors and detected replays (`grant.revoked`: a code or
- * refresh token was presented twice, so one leaked) are `Warning`; anything else `Normal`.
+ * refresh token was presented twice, so one leaked) are `Warning`, except the error codes that report a person's or a
+ * well-behaved client's ordinary choice rather than a problem ({@link ordinaryErrorCodes}); anything else `Normal`.
  */
 import type { EventType } from '../controller/events.ts';
 import type { EventStreamRecord } from '../../provider/event-stream/record.ts';
@@ -17,6 +18,12 @@ export function camelCase(name: string): string {
     .join('');
 }
 
+/**
+ * Error codes that are not a problem of the client or the provider: `access_denied` is a user pressing Deny on the
+ * consent page (or the device page), `slow_down` a device-flow client told to poll less often. Normal Events.
+ */
+export const ordinaryErrorCodes: ReadonlySet<string> = new Set(['access_denied', 'slow_down']);
+
 const isError = (record: EventStreamRecord): boolean =>
   record.event.endsWith('.error') || record.event === 'server_error';
 
@@ -29,7 +36,7 @@ export function describeRecord(record: EventStreamRecord): {
 } {
   const error = isError(record) && record.error !== undefined ? record.error : undefined;
   const reason = error === undefined ? camelCase(record.event) : error === 'other' ? 'OtherError' : camelCase(error);
-  const warning = isError(record) || record.event === 'grant.revoked';
+  const warning = (isError(record) && !ordinaryErrorCodes.has(record.error ?? '')) || record.event === 'grant.revoked';
   const where = record.endpoint === undefined ? '' : ` at ${record.endpoint}`;
   const what =
     record.event === 'grant.revoked'

@@ -8,7 +8,6 @@ import { after, before, describe, it } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { apiEventRecorder } from '../../operator/controller/events.ts';
 import { startEventBridge, type RunningEventBridge } from '../../operator/events/bridge.ts';
 import { CONSUMER_GROUP } from '../../operator/events/consumer.ts';
 import { MERGE_PATCH, kubeClient, type KubeClient } from '../../operator/kube/client.ts';
@@ -74,7 +73,6 @@ describe('event bridge end to end', { timeout: 240_000 }, () => {
     bridge = startEventBridge({
       kubeConfig: cp.kubeConfig(),
       client,
-      recorder: apiEventRecorder(client, systemClock, 'e2e'),
       clock: systemClock,
       identity: 'e2e',
       registry: new Registry(),

@@ -140,4 +140,11 @@ describe('Event naming (operator)', () => {
     assert.deepEqual([replay.type, replay.reason, replay.action], ['Warning', 'GrantRevoked', 'GrantRevoked']);
     assert.equal(describeRecord({ ...base, event: 'registration_create.success' }).type, 'Normal');
   });
+
+  it('reports a user pressing Deny and a device client told to slow down as Normal, not Warning', () => {
+    const denied = describeRecord({ ...base, event: 'authorization.error', error: 'access_denied', clientId: 'web' });
+    assert.deepEqual([denied.type, denied.reason], ['Normal', 'AccessDenied']);
+    const slow = describeRecord({ ...base, event: 'grant.error', error: 'slow_down', endpoint: 'token' });
+    assert.deepEqual([slow.type, slow.reason], ['Normal', 'SlowDown']);
+  });
 });

@@ -40,7 +40,7 @@
   verbs: ["get","create","patch","delete"]
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
-  verbs: ["create","patch"]
+  verbs: ["get","create","patch"]
 {{- end -}}
 
 {{/* Rules of the Role in the release namespace: the leader-election Lease (leaderElectionRoleRules). */}}

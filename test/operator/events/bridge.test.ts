@@ -9,7 +9,6 @@ import { after, before, describe, it } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { apiEventRecorder } from '../../../operator/controller/events.ts';
 import { startEventBridge, type RunningEventBridge } from '../../../operator/events/bridge.ts';
 import { CONSUMER_GROUP } from '../../../operator/events/consumer.ts';
 import { MERGE_PATCH, kubeClient, type KubeClient } from '../../../operator/kube/client.ts';
@@ -104,7 +103,6 @@ describe('event bridge (operator side)', { timeout: 240_000 }, () => {
     const bridge = startEventBridge({
       kubeConfig: cp.kubeConfig(),
       client,
-      recorder: apiEventRecorder(client, systemClock, identity),
       clock: systemClock,
       identity,
       registry: metrics,
@@ -114,6 +112,7 @@ describe('event bridge (operator side)', { timeout: 240_000 }, () => {
         claimMinIdleMs: 300,
         claimIntervalMs: 200,
         blockMs: 200,
+        retryBaseMs: 100,
       },
     });
     bridges.push(bridge);
@@ -208,6 +207,11 @@ describe('event bridge (operator side)', { timeout: 240_000 }, () => {
     const flood = await events('flood');
     assert.equal(flood.length, 1);
     assert.equal(flood[0]?.series?.count, 60, 'the burst of 60 was recorded, the rest dropped');
+    // The limit is per object AND reason: the flood of InvalidClient does not suppress another kind on that client.
+    await add({ event: 'server_error', clientId: 'flood-client-id', error: 'server_error', endpoint: 'token' });
+    await eventually('the ServerError on the flooded client', async () =>
+      (await events('flood')).find((event) => event.reason === 'ServerError'),
+    );
   });
 
   it('does not duplicate Events when a second replica reads the same group', async () => {
