@@ -71,10 +71,11 @@ export async function installCrds(cp: ControlPlane): Promise<void> {
     cp,
     'wait',
     '--for=condition=Established',
-    '--timeout=60s',
+    '--timeout=180s',
     ...crds.map((crd) => `customresourcedefinition/${crd.metadata.name}`),
   );
-  await waitForOpenApi(cp, crds, 60_000);
+  // A hang guard, not a speed check: on a loaded 2-core machine the API server takes well over a minute to republish.
+  await waitForOpenApi(cp, crds, 180_000);
 }
 
 /** Definition names the API server gives custom kinds in /openapi/v2, e.g. `dev.kubeoidc.v1alpha1.OIDCProvider`. */
@@ -92,6 +93,6 @@ async function waitForOpenApi(cp: ControlPlane, crds: CrdDocument[], timeoutMs: 
     if (missing.length === 0) return;
     if (Date.now() > deadline)
       throw new Error(`not in the OpenAPI document after ${timeoutMs} ms: ${missing.join(', ')}`);
-    await sleep(250);
+    await sleep(1_000); // every probe downloads the whole document: do not add to the load we are waiting out
   }
 }

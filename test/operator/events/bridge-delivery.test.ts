@@ -137,6 +137,13 @@ describe('event bridge delivery', { timeout: 300_000 }, () => {
     await pipeline.exec();
   };
 
+  /** The group is created at `$` by a consumer's first step: a record added before would never be delivered. */
+  const groupCreated = (key: string): Promise<true> =>
+    eventually('the consumer group', async () => {
+      const groups = (await writer?.call('XINFO', 'GROUPS', key).catch(() => [])) as unknown[];
+      return groups.length === 1;
+    });
+
   const metricValue = async (registry: Registry, name: string, labels: Record<string, string>): Promise<number> => {
     const metric = await registry.getSingleMetric(name)?.get();
     return metric?.values.find((value) => Object.entries(labels).every(([k, v]) => value.labels[k] === v))?.value ?? 0;
@@ -148,6 +155,7 @@ describe('event bridge delivery', { timeout: 300_000 }, () => {
     // Even records are unique (one Event each); odd ones repeat one of five notes (a series of 100 each).
     const descriptions = Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? `unique ${i}` : `repeat ${i % 10}`));
     const key = streamKey('outage:');
+    await groupCreated(key);
     await addAll(key, descriptions.slice(0, 400));
     await sleep(300);
     assert.ok(proxy);
@@ -230,6 +238,7 @@ describe('event bridge delivery', { timeout: 300_000 }, () => {
     const key = streamKey('gap:');
     const first = startBridge('gap-reader', 'gap', registry);
     await first.synced;
+    await groupCreated(key);
     await addAll(key, ['before the gap']);
     await eventually('the first Event', async () => (await events('gap')).length === 1);
     await first.stop();
