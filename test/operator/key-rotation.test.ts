@@ -209,6 +209,8 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
       assert.equal(degraded?.reason, 'KeysUnreadable', label);
       assert.match(degraded?.message ?? '', message, label);
       assert.equal(status?.conditions?.find((c) => c.type === 'KeysReady')?.reason, 'KeysUnreadable', label);
+      assert.equal(status?.conditions?.find((c) => c.type === 'Ready')?.reason, 'KeysUnreadable', label);
+      assert.equal(status?.conditions?.find((c) => c.type === 'Progressing')?.reason, 'KeysUnreadable', label);
       assert.ok(!(degraded?.message ?? '').includes(key.d ?? '-'), `${label}: no key material in status`);
     }
     const warning = (await events('rot')).find((event) => event.reason === 'KeysUnreadable');

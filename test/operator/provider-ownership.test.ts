@@ -86,7 +86,9 @@ describe('OIDCProvider ownership on a real API server', { timeout: 180_000 }, ()
     assert.equal(degraded?.status, 'True');
     assert.equal(degraded?.reason, 'OwnershipConflict');
     assert.match(degraded?.message ?? '', /Service shared exists and is not controlled by this OIDCProvider/);
+    assert.equal((await condition('shared', 'Ready'))?.reason, 'OwnershipConflict');
     assert.equal((await condition('shared', 'Ready'))?.status, 'False');
+    assert.equal((await condition('shared', 'Progressing'))?.reason, 'OwnershipConflict');
     assert.ok((await warnings('shared')).includes('OwnershipConflict'));
     assert.equal(await getObject(client, ref('apps/v1', 'Deployment', 'shared')), undefined, 'nothing applied');
     assert.equal(await getObject(client, ref('v1', 'Secret', 'shared-keys')), undefined, 'nothing applied');
