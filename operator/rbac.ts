@@ -1,8 +1,9 @@
 /**
- * The operator's least-privilege RBAC rules, as data: the Helm chart renders them into a ClusterRole (what the
- * reconcilers touch in any namespace) and a Role in the operator's own namespace (the leader Lease). Each rule says
- * which code needs it; `docs/operator.md` explains them. Server-side apply needs `patch` and, for objects that do not
- * exist yet, `create`; informers need `list` and `watch`.
+ * The operator's least-privilege RBAC rules, as data: the Helm chart renders the reconcilers' rules into a ClusterRole
+ * when the operator watches every namespace, or into a Role in the one namespace it watches (`WATCH_NAMESPACE`), and
+ * the leader Lease's rules into a Role in the operator's own namespace. Each rule says which code needs it;
+ * `docs/operator.md` explains them. Server-side apply needs `patch` and, for objects that do not exist yet, `create`;
+ * informers need `list` and `watch`. Every resource here is namespaced, so the same rules work in a Role.
  */
 
 /** One `rbac.authorization.k8s.io/v1` PolicyRule. */
@@ -12,21 +13,22 @@ export interface PolicyRule {
   readonly verbs: readonly string[];
 }
 
-/** Rules of the operator's ClusterRole. */
+/** Rules of the reconcilers: the operator's ClusterRole, or its Role in the watched namespace. */
 export const clusterRoleRules: readonly PolicyRule[] = [
   // The OIDCProvider informer and reconciler read providers (the OIDCClient reconciler too); status is written
-  // through the status subresource.
+  // by server-side apply of the status subresource (a PATCH): no get or update there.
   { apiGroups: ['kubeoidc.dev'], resources: ['oidcproviders'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['kubeoidc.dev'], resources: ['oidcproviders/status'], verbs: ['get', 'patch', 'update'] },
+  { apiGroups: ['kubeoidc.dev'], resources: ['oidcproviders/status'], verbs: ['patch'] },
   // blockOwnerDeletion on owner references needs update on the owner's finalizers where the
   // OwnerReferencesPermissionEnforcement admission plugin is on.
   { apiGroups: ['kubeoidc.dev'], resources: ['oidcproviders/finalizers'], verbs: ['update'] },
   // The OIDCClient informer and reconciler: read clients, add/remove the kubeoidc.dev/registration finalizer
   // (a merge patch of metadata.finalizers), write status.
   { apiGroups: ['kubeoidc.dev'], resources: ['oidcclients'], verbs: ['get', 'list', 'watch', 'patch'] },
-  { apiGroups: ['kubeoidc.dev'], resources: ['oidcclients/status'], verbs: ['get', 'patch', 'update'] },
+  { apiGroups: ['kubeoidc.dev'], resources: ['oidcclients/status'], verbs: ['patch'] },
   { apiGroups: ['kubeoidc.dev'], resources: ['oidcclients/finalizers'], verbs: ['update'] },
-  // Owned objects: watched (drift), read (gather), applied (server-side apply creates or patches).
+  // Owned objects: watched (drift), read (gather, ownership check), applied (server-side apply creates or patches).
+  // Secrets are watched without a label selector: the Secrets a provider references (Redis, accounts) roll its pods.
   {
     apiGroups: [''],
     resources: ['configmaps', 'secrets', 'services'],

@@ -30,7 +30,7 @@ export function renderRbacRulesTpl(): string {
   return [
     '{{/* Generated from operator/rbac.ts by `node scripts/gen-chart-rbac.ts`. Do not edit: a test fails when stale. */}}',
     '',
-    "{{/* Rules of the operator's ClusterRole (clusterRoleRules). */}}",
+    '{{/* Rules of the reconcilers: the ClusterRole, or the Role in operator.watchNamespace (clusterRoleRules). */}}',
     '{{- define "kubeoidc.clusterRoleRules" -}}',
     rulesYaml(clusterRoleRules),
     '{{- end -}}',

@@ -2,6 +2,9 @@
  * The OIDCProvider controller's wiring: which changes lead to which reconcile. An OIDCProvider change reconciles it;
  * a change of an object it owns (found by the managed-by label, mapped back through the controller owner reference)
  * reconciles the owner, which is how hand edits get reverted and Deployment status reaches the provider's status.
+ * Secrets are watched without a label selector: besides the owned ones (mapped by owner reference), a Secret the spec
+ * references (Redis URL or password, accounts) maps to the providers that reference it through the
+ * {@link SecretReferenceIndex} the reconciler keeps, so rotating it rolls their pods.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { keyOf, type ControllerSpec, type WatchSpec } from '../controller/controller.ts';
@@ -9,6 +12,7 @@ import { API_VERSION, OIDC_PROVIDER } from '../kube/crds.ts';
 import type { ServerCapabilities } from './render/index.ts';
 import { MANAGED_BY } from './render/meta.ts';
 import { reconcileProvider, type ProviderReconcilerDeps } from './reconciler.ts';
+import { SecretReferenceIndex } from './secret-references.ts';
 
 function ownerKeys(object: KubernetesObject): string[] {
   return (object.metadata?.ownerReferences ?? [])
@@ -24,6 +28,8 @@ export function providerControllerSpec(
   capabilities: ServerCapabilities,
   namespace: string | undefined,
 ): ControllerSpec {
+  const secretReferences = deps.secretReferences ?? new SecretReferenceIndex();
+  const reconcileDeps = { ...deps, secretReferences };
   const owned = (apiVersion: string, kind: string): WatchSpec => ({
     ref: { apiVersion, kind, namespace },
     labelSelector: `app.kubernetes.io/managed-by=${MANAGED_BY}`,
@@ -34,11 +40,14 @@ export function providerControllerSpec(
     watches: [
       { ref: { apiVersion: API_VERSION, kind: OIDC_PROVIDER.kind, namespace }, keysOf: (object) => [keyOf(object)] },
       owned('v1', 'ConfigMap'),
-      owned('v1', 'Secret'),
+      {
+        ref: { apiVersion: 'v1', kind: 'Secret', namespace },
+        keysOf: (object) => [...new Set([...ownerKeys(object), ...secretReferences.providersOf(keyOf(object))])],
+      },
       owned('v1', 'Service'),
       owned('apps/v1', 'Deployment'),
       owned(capabilities.podDisruptionBudgetVersion, 'PodDisruptionBudget'),
     ],
-    reconcile: (ns, name) => reconcileProvider(deps, ns, name),
+    reconcile: (ns, name) => reconcileProvider(reconcileDeps, ns, name),
   };
 }

@@ -2,10 +2,12 @@
  * The OIDCProvider reconciler. Its single job: make the objects an OIDCProvider owns match its spec, keep its signing
  * keys on schedule, and report what it observed in status.
  *
- * gather (I/O: the provider, its key Secret, what the server serves) → evaluate (pure: spec problems, key rotation
- * plan, rendered objects) → apply (server-side apply as `kubeoidc-operator` with force, which also reverts hand edits
- * of owned fields; unchanged objects are no-ops on the server) → status (written through the status subresource only
- * when it changed). Level-based and idempotent: it never depends on what triggered it.
+ * gather (I/O: the provider, its key Secret, the Secrets it references, what the server serves) → evaluate (pure:
+ * spec problems, key rotation plan, rendered objects) → check (every object it would write either does not exist or
+ * is controlled by this provider; the key file is readable) → apply (server-side apply as `kubeoidc-operator` with
+ * force, which also reverts hand edits of owned fields; unchanged objects are no-ops on the server) → status (written
+ * through the status subresource only when it changed). Level-based and idempotent: it never depends on what
+ * triggered it. When a check fails nothing is written but status: Degraded with the reason, and a Warning Event.
  */
 // client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
@@ -17,6 +19,9 @@ import { applyObject, getObject, objectRef } from '../kube/resources.ts';
 import type { Clock } from '../time.ts';
 import { readKeyRing, rotationAnnotations } from './keys/key-ring-codec.ts';
 import type { KeySource } from './keys/key-source.ts';
+import { ownershipProblem } from './ownership.ts';
+import { referencedSecretsChecksum } from './referenced-secrets.ts';
+import type { SecretReferenceIndex } from './secret-references.ts';
 import { rotationPolicy } from './keys/policy.ts';
 import { nextRotationAt } from './keys/rotation.ts';
 import { renderProvider, type ServerCapabilities } from './render/index.ts';
@@ -34,6 +39,8 @@ export interface ProviderReconcilerDeps {
   readonly keys: KeySource;
   readonly events: EventRecorder;
   readonly capabilities: () => Promise<ServerCapabilities>;
+  /** Where the Secrets each provider references are recorded (the controller watches them through it). */
+  readonly secretReferences?: SecretReferenceIndex;
 }
 
 /** Outcome of one reconcile. */
@@ -44,6 +51,8 @@ export interface ReconcileResult {
 
 /** Longest wait before a reconcile runs again on its own (timers are not exact across months). */
 const MAX_REQUEUE_MS = 60 * 60 * 1000;
+/** How soon a provider blocked by an object it does not own is looked at again (that object may not be watched). */
+const BLOCKED_REQUEUE_MS = 60 * 1000;
 
 /** Reconciles the OIDCProvider `namespace/name`. Throws on I/O errors so the work queue retries with backoff. */
 export async function reconcileProvider(
@@ -55,7 +64,10 @@ export async function reconcileProvider(
   const ref = { apiVersion: API_VERSION, kind: OIDC_PROVIDER.kind, namespace, name };
   const provider = await getObject<OIDCProvider>(client, ref);
   // Deleted: the owner references let the garbage collector remove what it owned.
-  if (provider === undefined || provider.metadata.deletionTimestamp !== undefined) return {};
+  if (provider === undefined || provider.metadata.deletionTimestamp !== undefined) {
+    deps.secretReferences?.delete(`${namespace}/${name}`);
+    return {};
+  }
 
   const problems = specProblems(provider);
   if (problems.length > 0) {
@@ -65,30 +77,43 @@ export async function reconcileProvider(
   }
 
   const policy = rotationPolicy(provider);
-  const secretName = ownedNames(provider).secret;
-  const secret = await getObject<V1Secret>(client, { apiVersion: 'v1', kind: 'Secret', namespace, name: secretName });
-  const now = clock.now();
-  const { ring, steps } = await rotateKeys(readKeyRing(secret, now), policy, now, deps.keys);
+  const names = ownedNames(provider);
+  const secretRef = (secretName: string) => ({ apiVersion: 'v1', kind: 'Secret', namespace, name: secretName });
+  const secret = await getObject<V1Secret>(client, secretRef(names.secret));
   // The initial access token OIDCClients are registered with: generated once, then kept.
-  const registrationSecret = await getObject<V1Secret>(client, {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    namespace,
-    name: ownedNames(provider).registration,
-  });
+  const registrationSecret = await getObject<V1Secret>(client, secretRef(names.registration));
+  // Neither Secret is read unless this provider controls it: a foreign one could hold keys or a token it never made.
+  const foreignSecrets = [secret, registrationSecret]
+    .map((object) => ownershipProblem(object, provider))
+    .filter((problem) => problem !== undefined);
+  if (foreignSecrets.length > 0) return block(deps, provider, 'OwnershipConflict', foreignSecrets.join('; '));
+
+  const now = clock.now();
+  const stored = readKeyRing(secret, now, policy.retireAfterMs);
+  if (stored.kind === 'unreadable') {
+    // Regenerating would invalidate every token and session the provider issued: leave the Secret as it is.
+    return block(deps, provider, 'KeysUnreadable', `key Secret ${names.secret}: ${stored.problem}; nothing written`);
+  }
+  const { ring, steps } = await rotateKeys(stored.kind === 'ring' ? stored.ring : undefined, policy, now, deps.keys);
   const initialAccessToken = readInitialAccessToken(registrationSecret) ?? deps.keys.initialAccessToken();
+  const secretsChecksum = await referencedSecretsChecksum(client, deps.secretReferences, provider, initialAccessToken);
   const capabilities = await deps.capabilities();
   const rendered = renderProvider(
     provider,
     { file: ring.file, annotations: rotationAnnotations(ring.state), initialAccessToken },
     capabilities,
+    secretsChecksum,
   );
+
+  const live = await Promise.all(rendered.objects.map((desired) => getObject(client, objectRef(desired))));
+  const foreign = live.map((object) => ownershipProblem(object, provider)).filter((problem) => problem !== undefined);
+  if (foreign.length > 0) return block(deps, provider, 'OwnershipConflict', foreign.join('; '));
 
   let deployment: V1Deployment | undefined;
   let applyError: string | undefined;
   try {
-    for (const desired of rendered.objects) {
-      const applied = await applyOwned(deps, provider, desired);
+    for (const [index, desired] of rendered.objects.entries()) {
+      const applied = await applyOwned(deps, provider, desired, live[index]);
       if (desired.kind === 'Deployment') deployment = applied;
     }
     await pruneOptional(client, provider, rendered.objects, capabilities);
@@ -108,7 +133,7 @@ export async function reconcileProvider(
     problems,
     applyError,
     deployment,
-    ring: applyError === undefined ? ring : readKeyRing(secret, now),
+    ring: applyError === undefined ? ring : stored.kind === 'ring' ? stored.ring : undefined,
     policy,
     nextRotationAt: next,
     now,
@@ -117,13 +142,26 @@ export async function reconcileProvider(
   return { requeueAfterMs: Math.min(Math.max(next - clock.now(), 1000), MAX_REQUEUE_MS) };
 }
 
+/** Writes nothing but status (Degraded: `reason`) and, when that status is new, a Warning Event. */
+async function block(
+  deps: ProviderReconcilerDeps,
+  provider: OIDCProvider,
+  reason: 'KeysUnreadable' | 'OwnershipConflict',
+  message: string,
+): Promise<ReconcileResult> {
+  const blocked = { reason, message };
+  const written = await writeStatus(deps, provider, { provider, problems: [], blocked, now: deps.clock.now() });
+  if (written) await deps.events.record(provider, 'Warning', reason, 'Reconcile', message);
+  return { requeueAfterMs: BLOCKED_REQUEUE_MS };
+}
+
 /** Server-side apply of one owned object; records an Event when the server's copy changed (created or reverted). */
 async function applyOwned(
   deps: ProviderReconcilerDeps,
   provider: OIDCProvider,
   desired: KubernetesObject,
+  before: KubernetesObject | undefined,
 ): Promise<KubernetesObject> {
-  const before = await getObject(deps.client, objectRef(desired));
   const applied = await applyObject(deps.client, desired, FIELD_MANAGER);
   const id = `${desired.kind ?? ''} ${desired.metadata?.name ?? ''}`;
   if (before === undefined) {

@@ -7,10 +7,32 @@ import { OIDC_PROVIDER_DEFAULTS, type OIDCProvider } from '../kube/crds.ts';
 import { parseDuration } from './keys/duration.ts';
 import { renderProviderConfig } from './render/provider-config.ts';
 
-/** Every problem of `provider`'s spec, as messages naming the field; empty when it is fine. */
+/** RFC 1035 label, as Kubernetes validates Service names. */
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** Longest label value (the name is the `app.kubernetes.io/instance` label of every owned object and pod). */
+const MAX_LABEL_VALUE = 63;
+
+/**
+ * Why the OIDCProvider's name cannot name what it owns, or undefined. The API server accepts any DNS-1123 subdomain
+ * (253 characters, dots, a leading digit) as the OIDCProvider's name, but the Service named after it must be a
+ * DNS-1035 label, and the name is a label value on every owned object.
+ */
+export function nameProblem(name: string): string | undefined {
+  if (name.length > MAX_LABEL_VALUE) {
+    return `metadata.name "${name}" is longer than ${MAX_LABEL_VALUE} characters (it names the Service and is a label value)`;
+  }
+  if (!DNS_1035_LABEL.test(name)) {
+    return `metadata.name "${name}" must be a DNS-1035 label (lowercase letters, digits and "-", starting with a letter, ending with a letter or digit): it names the Service`;
+  }
+  return undefined;
+}
+
+/** Every problem of `provider`'s spec (and name), as messages naming the field; empty when it is fine. */
 export function specProblems(provider: OIDCProvider): string[] {
   const { spec } = provider;
   const problems: string[] = [];
+  const badName = nameProblem(provider.metadata.name ?? '');
+  if (badName !== undefined) problems.push(badName);
   if (spec.ingress?.enabled === true && spec.ingress.host === undefined) {
     problems.push('ingress.host is required when ingress.enabled is true');
   }

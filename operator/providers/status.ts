@@ -1,10 +1,12 @@
 /**
  * The OIDCProvider's status, evaluated from what the reconciler observed. Pure: the time is a parameter.
  *
- * - Degraded: the spec is invalid (InvalidSpec) or applying failed (ApplyFailed); otherwise AsExpected.
+ * - Degraded: the spec is invalid (InvalidSpec), the reconciler refused to go on (`blocked`: KeysUnreadable,
+ *   OwnershipConflict) or applying failed (ApplyFailed); otherwise AsExpected.
  * - Progressing: the Deployment has not finished rolling out the current template to every desired replica.
  * - Ready: every desired replica is ready and nothing is degraded.
- * - KeysReady: every configured algorithm has a signing key, and it is published.
+ * - KeysReady: every configured algorithm has a signing key, and it is published (KeysUnreadable when the key
+ *   Secret's file cannot be read).
  */
 // client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
@@ -22,6 +24,8 @@ export interface StatusInputs {
   readonly problems: readonly string[];
   /** Why applying the owned objects failed, if it did. */
   readonly applyError?: string | undefined;
+  /** Why the reconciler applied nothing although the spec is valid (e.g. KeysUnreadable, OwnershipConflict). */
+  readonly blocked?: { readonly reason: string; readonly message: string } | undefined;
   /** The Deployment as the server has it. */
   readonly deployment?: V1Deployment | undefined;
   /** The keys as written. */
@@ -56,6 +60,9 @@ function keysCondition(inputs: StatusInputs): ConditionInput {
   const algorithms = inputs.policy?.algorithms ?? [];
   const active = ring?.file.keys.filter((key) => (ring.file.active ?? []).includes(key.kid)) ?? [];
   const missing = algorithms.filter((alg) => !active.some((key) => key.alg === alg));
+  if (inputs.blocked?.reason === 'KeysUnreadable') {
+    return { type: 'KeysReady', status: 'False', reason: 'KeysUnreadable', message: inputs.blocked.message };
+  }
   if (ring === undefined || missing.length > 0) {
     return {
       type: 'KeysReady',
@@ -74,16 +81,18 @@ function keysCondition(inputs: StatusInputs): ConditionInput {
 
 /** The complete status for the inputs, carrying transition times over from the current status. */
 export function evaluateStatus(inputs: StatusInputs): OIDCProviderStatus {
-  const { provider, problems, applyError } = inputs;
+  const { provider, problems, applyError, blocked } = inputs;
   const generation = provider.metadata.generation ?? 0;
   const desired = provider.spec.replicas ?? OIDC_PROVIDER_DEFAULTS.replicas;
   const r = rollout(inputs, desired);
   const invalid = problems.length > 0;
   const failure = invalid
     ? { reason: 'InvalidSpec', message: problems.join('; ') }
-    : applyError !== undefined
-      ? { reason: 'ApplyFailed', message: applyError }
-      : undefined;
+    : blocked !== undefined
+      ? { reason: blocked.reason, message: blocked.message }
+      : applyError !== undefined
+        ? { reason: 'ApplyFailed', message: applyError }
+        : undefined;
 
   const degraded: ConditionInput =
     failure === undefined
@@ -96,19 +105,21 @@ export function evaluateStatus(inputs: StatusInputs): OIDCProviderStatus {
       : { type: 'Degraded', status: 'True', ...failure };
   const progressing: ConditionInput = invalid
     ? { type: 'Progressing', status: 'False', reason: 'InvalidSpec', message: 'waiting for a valid spec' }
-    : r.done
-      ? {
-          type: 'Progressing',
-          status: 'False',
-          reason: 'RolloutComplete',
-          message: `${r.updated} replica(s) up to date`,
-        }
-      : {
-          type: 'Progressing',
-          status: 'True',
-          reason: 'RollingOut',
-          message: `${r.updated}/${desired} replica(s) updated`,
-        };
+    : blocked !== undefined
+      ? { type: 'Progressing', status: 'False', reason: blocked.reason, message: 'nothing applied' }
+      : r.done
+        ? {
+            type: 'Progressing',
+            status: 'False',
+            reason: 'RolloutComplete',
+            message: `${r.updated} replica(s) up to date`,
+          }
+        : {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'RollingOut',
+            message: `${r.updated}/${desired} replica(s) updated`,
+          };
   const ready: ConditionInput =
     failure !== undefined
       ? { type: 'Ready', status: 'False', ...failure }

@@ -15,9 +15,22 @@ import { applyManifest, kubectl, runKubectl } from '../support/kubectl.ts';
 const FULL_VALUES = fileURLToPath(new URL('./values-full.yaml', import.meta.url));
 const PROMETHEUS_OPERATOR_KINDS = new Set(['ServiceMonitor', 'PrometheusRule']);
 
+/** `watchNamespace`: the one namespace the operator watches (values-full.yaml sets operator.watchNamespace). */
 const releases = [
-  { label: 'default values', releaseName: 'kubeoidc', namespace: 'kubeoidc', valuesFiles: [] as string[] },
-  { label: 'values-full.yaml', releaseName: 'oidc', namespace: 'identity', valuesFiles: [FULL_VALUES] },
+  {
+    label: 'default values',
+    releaseName: 'kubeoidc',
+    namespace: 'kubeoidc',
+    valuesFiles: [] as string[],
+    watchNamespace: undefined,
+  },
+  {
+    label: 'values-full.yaml',
+    releaseName: 'oidc',
+    namespace: 'identity',
+    valuesFiles: [FULL_VALUES],
+    watchNamespace: 'apps',
+  },
 ];
 
 describe('chart applied to a real API server', { timeout: 240_000 }, () => {
@@ -49,6 +62,8 @@ describe('chart applied to a real API server', { timeout: 240_000 }, () => {
       if (skipWithoutRenderer(t) || !renderer.ok) return;
       const { objects } = renderChart(renderer.binary, release);
       await kubectl(cp!, 'create', 'namespace', release.namespace);
+      // The reconcilers' Role of a namespaced install goes into the watched namespace, which must exist.
+      if (release.watchNamespace !== undefined) await kubectl(cp!, 'create', 'namespace', release.watchNamespace);
       // A real cluster's controller-manager creates each namespace's `default` ServiceAccount; this one has none,
       // and the helm test Pod runs as `default`.
       await kubectl(cp!, 'create', 'serviceaccount', 'default', '-n', release.namespace);
@@ -76,8 +91,13 @@ describe('chart applied to a real API server', { timeout: 240_000 }, () => {
         const result = await runKubectl(cp!, ['auth', 'can-i', '--as', as, ...args]);
         return result.stdout.trim() === 'yes';
       };
-      assert.equal(await can('watch', 'oidcproviders.kubeoidc.dev', '--all-namespaces'), true);
+      // Every namespace without watchNamespace; only that one with it.
+      const clusterWide = release.watchNamespace === undefined;
+      assert.equal(await can('watch', 'oidcproviders.kubeoidc.dev', '--all-namespaces'), clusterWide);
+      assert.equal(await can('watch', 'secrets', '-n', 'default'), clusterWide);
       assert.equal(await can('patch', 'oidcproviders.kubeoidc.dev', '--subresource=status', '-n', 'apps'), true);
+      assert.equal(await can('update', 'oidcproviders.kubeoidc.dev', '--subresource=status', '-n', 'apps'), false);
+      assert.equal(await can('get', 'oidcclients.kubeoidc.dev', '--subresource=status', '-n', 'apps'), false);
       assert.equal(await can('patch', 'deployments.apps', '-n', 'apps'), true);
       assert.equal(await can('create', 'events.events.k8s.io', '-n', 'apps'), true);
       assert.equal(await can('update', 'leases.coordination.k8s.io', '-n', release.namespace), true);

@@ -1,14 +1,18 @@
 /**
  * The chart's RBAC is operator/rbac.ts (the rules the operator is tested with in test/operator/rbac.test.ts): the
  * generated template is up to date and the rendered ClusterRole and Role hold exactly those rules, bound to the
- * operator's ServiceAccount.
+ * operator's ServiceAccount. With `operator.watchNamespace` the reconcilers' rules are a Role in that namespace and
+ * nothing cluster-wide is bound.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { clusterRoleRules, leaderElectionRoleRules } from '../../operator/rbac.ts';
 import { RBAC_TPL_PATH, renderRbacRulesTpl } from '../../scripts/gen-chart-rbac.ts';
 import { helmRenderer, objectOf, renderChart } from '../support/helm-render.ts';
+
+const FULL_VALUES = fileURLToPath(new URL('./values-full.yaml', import.meta.url));
 
 interface Binding {
   roleRef: { kind: string; name: string };
@@ -49,5 +53,39 @@ describe('chart RBAC', () => {
     }
     // Two releases in different namespaces must not share cluster-scoped names.
     assert.match(clusterRole.metadata.name, /identity/);
+  });
+
+  it('with operator.watchNamespace: a Role and RoleBinding in that namespace, no ClusterRole', (t) => {
+    const renderer = helmRenderer();
+    if (!renderer.ok) {
+      t.skip(renderer.reason);
+      return;
+    }
+    // values-full.yaml sets operator.watchNamespace: apps.
+    const release = renderChart(renderer.binary, {
+      releaseName: 'oidc',
+      namespace: 'identity',
+      valuesFiles: [FULL_VALUES],
+    });
+    assert.deepEqual(
+      release.objects.filter((o) => o.kind.startsWith('Cluster')),
+      [],
+      'nothing cluster-wide',
+    );
+    const role = objectOf(release, 'Role', 'oidc-operator');
+    assert.equal(role.metadata.namespace, 'apps');
+    assert.deepEqual(role['rules'], clusterRoleRules);
+    const binding = objectOf(release, 'RoleBinding', 'oidc-operator') as unknown as Binding & {
+      metadata: { namespace: string };
+    };
+    assert.equal(binding.metadata.namespace, 'apps');
+    assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'oidc-operator' });
+    const account = objectOf(release, 'ServiceAccount');
+    assert.deepEqual(binding.subjects, [
+      { kind: 'ServiceAccount', name: account.metadata.name, namespace: 'identity' },
+    ]);
+    const lease = objectOf(release, 'Role', 'oidc-operator-leader-election');
+    assert.equal(lease.metadata.namespace, 'identity');
+    assert.deepEqual(lease['rules'], leaderElectionRoleRules);
   });
 });

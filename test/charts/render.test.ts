@@ -93,6 +93,9 @@ describe('chart rendering', () => {
         assert.match(object.metadata.name, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, id);
         assert.ok(object.metadata.name.length <= 63, id);
         if (cluster.has(object.kind)) assert.equal(object.metadata.namespace, undefined, id);
+        // With operator.watchNamespace (values-full.yaml: apps) the reconcilers' Role lives in the watched namespace.
+        else if (/^Role(Binding)?$/.test(object.kind) && object.metadata.name.endsWith('-operator'))
+          assert.equal(object.metadata.namespace, values.length === 0 ? 'kubeoidc' : 'apps', id);
         else assert.equal(object.metadata.namespace, 'kubeoidc', id);
         const labels = object.metadata.labels ?? {};
         assert.equal(labels['app.kubernetes.io/part-of'], 'kubeoidc', id);
@@ -161,8 +164,6 @@ describe('chart rendering', () => {
     const release = render(t, FULL_VALUES);
     if (!release) return;
     assert.deepEqual(kinds(release), [
-      'ClusterRole',
-      'ClusterRoleBinding',
       'Deployment',
       'Deployment',
       'NetworkPolicy',
@@ -171,6 +172,8 @@ describe('chart rendering', () => {
       'Pod',
       'PrometheusRule',
       'Role',
+      'Role',
+      'RoleBinding',
       'RoleBinding',
       'Service',
       'Service',

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import { apiEventRecorder } from '../../operator/controller/events.ts';
-import { kubeClient, type KubeClient } from '../../operator/kube/client.ts';
+import { kubeClient, MERGE_PATCH, type KubeClient } from '../../operator/kube/client.ts';
 import type { OIDCProvider } from '../../operator/kube/crds.ts';
-import { getObject, listObjects } from '../../operator/kube/resources.ts';
+import { getObject, listObjects, resourcePath } from '../../operator/kube/resources.ts';
 import { discoverCapabilities } from '../../operator/providers/capabilities.ts';
 import { generatedKeys } from '../../operator/providers/keys/key-source.ts';
 import { reconcileProvider, type ProviderReconcilerDeps } from '../../operator/providers/reconciler.ts';
@@ -19,10 +19,11 @@ import { keyFileProblem, type KeyFile } from '../../provider/keys/key-file.ts';
 import { manualClock } from '../../provider/time/clock.ts';
 import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
 import { installCrds } from '../support/crds.ts';
-import { applyManifest } from '../support/kubectl.ts';
+import { applyManifest, kubectl } from '../support/kubectl.ts';
 import { asApplied, oidcProvider, withSpec } from './fixtures.ts';
 
 const MINUTE = 60_000;
+const secretRef = (name: string) => ({ apiVersion: 'v1', kind: 'Secret', namespace: 'default', name });
 
 describe('key rotation on a real API server', { timeout: 180_000 }, () => {
   let cp: ControlPlane | undefined;
@@ -49,46 +50,44 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
     await cp?.stop();
   });
 
-  const keysOf = async () => {
-    const secret = await getObject<V1Secret>(client, {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      namespace: 'default',
-      name: 'rot-keys',
-    });
+  const secretOf = (name: string) =>
+    getObject<V1Secret>(client, { apiVersion: 'v1', kind: 'Secret', namespace: 'default', name: `${name}-keys` });
+  const keysOf = async (name = 'rot') => {
+    const secret = await secretOf(name);
     const decode = (key: string): unknown => JSON.parse(Buffer.from(secret?.data?.[key] ?? '', 'base64').toString());
     return {
       file: decode('keys.json') as KeyFile,
       jwks: decode('jwks.json') as { keys: { kid: string; d?: string }[] },
     };
   };
-  const statusOf = async () =>
+  const statusOf = async (name = 'rot') =>
     (
       await getObject<OIDCProvider>(client, {
         apiVersion: 'kubeoidc.dev/v1alpha1',
         kind: 'OIDCProvider',
         namespace: 'default',
-        name: 'rot',
+        name,
       })
     )?.status;
-  const reasons = async () => {
+  const events = async (name: string) => {
     const list = await listObjects<
-      { reason?: string; regarding?: { name?: string }; eventTime?: string } & KubernetesObject
+      { reason?: string; type?: string; regarding?: { name?: string }; eventTime?: string } & KubernetesObject
     >(client, {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
       namespace: 'default',
     });
     return list.items
-      .filter((event) => event.regarding?.name === 'rot' && /^Key/.test(event.reason ?? ''))
-      .sort((x, y) => (x.eventTime ?? '').localeCompare(y.eventTime ?? ''))
-      .map((event) => event.reason);
+      .filter((event) => event.regarding?.name === name)
+      .sort((x, y) => (x.eventTime ?? '').localeCompare(y.eventTime ?? ''));
   };
+  const reasons = async (name = 'rot') =>
+    (await events(name)).map((event) => event.reason).filter((reason) => /^Key/.test(reason ?? ''));
   /** Moves the clock, reconciles, and checks that every signing key is in the Secret's JWKS and in status. */
-  const at = async (minutes: number) => {
+  const at = async (minutes: number, name = 'rot') => {
     clock.set(Date.UTC(2026, 5, 1) + minutes * MINUTE);
-    await reconcileProvider(deps, 'default', 'rot');
-    const { file, jwks } = await keysOf();
+    await reconcileProvider(deps, 'default', name);
+    const { file, jwks } = await keysOf(name);
     assert.equal(keyFileProblem(file), undefined);
     const published = jwks.keys.map((key) => key.kid);
     for (const kid of file.active ?? []) assert.ok(published.includes(kid), `signing key ${kid} missing from the JWKS`);
@@ -96,7 +95,7 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
       jwks.keys.every((key) => key.d === undefined),
       'the JWKS holds public keys only',
     );
-    const status = await statusOf();
+    const status = await statusOf(name);
     assert.deepEqual(status?.activeKeyIds, file.active);
     assert.deepEqual(
       status?.publishedKeyIds,
@@ -113,7 +112,8 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
         asApplied,
         withSpec({
           signing: { algorithms: ['ES256'], rotationPeriod: '2h', propagationDelay: '30m' },
-          ttl: { idToken: 600, accessToken: 900 },
+          // Retention: max(ID token, access token, client_credentials, session) + 5 min pods + 5 min skew = 30 min.
+          ttl: { idToken: 600, accessToken: 900, session: 1200 },
         }),
       ),
     );
@@ -133,17 +133,101 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
 
     const promoted = await at(120);
     assert.deepEqual(promoted.file.active, [next]);
-    assert.equal(promoted.file.keys.length, 2, 'the old key stays published for the longest token lifetime');
+    assert.equal(promoted.file.keys.length, 2, 'the old key stays published for the retention time');
     assert.equal(promoted.file.cookieKeys.length, 2);
-    assert.equal(promoted.status?.nextRotationTime, '2026-06-01T02:15:00Z');
+    assert.equal(promoted.status?.nextRotationTime, '2026-06-01T02:30:00Z');
 
-    assert.equal((await at(134)).file.keys.length, 2);
-    const retired = await at(135);
+    assert.equal((await at(149)).file.keys.length, 2);
+    const retired = await at(150);
     assert.deepEqual(
       retired.file.keys.map((key) => key.kid),
       [next],
     );
     assert.deepEqual(await reasons(), ['KeysGenerated', 'KeyPublished', 'KeyPromoted', 'KeyRetired']);
     assert.equal(retired.status?.conditions?.find((c) => c.type === 'KeysReady')?.status, 'True');
+  });
+
+  it('keeps a retiring key for the retention fixed when it stopped signing, whatever the spec says later', async () => {
+    await applyManifest(
+      cp!,
+      oidcProvider(
+        'fixed',
+        asApplied,
+        withSpec({
+          signing: { algorithms: ['ES256'], rotationPeriod: '2h', propagationDelay: '30m' },
+          ttl: { idToken: 600, accessToken: 900, clientCredentials: 600, session: 1200 },
+        }),
+      ),
+    );
+    const first = (await at(200, 'fixed')).file.active?.[0];
+    await at(290, 'fixed');
+    const promoted = await at(320, 'fixed');
+    assert.notDeepEqual(promoted.file.active, [first]);
+    assert.equal(promoted.status?.nextRotationTime, '2026-06-01T05:50:00Z', 'retires 30 min after the promotion');
+    // Shorter lifetimes now would give 1 + 10 = 11 minutes: tokens the old key signed were issued under the old ones.
+    await kubectl(
+      cp!,
+      'patch',
+      'oidcp/fixed',
+      '--type=merge',
+      '-p',
+      '{"spec":{"ttl":{"idToken":60,"accessToken":60,"clientCredentials":60,"session":60}}}',
+    );
+    assert.ok((await at(335, 'fixed')).file.keys.some((key) => key.kid === first));
+    assert.ok((await at(349, 'fixed')).file.keys.some((key) => key.kid === first));
+    assert.ok(!(await at(350, 'fixed')).file.keys.some((key) => key.kid === first));
+  });
+
+  it('reports an unreadable key Secret as Degraded with a Warning Event and writes nothing to it', async () => {
+    const admin = kubeClient(cp!.kubeConfig());
+    const original = await secretOf('rot');
+    const keysBefore = (await keysOf('rot')).file;
+    const key = keysBefore.keys[0];
+    assert.ok(original?.data !== undefined && key !== undefined);
+    const encode = (text: string) => Buffer.from(text).toString('base64');
+    const broken: [string, string, RegExp][] = [
+      ['corrupt JSON', encode('{"keys": ['), /keys\.json is not JSON/],
+      [
+        'bad key material',
+        encode(JSON.stringify({ ...keysBefore, keys: [{ ...key, d: 'AAAA' }, ...keysBefore.keys.slice(1)] })),
+        /not a valid private key/,
+      ],
+    ];
+    for (const [label, keysJson, message] of broken) {
+      const patched = await admin.request<V1Secret>('PATCH', resourcePath(secretRef('rot-keys')), {
+        contentType: MERGE_PATCH,
+        body: { data: { 'keys.json': keysJson } },
+      });
+      clock.set(clock.now() + MINUTE);
+      await reconcileProvider(deps, 'default', 'rot');
+      const after = await secretOf('rot');
+      assert.equal(after?.metadata?.resourceVersion, patched.metadata?.resourceVersion, `${label}: Secret not written`);
+      assert.deepEqual(after?.data, patched.data, label);
+      const status = await statusOf('rot');
+      const degraded = status?.conditions?.find((c) => c.type === 'Degraded');
+      assert.equal(degraded?.status, 'True', label);
+      assert.equal(degraded?.reason, 'KeysUnreadable', label);
+      assert.match(degraded?.message ?? '', message, label);
+      assert.equal(status?.conditions?.find((c) => c.type === 'KeysReady')?.reason, 'KeysUnreadable', label);
+      assert.equal(status?.conditions?.find((c) => c.type === 'Ready')?.reason, 'KeysUnreadable', label);
+      assert.equal(status?.conditions?.find((c) => c.type === 'Progressing')?.reason, 'KeysUnreadable', label);
+      assert.ok(!(degraded?.message ?? '').includes(key.d ?? '-'), `${label}: no key material in status`);
+    }
+    const warning = (await events('rot')).find((event) => event.reason === 'KeysUnreadable');
+    assert.equal(warning?.type, 'Warning');
+
+    // Repaired by hand: the same keys sign again (a rotation step due meanwhile may add a key, none is replaced).
+    await admin.request('PATCH', resourcePath(secretRef('rot-keys')), {
+      contentType: MERGE_PATCH,
+      body: { data: { 'keys.json': original.data['keys.json'] } },
+    });
+    clock.set(clock.now() + MINUTE);
+    await reconcileProvider(deps, 'default', 'rot');
+    const repaired = (await keysOf('rot')).file;
+    assert.deepEqual(repaired.active, keysBefore.active);
+    for (const kept of keysBefore.keys) assert.ok(repaired.keys.some((k) => k.kid === kept.kid && k.d === kept.d));
+    const status = await statusOf('rot');
+    assert.equal(status?.conditions?.find((c) => c.type === 'Degraded')?.status, 'False');
+    assert.equal(status?.conditions?.find((c) => c.type === 'KeysReady')?.status, 'True');
   });
 });

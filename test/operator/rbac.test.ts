@@ -1,6 +1,8 @@
 /**
  * The operator runs with exactly the RBAC rules of `operator/rbac.ts`: a ServiceAccount bound to them (token from the
  * TokenRequest API) reconciles an OIDCProvider end to end on a real API server, and is refused what it was not given.
+ * The same rules in a Role of the one namespace an operator watches (what the chart renders for
+ * `operator.watchNamespace`) are enough for that namespace, and give nothing elsewhere.
  */
 // Objects read back from the API server may lack what their declared types call required: tests chain optionally.
 /* eslint-disable @typescript-eslint/no-unnecessary-condition */
@@ -22,6 +24,8 @@ describe('operator RBAC', { timeout: 180_000 }, () => {
   let cp: ControlPlane | undefined;
   let operator: RunningOperator | undefined;
   let kc: KubeConfig;
+  let teamKc: KubeConfig;
+  let teamOperator: RunningOperator | undefined;
   let closedPort: number;
   const log = testLog();
 
@@ -56,25 +60,34 @@ describe('operator RBAC', { timeout: 180_000 }, () => {
         kind: 'RoleBinding',
         metadata: { name: 'kubeoidc-operator-leader-election', namespace: 'kubeoidc-system' },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kubeoidc-operator-leader-election' },
-        subjects: [{ kind: 'ServiceAccount', name: 'operator', namespace: 'kubeoidc-system' }],
+        subjects: [
+          { kind: 'ServiceAccount', name: 'operator', namespace: 'kubeoidc-system' },
+          { kind: 'ServiceAccount', name: 'team-operator', namespace: 'kubeoidc-system' },
+        ],
+      },
+      // The namespaced install: the reconcilers' rules in a Role of the watched namespace only.
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'team-operator', namespace: 'kubeoidc-system' } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'kubeoidc-operator', namespace: 'team' },
+        rules: clusterRoleRules,
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'kubeoidc-operator', namespace: 'team' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kubeoidc-operator' },
+        subjects: [{ kind: 'ServiceAccount', name: 'team-operator', namespace: 'kubeoidc-system' }],
       },
     ]);
-    const admin = kubeClient(cp.kubeConfig());
-    const request = await admin.request<{ status: { token: string } }>(
-      'POST',
-      '/api/v1/namespaces/kubeoidc-system/serviceaccounts/operator/token',
-      { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } } },
-    );
-    kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'test', server: cp.server, skipTLSVerify: true }],
-      users: [{ name: 'operator', token: request.status.token }],
-      contexts: [{ name: 'test', cluster: 'test', user: 'operator', namespace: 'kubeoidc-system' }],
-      currentContext: 'test',
-    });
+    kc = await serviceAccountConfig(cp, 'operator');
+    teamKc = await serviceAccountConfig(cp, 'team-operator');
   });
   after(async () => {
     await operator?.stop();
+    await teamOperator?.stop();
     await cp?.stop();
   });
 
@@ -145,4 +158,66 @@ describe('operator RBAC', { timeout: 180_000 }, () => {
       (error: unknown) => error instanceof KubeApiError && error.status === 403,
     );
   });
+
+  it('reconciles in the watched namespace with the rules in a Role there, and may do nothing elsewhere', async () => {
+    // Only the namespaced operator runs now, so whatever reconciles the provider in `team` does it with the Role.
+    await operator?.stop();
+    operator = undefined;
+    teamOperator = await startOperator({
+      kubeConfig: teamKc,
+      identity: 'rbac-team-test',
+      watchNamespace: 'team',
+      leaseNamespace: 'kubeoidc-system',
+      leaseName: 'kubeoidc-operator-team',
+      leaseTiming: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 500 },
+      healthPort: 0,
+      healthHost: '127.0.0.1',
+      log,
+      providerUrl: () => `http://127.0.0.1:${closedPort}`,
+    });
+    const provider = sampleProvider('oidcprovider-minimal.yaml');
+    provider.metadata.namespace = 'team';
+    await applyManifest(cp!, provider);
+    const client = kubeClient(teamKc);
+    const status = await eventually(
+      'status written by the namespaced operator',
+      async () =>
+        (
+          await getObject<OIDCProvider>(client, {
+            apiVersion: 'kubeoidc.dev/v1alpha1',
+            kind: 'OIDCProvider',
+            namespace: 'team',
+            name: 'minimal',
+          })
+        )?.status,
+    );
+    assert.equal(status.conditions?.find((c) => c.type === 'Degraded')?.status, 'False');
+    assert.equal(status.conditions?.find((c) => c.type === 'KeysReady')?.status, 'True');
+    const forbidden = (error: unknown) => error instanceof KubeApiError && error.status === 403;
+    await assert.rejects(client.request('GET', '/api/v1/secrets'), forbidden);
+    await assert.rejects(client.request('GET', '/api/v1/namespaces/default/secrets/minimal-keys'), forbidden);
+    await assert.rejects(client.request('GET', '/apis/kubeoidc.dev/v1alpha1/oidcproviders'), forbidden);
+    assert.deepEqual(
+      log.errors.filter((e) => !e.includes('provider unreachable')),
+      [],
+    );
+  });
 });
+
+/** A kubeconfig with a TokenRequest token of the ServiceAccount `name` in kubeoidc-system. */
+async function serviceAccountConfig(cp: ControlPlane, name: string): Promise<KubeConfig> {
+  const admin = kubeClient(cp.kubeConfig());
+  const request = await admin.request<{ status: { token: string } }>(
+    'POST',
+    `/api/v1/namespaces/kubeoidc-system/serviceaccounts/${name}/token`,
+    { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } } },
+  );
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'test', server: cp.server, skipTLSVerify: true }],
+    users: [{ name, token: request.status.token }],
+    contexts: [{ name: 'test', cluster: 'test', user: name, namespace: 'kubeoidc-system' }],
+    currentContext: 'test',
+  });
+  return kc;
+}

@@ -1,13 +1,13 @@
 {{/* Generated from operator/rbac.ts by `node scripts/gen-chart-rbac.ts`. Do not edit: a test fails when stale. */}}
 
-{{/* Rules of the operator's ClusterRole (clusterRoleRules). */}}
+{{/* Rules of the reconcilers: the ClusterRole, or the Role in operator.watchNamespace (clusterRoleRules). */}}
 {{- define "kubeoidc.clusterRoleRules" -}}
 - apiGroups: ["kubeoidc.dev"]
   resources: ["oidcproviders"]
   verbs: ["get","list","watch"]
 - apiGroups: ["kubeoidc.dev"]
   resources: ["oidcproviders/status"]
-  verbs: ["get","patch","update"]
+  verbs: ["patch"]
 - apiGroups: ["kubeoidc.dev"]
   resources: ["oidcproviders/finalizers"]
   verbs: ["update"]
@@ -16,7 +16,7 @@
   verbs: ["get","list","watch","patch"]
 - apiGroups: ["kubeoidc.dev"]
   resources: ["oidcclients/status"]
-  verbs: ["get","patch","update"]
+  verbs: ["patch"]
 - apiGroups: ["kubeoidc.dev"]
   resources: ["oidcclients/finalizers"]
   verbs: ["update"]

@@ -1,7 +1,11 @@
 /**
  * Reading and writing a {@link KeyRing} from and to the key Secret: the key file in `keys.json`, the rotation
  * timestamps in one annotation (RFC 3339). Pure.
+ *
+ * Reading tells three cases apart, because they call for opposite actions: no Secret (generate keys), a Secret whose
+ * key file cannot be read (touch nothing: regenerating would invalidate every token; report it), and a ring.
  */
+import { createPrivateKey } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import { keyFileProblem, type KeyFile } from '../../../provider/keys/key-file.ts';
 import { MOUNTS } from '../render/provider-config.ts';
@@ -13,8 +17,15 @@ export const ROTATION_ANNOTATION = 'kubeoidc.dev/key-rotation';
 interface StoredState {
   activatedAt: string;
   pending?: { kids: string[]; publishedAt: string };
-  retiring: { kid: string; since: string }[];
+  /** `retireAt` is absent in annotations written before retirement times were recorded. */
+  retiring: { kid: string; since: string; retireAt?: string }[];
 }
+
+/** What the key Secret holds. */
+export type KeyRingRead =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'unreadable'; readonly problem: string }
+  | { readonly kind: 'ring'; readonly ring: KeyRing };
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -25,42 +36,68 @@ export function rotationAnnotations(state: RotationState): Record<string, string
     ...(state.pending === undefined
       ? {}
       : { pending: { kids: state.pending.kids, publishedAt: iso(state.pending.publishedAt) } }),
-    retiring: state.retiring.map((entry) => ({ kid: entry.kid, since: iso(entry.since) })),
+    retiring: state.retiring.map((entry) => ({
+      kid: entry.kid,
+      since: iso(entry.since),
+      retireAt: iso(entry.retireAt),
+    })),
   };
   return { [ROTATION_ANNOTATION]: JSON.stringify(stored) };
 }
 
-function parseState(text: string | undefined): RotationState | undefined {
+function parseState(text: string | undefined, legacyRetentionMs: number): RotationState | undefined {
   if (text === undefined) return undefined;
   try {
     const stored = JSON.parse(text) as StoredState;
     const state: RotationState = {
       activatedAt: Date.parse(stored.activatedAt),
-      retiring: stored.retiring.map((entry) => ({ kid: entry.kid, since: Date.parse(entry.since) })),
+      retiring: stored.retiring.map((entry) => {
+        const since = Date.parse(entry.since);
+        const retireAt = entry.retireAt === undefined ? since + legacyRetentionMs : Date.parse(entry.retireAt);
+        return { kid: entry.kid, since, retireAt };
+      }),
       ...(stored.pending === undefined
         ? {}
         : { pending: { kids: stored.pending.kids, publishedAt: Date.parse(stored.pending.publishedAt) } }),
     };
-    return Number.isNaN(state.activatedAt) ? undefined : state;
+    const times = [state.activatedAt, ...state.retiring.flatMap((entry) => [entry.since, entry.retireAt])];
+    return times.some(Number.isNaN) ? undefined : state;
   } catch {
     return undefined;
   }
 }
 
 /**
- * The key ring stored in `secret`, or undefined when it holds no usable key file (then the reconciler generates new
- * keys). A usable file without readable timestamps is adopted as if its keys had just started signing at `now`.
+ * The key ring stored in `secret`. `absent` when there is no Secret; `unreadable` when the Secret has no `keys.json`,
+ * or one that is not a valid key file (the problem names what is wrong, never key material). A valid file without
+ * readable timestamps is adopted as if its keys had just started signing at `now`; a retiring entry recorded without
+ * its retirement time retires `legacyRetentionMs` after it stopped signing.
  */
-export function readKeyRing(secret: V1Secret | undefined, now: number): KeyRing | undefined {
-  const encoded = secret?.data?.[MOUNTS.keysFile];
-  if (encoded === undefined) return undefined;
+export function readKeyRing(secret: V1Secret | undefined, now: number, legacyRetentionMs: number): KeyRingRead {
+  if (secret === undefined) return { kind: 'absent' };
+  const encoded = secret.data?.[MOUNTS.keysFile];
+  if (encoded === undefined) return { kind: 'unreadable', problem: `the Secret has no ${MOUNTS.keysFile}` };
   let file: unknown;
   try {
     file = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
   } catch {
-    return undefined;
+    return { kind: 'unreadable', problem: `${MOUNTS.keysFile} is not JSON` };
   }
-  if (keyFileProblem(file) !== undefined) return undefined;
-  const state = parseState(secret?.metadata?.annotations?.[ROTATION_ANNOTATION]) ?? { activatedAt: now, retiring: [] };
-  return { file: file as KeyFile, state };
+  const problem = keyFileProblem(file) ?? keyMaterialProblem(file as KeyFile);
+  if (problem !== undefined) return { kind: 'unreadable', problem: `${MOUNTS.keysFile}: ${problem}` };
+  const annotation = secret.metadata?.annotations?.[ROTATION_ANNOTATION];
+  const state = parseState(annotation, legacyRetentionMs) ?? { activatedAt: now, retiring: [] };
+  return { kind: 'ring', ring: { file: file as KeyFile, state } };
+}
+
+/** The first key whose material does not import as a private key (what the provider would refuse at load). */
+function keyMaterialProblem(file: KeyFile): string | undefined {
+  for (const [index, key] of file.keys.entries()) {
+    try {
+      createPrivateKey({ key, format: 'jwk' });
+    } catch {
+      return `keys[${index}] (kid "${key.kid}") is not a valid private key`;
+    }
+  }
+  return undefined;
 }

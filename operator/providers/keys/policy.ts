@@ -1,4 +1,4 @@
-/** The rotation policy an OIDCProvider spec asks for. Pure. */
+/** The rotation policy an OIDCProvider spec asks for, and the key retention rule. Pure. */
 import { OIDC_PROVIDER_DEFAULTS, type OIDCProvider } from '../../kube/crds.ts';
 import { parseDuration } from './duration.ts';
 import type { RotationPolicy } from './rotation.ts';
@@ -7,24 +7,55 @@ const DEFAULT_PERIOD_MS = 720 * 3_600_000;
 const DEFAULT_DELAY_MS = 3_600_000;
 
 /**
- * The policy of `provider`. Old keys stay published for the longest lifetime of a token they signed: ID tokens, JWT
- * access tokens and client_credentials tokens (refresh tokens and codes are opaque, stored, never signed).
- * Unparseable durations fall back to the defaults; spec validation reports them.
+ * How long after the key Secret changes a provider pod may still sign with the key it replaced: the kubelet refreshes
+ * a mounted Secret within its sync period plus its cache TTL (about a minute each by default), then the provider
+ * reloads the file. Five minutes covers both with room.
+ */
+export const POD_PROPAGATION_MARGIN_MS = 5 * 60_000;
+/** Clock skew tolerated between the operator, the provider replicas and relying parties. */
+export const CLOCK_SKEW_MARGIN_MS = 5 * 60_000;
+
+/** The token lifetimes (seconds) that bound how long a signature stays in use. */
+export interface RetentionInputs {
+  readonly idToken: number;
+  readonly accessToken: number;
+  readonly clientCredentials: number;
+  readonly session: number;
+}
+
+/**
+ * The retention rule: a key that stopped signing at `t` leaves the JWKS no earlier than
+ * `t + max(idToken, accessToken, clientCredentials, session) + POD_PROPAGATION_MARGIN + CLOCK_SKEW_MARGIN`.
+ *
+ * - ID tokens, JWT access tokens and client_credentials tokens are signed; refresh tokens and codes are opaque.
+ * - `session` because an ID token is accepted as `id_token_hint` (authorization and logout) after it expired: it
+ *   identifies a session, and the session it was issued in ends at most `session` after the token was signed.
+ * - The pod margin: replicas sign with the old key until the new Secret reaches them, so the last token it signs
+ *   is later than `t`. The skew margin: verifiers whose clocks run behind still accept tokens a little longer.
+ */
+export function retentionMs(ttl: RetentionInputs): number {
+  const longest = Math.max(ttl.idToken, ttl.accessToken, ttl.clientCredentials, ttl.session);
+  return longest * 1000 + POD_PROPAGATION_MARGIN_MS + CLOCK_SKEW_MARGIN_MS;
+}
+
+/**
+ * The policy of `provider`. Unparseable durations fall back to the defaults; spec validation reports them. The
+ * retention computed here applies to keys that stop signing now: it is recorded with each key when it does.
  */
 export function rotationPolicy(provider: OIDCProvider): RotationPolicy {
   const { signing, ttl } = provider.spec;
   const d = OIDC_PROVIDER_DEFAULTS;
   const period = parseDuration(signing?.rotationPeriod ?? d.rotationPeriod) ?? DEFAULT_PERIOD_MS;
   const delay = parseDuration(signing?.propagationDelay ?? d.propagationDelay) ?? DEFAULT_DELAY_MS;
-  const longest = Math.max(
-    ttl?.idToken ?? d.ttl.idToken,
-    ttl?.accessToken ?? d.ttl.accessToken,
-    ttl?.clientCredentials ?? d.ttl.clientCredentials,
-  );
   return {
     algorithms: [...(signing?.algorithms ?? d.signingAlgorithms)],
     rotationPeriodMs: period,
     propagationDelayMs: delay,
-    retireAfterMs: longest * 1000,
+    retireAfterMs: retentionMs({
+      idToken: ttl?.idToken ?? d.ttl.idToken,
+      accessToken: ttl?.accessToken ?? d.ttl.accessToken,
+      clientCredentials: ttl?.clientCredentials ?? d.ttl.clientCredentials,
+      session: ttl?.session ?? d.ttl.session,
+    }),
   };
 }

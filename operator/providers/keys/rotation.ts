@@ -8,7 +8,8 @@
  *    every algorithm. Relying parties that cache the JWKS learn it before anything is signed with it.
  * 2. **Promote** — `propagationDelay` later, the next keys sign; the old ones stop signing but stay published, and a
  *    new cookie key takes over signing cookies (the previous one still verifies).
- * 3. **Retire** — once the longest lifetime of a token the old key signed has passed, remove it.
+ * 3. **Retire** — at the retirement time fixed when the old key stopped signing (`retireAt`, computed from the
+ *    policy's retention then and stored with the key), remove it. A later spec change does not move it.
  *
  * At every step the key that signs is in the JWKS. The clock is a parameter (`now`), fresh key material is passed
  * in, and no step does I/O: the reconciler plans a step, generates what it needs, applies it and records an Event.
@@ -21,8 +22,11 @@ export interface RotationState {
   activatedAt: number;
   /** Keys published but not yet signing. */
   pending?: { kids: string[]; publishedAt: number };
-  /** Keys that stopped signing and are still published, with when they stopped. */
-  retiring: { kid: string; since: number }[];
+  /**
+   * Keys that stopped signing and are still published: when they stopped, and when they leave the JWKS (fixed then,
+   * `since + retireAfterMs` of the policy in force at that moment, so a later spec change cannot shorten it).
+   */
+  retiring: { kid: string; since: number; retireAt: number }[];
 }
 
 /** The key file and its rotation state. */
@@ -39,7 +43,10 @@ export interface RotationPolicy {
   readonly rotationPeriodMs: number;
   /** How long the next key is published before it signs. */
   readonly propagationDelayMs: number;
-  /** How long a key stays published after it stopped signing (the longest signed token lifetime). */
+  /**
+   * How long a key stays published after it stopped signing: the retention rule of `policy.ts` (the longest time a
+   * token it signed is still verified, plus margins for the Secret reaching the pods and for clock skew).
+   */
   readonly retireAfterMs: number;
 }
 
@@ -48,9 +55,14 @@ export type RotationStep =
   | { readonly type: 'Initialize'; readonly reason: 'KeysGenerated'; readonly algorithms: SigningAlgorithm[] }
   | { readonly type: 'AddAlgorithms'; readonly reason: 'KeysGenerated'; readonly algorithms: SigningAlgorithm[] }
   | { readonly type: 'Publish'; readonly reason: 'KeyPublished'; readonly algorithms: SigningAlgorithm[] }
-  | { readonly type: 'Promote'; readonly reason: 'KeyPromoted'; readonly kids: string[] }
+  | { readonly type: 'Promote'; readonly reason: 'KeyPromoted'; readonly kids: string[]; readonly retireAt: number }
   | { readonly type: 'Retire'; readonly reason: 'KeyRetired'; readonly kids: string[] }
-  | { readonly type: 'DropAlgorithms'; readonly reason: 'KeyRetired'; readonly kids: string[] };
+  | {
+      readonly type: 'DropAlgorithms';
+      readonly reason: 'KeyRetired';
+      readonly kids: string[];
+      readonly retireAt: number;
+    };
 
 /** New key material a step needs: one signing key per algorithm it names, a cookie key for Initialize/Promote. */
 export interface FreshKeys {
@@ -75,12 +87,19 @@ export function planRotation(ring: KeyRing | undefined, policy: RotationPolicy, 
     return { type: 'AddAlgorithms', reason: 'KeysGenerated', algorithms: missing };
   }
   const dropped = signing.filter((key) => !policy.algorithms.includes(key.alg)).map((key) => key.kid);
-  if (dropped.length > 0) return { type: 'DropAlgorithms', reason: 'KeyRetired', kids: dropped };
-  const retired = state.retiring.filter((entry) => now >= entry.since + policy.retireAfterMs).map((entry) => entry.kid);
+  if (dropped.length > 0) {
+    return { type: 'DropAlgorithms', reason: 'KeyRetired', kids: dropped, retireAt: now + policy.retireAfterMs };
+  }
+  const retired = state.retiring.filter((entry) => now >= entry.retireAt).map((entry) => entry.kid);
   if (retired.length > 0) return { type: 'Retire', reason: 'KeyRetired', kids: retired };
   if (state.pending !== undefined) {
     if (now >= state.pending.publishedAt + policy.propagationDelayMs) {
-      return { type: 'Promote', reason: 'KeyPromoted', kids: [...state.pending.kids] };
+      return {
+        type: 'Promote',
+        reason: 'KeyPromoted',
+        kids: [...state.pending.kids],
+        retireAt: now + policy.retireAfterMs,
+      };
     }
     return undefined;
   }
@@ -99,7 +118,7 @@ export function nextRotationAt(ring: KeyRing, policy: RotationPolicy): number {
   const { state } = ring;
   const due = [
     state.pending === undefined ? publishDue(state, policy) : state.pending.publishedAt + policy.propagationDelayMs,
-    ...state.retiring.map((entry) => entry.since + policy.retireAfterMs),
+    ...state.retiring.map((entry) => entry.retireAt),
   ];
   return Math.min(...due);
 }
@@ -167,7 +186,10 @@ export function applyRotation(ring: KeyRing | undefined, step: RotationStep, fre
         },
         state: {
           activatedAt: now,
-          retiring: [...base.state.retiring, ...replaced.map((key) => ({ kid: key.kid, since: now }))],
+          retiring: [
+            ...base.state.retiring,
+            ...replaced.map((key) => ({ kid: key.kid, since: now, retireAt: step.retireAt })),
+          ],
         },
       };
     }
@@ -182,7 +204,10 @@ export function applyRotation(ring: KeyRing | undefined, step: RotationStep, fre
       const base = mustHave(ring);
       return {
         file: { ...base.file, active: (base.file.active ?? []).filter((kid) => !step.kids.includes(kid)) },
-        state: { ...base.state, retiring: [...base.state.retiring, ...step.kids.map((kid) => ({ kid, since: now }))] },
+        state: {
+          ...base.state,
+          retiring: [...base.state.retiring, ...step.kids.map((kid) => ({ kid, since: now, retireAt: step.retireAt }))],
+        },
       };
     }
   }

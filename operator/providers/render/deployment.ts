@@ -2,7 +2,8 @@
  * The Deployment of provider replicas. Pure: everything comes from the OIDCProvider and the configuration checksum.
  *
  * - The pod template carries the configuration checksum: a new configuration changes the template, which rolls the
- *   pods. Keys are not part of it, because the provider reloads the mounted key file by itself.
+ *   pods. Keys are not part of it, because the provider reloads the mounted key file by itself. The Secrets the spec
+ *   references are read only at start, so their digest is in the template too.
  * - Rolling updates never drop below the desired count (maxUnavailable 0, maxSurge 1): the provider is an identity
  *   service that logins depend on.
  * - Pods spread across zones and hosts unless the spec says otherwise, and run with the restricted security profile.
@@ -23,7 +24,13 @@ import {
   type ResourceList,
   type ResourceRequirements,
 } from '../../kube/crds.ts';
-import { CONFIG_CHECKSUM_ANNOTATION, ownedMeta, ownedNames, selectorLabels } from './meta.ts';
+import {
+  CONFIG_CHECKSUM_ANNOTATION,
+  SECRETS_CHECKSUM_ANNOTATION,
+  ownedMeta,
+  ownedNames,
+  selectorLabels,
+} from './meta.ts';
 import { MOUNTS, PORTS, REDIS_URL_ENV } from './provider-config.ts';
 
 const defaultResources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } };
@@ -126,8 +133,11 @@ function topologySpread(provider: OIDCProvider): V1TopologySpreadConstraint[] {
   }));
 }
 
-/** The Deployment named after the provider; `checksum` is the configuration file's {@link configChecksum}. */
-export function renderDeployment(provider: OIDCProvider, checksum: string): V1Deployment {
+/**
+ * The Deployment named after the provider; `checksum` is the configuration file's {@link configChecksum},
+ * `secretsChecksum` the digest of the Secrets the spec references (undefined when it references none).
+ */
+export function renderDeployment(provider: OIDCProvider, checksum: string, secretsChecksum?: string): V1Deployment {
   const { spec } = provider;
   const selector = selectorLabels(provider);
   return {
@@ -141,7 +151,11 @@ export function renderDeployment(provider: OIDCProvider, checksum: string): V1De
       template: {
         metadata: {
           labels: { ...spec.podLabels, ...selector },
-          annotations: { ...spec.podAnnotations, [CONFIG_CHECKSUM_ANNOTATION]: checksum },
+          annotations: {
+            ...spec.podAnnotations,
+            [CONFIG_CHECKSUM_ANNOTATION]: checksum,
+            ...(secretsChecksum === undefined ? {} : { [SECRETS_CHECKSUM_ANNOTATION]: secretsChecksum }),
+          },
         },
         spec: {
           automountServiceAccountToken: false,

@@ -41,8 +41,16 @@ export interface RenderedProvider {
   readonly objects: KubernetesObject[];
 }
 
-/** Renders everything; throws the provider's `ConfigError` when the spec gives a configuration it would refuse. */
-export function renderProvider(provider: OIDCProvider, keys: RenderKeys, server: ServerCapabilities): RenderedProvider {
+/**
+ * Renders everything; throws the provider's `ConfigError` when the spec gives a configuration it would refuse.
+ * `secretsChecksum` is the digest of the Secrets the spec references (`secret-references.ts`), if any.
+ */
+export function renderProvider(
+  provider: OIDCProvider,
+  keys: RenderKeys,
+  server: ServerCapabilities,
+  secretsChecksum?: string,
+): RenderedProvider {
   const token = keys.initialAccessToken;
   const text = configText(
     renderProviderConfig(provider, token === undefined ? undefined : initialAccessTokenHash(token)),
@@ -60,7 +68,7 @@ export function renderProvider(provider: OIDCProvider, keys: RenderKeys, server:
       renderConfigMap(provider, text),
       renderKeySecret(provider, keys.file, keys.annotations),
       ...(token === undefined ? [] : [renderRegistrationSecret(provider, token)]),
-      renderDeployment(provider, checksum),
+      renderDeployment(provider, checksum, secretsChecksum),
       renderService(provider),
       ...optional,
     ],

@@ -12,6 +12,11 @@ export const FIELD_MANAGER = 'kubeoidc-operator';
 export const MANAGED_BY = 'kubeoidc-operator';
 /** Pod-template annotation holding the configuration checksum, so a configuration change rolls the pods. */
 export const CONFIG_CHECKSUM_ANNOTATION = 'kubeoidc.dev/config-checksum';
+/**
+ * Pod-template annotation holding a keyed digest of the Secrets the spec references (Redis URL or password, accounts),
+ * so rotating one of them rolls the pods. Absent when the spec references none.
+ */
+export const SECRETS_CHECKSUM_ANNOTATION = 'kubeoidc.dev/secrets-checksum';
 
 /** Names of the objects an OIDCProvider owns. */
 export interface OwnedNames {

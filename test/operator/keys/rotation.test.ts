@@ -6,6 +6,12 @@ import { keyFileProblem } from '../../../provider/keys/key-file.ts';
 import { manualClock } from '../../../provider/time/clock.ts';
 import { parseDuration } from '../../../operator/providers/keys/duration.ts';
 import { readKeyRing, rotationAnnotations } from '../../../operator/providers/keys/key-ring-codec.ts';
+import {
+  CLOCK_SKEW_MARGIN_MS,
+  POD_PROPAGATION_MARGIN_MS,
+  retentionMs,
+  rotationPolicy,
+} from '../../../operator/providers/keys/policy.ts';
 import { generatedKeys } from '../../../operator/providers/keys/key-source.ts';
 import {
   nextRotationAt,
@@ -15,6 +21,7 @@ import {
 } from '../../../operator/providers/keys/rotation.ts';
 import { publicJwks } from '../../../operator/providers/render/key-secret.ts';
 import { rotateKeys } from '../../../operator/providers/rotate-keys.ts';
+import { oidcProvider } from '../fixtures.ts';
 
 const HOUR = 3_600_000;
 const policy: RotationPolicy = {
@@ -70,7 +77,7 @@ describe('key rotation', () => {
         data: { 'keys.json': Buffer.from(JSON.stringify(result.ring.file)).toString('base64') },
         metadata: { annotations: rotationAnnotations(result.ring.state) },
       };
-      assert.deepEqual(readKeyRing(secret, 0), result.ring);
+      assert.deepEqual(readKeyRing(secret, 0, policy.retireAfterMs), { kind: 'ring', ring: result.ring });
       return result.ring;
     };
 
@@ -142,20 +149,108 @@ describe('key rotation', () => {
     );
   });
 
-  it('adopts a key file without rotation timestamps as freshly activated', () => {
-    const file = {
-      keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'd', kid: 'a', alg: 'EdDSA' as const }],
-      active: ['a'],
-      cookieKeys: [Buffer.alloc(32).toString('base64url')],
-    };
-    const ring = readKeyRing({ data: { 'keys.json': Buffer.from(JSON.stringify(file)).toString('base64') } }, 1234);
-    assert.deepEqual(ring?.state, { activatedAt: 1234, retiring: [] });
+  it('adopts a key file without rotation timestamps as freshly activated', async () => {
+    const key = await generatedKeys.signingKey('EdDSA');
+    const file = { keys: [key], active: [key.kid], cookieKeys: [generatedKeys.cookieKey()] };
+    const read = readKeyRing(
+      { data: { 'keys.json': Buffer.from(JSON.stringify(file)).toString('base64') } },
+      1234,
+      policy.retireAfterMs,
+    );
+    assert.equal(read.kind, 'ring');
+    const ring = read.ring;
+    assert.deepEqual(ring.state, { activatedAt: 1234, retiring: [] });
     assert.equal(planRotation(ring, { ...policy, algorithms: ['EdDSA'] }, 1235), undefined);
   });
 
-  it('treats a Secret without a usable key file as no keys', () => {
-    assert.equal(readKeyRing(undefined, 0), undefined);
-    assert.equal(readKeyRing({ data: { 'keys.json': Buffer.from('{"keys":[]}').toString('base64') } }, 0), undefined);
-    assert.equal(readKeyRing({ data: { 'keys.json': 'not base64 json' } }, 0), undefined);
+  it('tells a missing Secret (absent) from one whose key file cannot be read (unreadable, naming no key material)', async () => {
+    const key = await generatedKeys.signingKey('ES256');
+    const cookieKeys = [generatedKeys.cookieKey()];
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+    assert.deepEqual(readKeyRing(undefined, 0, HOUR), { kind: 'absent' });
+    const unreadable: [string, Record<string, string>, RegExp][] = [
+      ['no keys.json', { 'jwks.json': encode({ keys: [] }) }, /no keys\.json/],
+      ['corrupt JSON', { 'keys.json': Buffer.from('{"keys": [').toString('base64') }, /not JSON/],
+      ['empty keys', { 'keys.json': encode({ keys: [], cookieKeys }) }, /non-empty/],
+      [
+        'bad key material',
+        { 'keys.json': encode({ keys: [{ ...key, d: 'AAAA' }], active: [key.kid], cookieKeys }) },
+        /not a valid private key/,
+      ],
+    ];
+    for (const [label, data, message] of unreadable) {
+      const read = readKeyRing({ data }, 0, HOUR);
+      assert.equal(read.kind, 'unreadable', label);
+      const problem = read.problem;
+      assert.match(problem, message, label);
+      assert.ok(!problem.includes(key.d ?? '-') && !problem.includes(cookieKeys[0] ?? '-'), `${label}: no secret`);
+    }
+  });
+
+  it('retires a key at the time fixed when it stopped signing: a later, shorter policy does not move it', async () => {
+    const start = Date.UTC(2026, 0, 1);
+    const long: RotationPolicy = { ...policy, rotationPeriodMs: 10 * HOUR, retireAfterMs: 5 * HOUR };
+    let { ring } = await rotateKeys(undefined, long, start, generatedKeys);
+    ({ ring } = await rotateKeys(ring, long, start + 9 * HOUR, generatedKeys));
+    ({ ring } = await rotateKeys(ring, long, start + 10 * HOUR, generatedKeys));
+    const promotedAt = start + 10 * HOUR;
+    assert.deepEqual(
+      ring.state.retiring.map((entry) => entry.retireAt),
+      [promotedAt + 5 * HOUR, promotedAt + 5 * HOUR],
+    );
+    // Stored and read back: the retirement time travels with the key.
+    const secret = {
+      data: { 'keys.json': Buffer.from(JSON.stringify(ring.file)).toString('base64') },
+      metadata: { annotations: rotationAnnotations(ring.state) },
+    };
+    const read = readKeyRing(secret, 0, 1);
+    assert.deepEqual(read, { kind: 'ring', ring });
+    const short: RotationPolicy = { ...long, retireAfterMs: 1 * HOUR };
+    const early = await rotateKeys(ring, short, promotedAt + 5 * HOUR - 1, generatedKeys);
+    assert.deepEqual(early.steps, [], 'a shorter TTL after the promotion does not retire the key earlier');
+    assert.equal(nextRotationAt(early.ring, short), promotedAt + 5 * HOUR);
+    const due = await rotateKeys(ring, short, promotedAt + 5 * HOUR, generatedKeys);
+    assert.deepEqual(
+      due.steps.map((step) => step.type),
+      ['Retire'],
+    );
+  });
+
+  it('gives a retiring key recorded without its retirement time the retention passed in', async () => {
+    const since = Date.UTC(2026, 0, 1);
+    const annotation = JSON.stringify({
+      activatedAt: new Date(since).toISOString(),
+      retiring: [{ kid: 'old', since: new Date(since).toISOString() }],
+    });
+    const key = await generatedKeys.signingKey('ES256');
+    const file = { keys: [key], active: [key.kid], cookieKeys: [generatedKeys.cookieKey()] };
+    const read = readKeyRing(
+      {
+        data: { 'keys.json': Buffer.from(JSON.stringify(file)).toString('base64') },
+        metadata: { annotations: { 'kubeoidc.dev/key-rotation': annotation } },
+      },
+      0,
+      2 * HOUR,
+    );
+    assert.deepEqual(read.kind === 'ring' ? read.ring.state.retiring : [], [
+      { kid: 'old', since, retireAt: since + 2 * HOUR },
+    ]);
+  });
+});
+
+describe('key retention rule', () => {
+  it('keeps a key for the longest of ID token, access token, client_credentials and session lifetimes plus margins', () => {
+    const margins = POD_PROPAGATION_MARGIN_MS + CLOCK_SKEW_MARGIN_MS;
+    assert.equal(margins, 10 * 60_000);
+    assert.equal(
+      retentionMs({ idToken: 600, accessToken: 900, clientCredentials: 300, session: 1200 }),
+      1200_000 + margins,
+      'the session bounds how long an expired ID token is accepted as id_token_hint',
+    );
+    assert.equal(
+      retentionMs({ idToken: 600, accessToken: 7200, clientCredentials: 300, session: 1200 }),
+      7200_000 + margins,
+    );
+    assert.equal(rotationPolicy(oidcProvider('idp')).retireAfterMs, 1_209_600_000 + margins, 'defaults: 14 days');
   });
 });
