@@ -65,6 +65,16 @@ export const devClients: StaticClient[] = [
     scope: 'openid profile email address phone offline_access',
   },
   {
+    client_id: 'demo-spa',
+    client_name: 'Demo single-page app (public, PKCE)',
+    redirect_uris: demoRedirectUris,
+    post_logout_redirect_uris: demoPostLogoutRedirectUris,
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+    scope: 'openid profile email offline_access',
+  },
+  {
     client_id: 'demo-jwt',
     client_secret: 'demo-jwt-secret',
     client_name: 'Demo client with JWT access tokens (RFC 9068)',
@@ -74,16 +84,6 @@ export const devClients: StaticClient[] = [
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
     access_token_format: 'jwt',
-    scope: 'openid profile email offline_access',
-  },
-  {
-    client_id: 'demo-spa',
-    client_name: 'Demo single-page app (public, PKCE)',
-    redirect_uris: demoRedirectUris,
-    post_logout_redirect_uris: demoPostLogoutRedirectUris,
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'none',
     scope: 'openid profile email offline_access',
   },
 ];

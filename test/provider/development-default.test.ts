@@ -156,7 +156,7 @@ describe('npm start: the development default', () => {
     for (const client of config.clients) {
       const grants = new RegExp(`"${client.client_id}" \\(.*grants ([^;)]*)`).exec(banner)?.[1];
       assert.ok(grants, client.client_id);
-      const row = readme.split('\n').find((line) => line.includes(`\`${client.client_id}\``));
+      const row = readme.split('\n').find((line) => line.split('|')[2]?.trim().startsWith(`\`${client.client_id}\`,`));
       assert.ok(row?.includes(`grants ${grants}`), `README row of ${client.client_id} lists grants ${grants}`);
     }
   });
