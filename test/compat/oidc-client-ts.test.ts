@@ -105,6 +105,8 @@ describe('oidc-client-ts in a real browser against the demo provider', { skip: c
       ],
     });
     page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    // A hang guard for a loaded machine, not a performance bound.
+    page.setDefaultTimeout(120_000);
     // A cross-origin request the provider does not allow shows up as a console error; an error answer as a response.
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {

@@ -56,7 +56,7 @@ async function start(env: Record<string, string> = {}): Promise<Started> {
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   // Generous: a hang guard on a loaded machine, not a performance bound.
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (!/Not for production|not for production/.test(stdout) || !stdout.includes('post-logout')) {
     if (child.exitCode !== null || Date.now() > deadline) {
       throw new Error(`server did not start:\n${stdout}\n${stderr}`);
