@@ -10,7 +10,6 @@ import { createLoginThrottle } from './interactions/login-throttle.ts';
 import { ConfiguredClientStore, loadStaticClients, metadataContext } from './clients/client-store.ts';
 import type { ProviderConfig } from './config/options.ts';
 import { ProviderEmitter } from './events/events.ts';
-import { endpointUrl, paths } from './http/paths.ts';
 import { Keystore, type KeystoreHolder } from './keys/keystore.ts';
 import { loadOrCreateDevKeys, readKeyFile, watchKeyFile } from './keys/load.ts';
 import { logEvents, logRequest } from './log/event-log.ts';
@@ -177,23 +176,4 @@ export async function startProvider(config: ProviderConfig, options: StartOption
       return closing;
     },
   };
-}
-
-/** Lines printed at start: where to go, and a loud note when running the development default. */
-export function startupBanner(config: ProviderConfig): string[] {
-  const lines = [
-    `kubeoidc provider listening on ${config.host}:${config.port}`,
-    `issuer:    ${config.issuer}`,
-    `discovery: ${endpointUrl(config.issuer, paths.discovery)}`,
-  ];
-  if (config.development) {
-    lines.push(
-      'DEVELOPMENT DEFAULTS (no KUBEOIDC_CONFIG): in-memory storage, generated keys in ' + config.devKeysDir + '/,',
-      '  account "demo" / password "demo"; clients "demo" (secret "demo-secret", client_secret_basic) and',
-      '  "demo-spa" (public, PKCE), redirect URIs http://localhost:8080/callback and http://127.0.0.1:8080/callback.',
-      '  Introspection, revocation, logout and registration are on; initial access token "demo-initial-access-token".',
-      '  Not for production.',
-    );
-  }
-  return lines;
 }

@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from './config/config-error.ts';
 import { loadConfig } from './config/load.ts';
-import { startProvider, startupBanner } from './runtime.ts';
+import { startupBanner } from './banner.ts';
+import { startProvider } from './runtime.ts';
 
 async function main(): Promise<void> {
   const config = await loadConfig({ env: process.env, readFile: (path) => readFile(path, 'utf8') });

@@ -57,10 +57,12 @@ export function authorizationEndpoint(deps: ResolveDeps): Endpoint {
     await deps.models.destroy('Interaction', interaction);
     cookies.clear(cookieNames.resume, resumePath(uid));
     cookies.clear(cookieNames.interaction, interactionPath(uid));
+    // The interaction is resolved and the request goes on — even when the re-check below refuses it.
+    ctx.oidc.params = loggableParams(interaction.params);
+    deps.events.emitSafely('interaction.ended', ctx);
     const request = await checkAuthorizationRequest(interaction.params, deps, keep(res));
     ctx.oidc.params = loggableParams(request.params);
     if (request.client) ctx.oidc.client = request.client;
-    deps.events.emitSafely('interaction.ended', ctx);
     const failure = interaction.result?.error;
     if (failure) throw new OIDCError(failure.error, failure.errorDescription ?? failure.error);
     await resolveAuthorization(req, res, request, deps, interaction.result);

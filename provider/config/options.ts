@@ -161,6 +161,16 @@ export interface FeatureOptions {
   jwtAccessTokens: Feature;
 }
 
+/** How clients authenticate (docs/clients.md). */
+export interface ClientAuthenticationOptions {
+  /**
+   * `client_secret_basic` and `client_secret_post` are one shared secret sent two ways, so by default a client
+   * registered for either may use either (as oidc-provider and Keycloak do). `true` holds each client to its registered
+   * method (`invalid_client` otherwise). Never affects `client_secret_jwt`, `private_key_jwt` or `none`.
+   */
+  strictSecretMethod: boolean;
+}
+
 export interface ProviderConfig {
   /** Issuer identifier: https URL with no query or fragment; plain http only on loopback (development). */
   issuer: string;
@@ -192,6 +202,7 @@ export interface ProviderConfig {
   /** Scopes the provider knows; `openid` is always supported. */
   scopes: string[];
   features: FeatureOptions;
+  clientAuthentication: ClientAuthenticationOptions;
   /** Log level (pino). */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Clients whose id may appear as a metric label; operator-managed clients are added at runtime. Others → `other`. */
@@ -237,6 +248,7 @@ export const defaults: ProviderConfig = {
     resourceIndicators: { enabled: false },
     jwtAccessTokens: { enabled: false },
   },
+  clientAuthentication: { strictSecretMethod: false },
   logLevel: 'info',
   metricsClientAllowlist: [],
   development: false,

@@ -145,6 +145,11 @@ export const configSchema = {
         jwtAccessTokens: feature,
       },
     },
+    clientAuthentication: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { strictSecretMethod: { type: 'boolean' } },
+    },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     metricsClientAllowlist: { type: 'array', items: { type: 'string' } },
     eventStream: {

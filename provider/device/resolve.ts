@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AuthorizationRequest } from '../authorization/request.ts';
+import { loggableParams } from '../authorization/parameters.ts';
 import type { ResolveDeps } from '../authorization/resolve.ts';
 import { requiredPrompt } from '../authorization/prompts.ts';
 import { contextOf } from '../http/context.ts';
@@ -48,6 +49,8 @@ export async function resolveDevice(
   const found = grantId === undefined ? undefined : await models.find('Grant', grantId);
   const grant =
     found && account && found.accountId === account.accountId && found.clientId === client.clientId ? found : undefined;
+  ctx.oidc.params = loggableParams(request.params);
+  ctx.oidc.client = client;
   if (session) ctx.oidc.session = session;
   if (account) ctx.oidc.accountId = account.accountId;
 
@@ -74,6 +77,8 @@ export async function resolveDevice(
   }
   if (!session?.accountId || !grant) throw new Error('resolved without an account and a grant');
 
+  // As at the authorization endpoint: accepted once nothing more is asked of the end-user, success once answered.
+  events.emitSafely('authorization.accepted', ctx);
   const before = JSON.stringify(clientAuthorization(session, client.clientId));
   const authorization = authorizeClient(session, client.clientId, grant.jti);
   if (issued) await sessions.issue(cookies, issued, loaded);
@@ -91,4 +96,5 @@ export async function resolveDevice(
   if (session.amr !== undefined) approved.amr = [...session.amr];
   await models.save({ ...device, result: approved });
   sendPage(res, 200, (nonce) => deviceResultPage({ nonce, approved: true, clientName: deviceClientName(request) }));
+  events.emitSafely('authorization.success', ctx);
 }

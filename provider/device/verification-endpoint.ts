@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import { loggableParams } from '../authorization/parameters.ts';
 import type { ResolveDeps } from '../authorization/resolve.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import { contextOf } from '../http/context.ts';
@@ -105,6 +106,9 @@ export function deviceVerificationEndpoint(deps: DeviceVerificationDeps): Endpoi
     await deps.models.destroy('Interaction', interaction);
     cookies.clear(cookieNames.resume, deviceResumePath(uid));
     cookies.clear(cookieNames.interaction, interactionPath(uid));
+    // The interaction is resolved and the request goes on — even when the code expired or the re-check refuses it.
+    ctx.oidc.params = loggableParams(interaction.params);
+    deps.events.emitSafely('interaction.ended', ctx);
     const device = await deps.models.findDeviceCodeByUserCode(interaction.deviceUserCode);
     if (!pending(device, epochSeconds(deps.clock))) {
       const { csrf } = csrfOf(req, res);
@@ -112,7 +116,6 @@ export function deviceVerificationEndpoint(deps: DeviceVerificationDeps): Endpoi
       return;
     }
     const request = await checkDeviceRequest(interaction.params, deps);
-    deps.events.emitSafely('interaction.ended', ctx);
     const failure = interaction.result?.error;
     if (failure) {
       const denied = {

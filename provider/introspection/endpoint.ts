@@ -38,6 +38,7 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Endpoint
     const { client, token } = await readPresentedTokenRequest(req, res, 'introspection', {
       ...deps,
       issuer: config.issuer,
+      strictSecretMethod: config.clientAuthentication.strictSecretMethod,
     });
     const active =
       token && mayIntrospect(client, token)

@@ -1,20 +1,27 @@
 import type { ProviderEmitter } from '../events/events.ts';
+import { publicCors } from '../http/cors.ts';
 import type { Endpoint } from '../http/endpoint.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import { jsonErrorHandler } from '../http/error-handler.ts';
+import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import type { KeystoreHolder } from '../keys/keystore.ts';
 
-/** The JWK Set (RFC 7517 §5): public parts of every published signing key, never a private member. */
+/**
+ * The JWK Set (RFC 7517 §5): public parts of every published signing key, never a private member. Readable from any
+ * origin (browser relying parties verify ID tokens with it); any method but GET/HEAD is `jwks.error`.
+ */
 export function jwksEndpoint(deps: { keys: KeystoreHolder; events: ProviderEmitter }): Endpoint {
+  const cors = publicCors(['GET', 'HEAD']);
   return {
     name: 'jwks',
     mount(router) {
-      router.get(paths.jwks, (_req, res) => {
+      router.get(paths.jwks, cors, (_req, res) => {
         res
           .type('application/jwk-set+json')
           .set('Cache-Control', 'public, max-age=300')
           .send(JSON.stringify(deps.keys.current.jwks));
       });
+      router.all(paths.jwks, cors, methodNotAllowed(['GET', 'HEAD']));
       router.use(paths.jwks, jsonErrorHandler(deps.events, 'jwks'));
     },
     metadata: (config) => ({ jwks_uri: endpointUrl(config.issuer, paths.jwks) }),

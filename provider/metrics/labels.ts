@@ -1,4 +1,5 @@
 import { knownErrorCodes } from '../errors/oidc-error.ts';
+import type { RequestContext } from '../events/context.ts';
 import { paths } from '../http/paths.ts';
 
 /**
@@ -30,4 +31,24 @@ export function routeLabel(path: string): string {
 /** `2xx`, `4xx`, … */
 export function statusClass(status: number): string {
   return `${Math.floor(status / 100)}xx`;
+}
+
+/** Registration operations by method (RFC 7591 POST, RFC 7592 GET/PUT/DELETE), as their error events name them. */
+const registrationOperation: Partial<Record<string, string>> = {
+  POST: 'registration_create',
+  GET: 'registration_read',
+  PUT: 'registration_update',
+  DELETE: 'registration_delete',
+};
+
+/**
+ * The `endpoint` label of `kubeoidc_errors_total{error="server_error"}`: the same scheme as handled errors, which are
+ * labelled by their event's prefix (`grant.error` → `grant`), so one error-ratio query over an endpoint sees both. The
+ * token endpoint's route `token` is `grant`, the registration route is its operation; other routes are their name.
+ */
+export function errorEndpointLabel(ctx: Pick<RequestContext, 'method'> & { oidc: { route: string } }): string {
+  const { route } = ctx.oidc;
+  if (route === 'token') return 'grant';
+  if (route === 'registration') return registrationOperation[ctx.method] ?? OTHER;
+  return route;
 }

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../events/context.ts';
 import { eventNames, type ProviderEmitter } from '../events/events.ts';
-import { clientLabel, errorCodeLabel, OTHER } from './labels.ts';
+import { clientLabel, errorCodeLabel, errorEndpointLabel, OTHER } from './labels.ts';
 import type { ProviderMetrics } from './registry.ts';
 
 /** Grant types that may appear as a label. */
@@ -39,7 +39,7 @@ export function observeEvents(
     metrics.errors.inc({ endpoint: 'backchannel', error: OTHER });
   });
   events.on('server_error', (ctx) => {
-    metrics.errors.inc({ endpoint: ctx.oidc.route, error: 'server_error' });
+    metrics.errors.inc({ endpoint: errorEndpointLabel(ctx), error: 'server_error' });
   });
 
   const issued = (type: string, gty: string | undefined, clientId: string): void => {

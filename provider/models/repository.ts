@@ -104,6 +104,16 @@ export class ModelRepository {
     return true;
   }
 
+  /**
+   * Saves a bookkeeping record only when none with its id is live, atomically across replicas, and emits nothing: it
+   * is no model of EVENTS.md's lifecycle (the device flow's polling-interval marks, kept as ReplayDetection records
+   * for their atomic insert and TTL). Resolves false when one existed.
+   */
+  async markOnce(record: AnyModel): Promise<boolean> {
+    const expiresIn = Math.max(1, record.exp - epochSeconds(this.#clock));
+    return this.#storage.adapter(record.kind).insert(record.jti, record, expiresIn);
+  }
+
   /** The record, or undefined when absent or expired. */
   find<M extends ModelName>(model: M, id: string): Promise<ModelTypes[M] | undefined> {
     return this.#storage.adapter(model).find(id);

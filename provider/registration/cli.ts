@@ -4,12 +4,15 @@
  * own storage, read from the same configuration the provider uses (`KUBEOIDC_CONFIG`, `KUBEOIDC_REDIS_URL`, …), so
  * every replica accepts the token at once. Memory storage lives inside one provider process, which a separate
  * command cannot reach: refused with a message. The token is printed once and exists nowhere else (stored hashed).
+ * Their events reach the provider's consumers (`cli-events.ts`).
  */
+import type { DestinationStream } from 'pino';
 import { loadConfig, type LoadSources } from '../config/load.ts';
-import { ProviderEmitter } from '../events/events.ts';
+import type { ProviderEmitter } from '../events/events.ts';
 import { ModelRepository } from '../models/repository.ts';
 import { createStorage } from '../storage/create.ts';
 import { systemClock } from '../time/clock.ts';
+import { cliEvents } from './cli-events.ts';
 import { createInitialAccessToken, destroyInitialAccessToken } from './initial-access-token.ts';
 
 /** Default lifetime of a stored initial access token: one day. */
@@ -20,6 +23,10 @@ export interface CliIo extends LoadSources {
   stdin: () => Promise<string>;
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Emitter to emit on (embedding, tests); a fresh one otherwise. Either way the log and event stream listen. */
+  events?: ProviderEmitter;
+  /** Where log lines go; standard error by default. */
+  logDestination?: DestinationStream;
 }
 
 const usage =
@@ -59,9 +66,14 @@ export async function initialAccessTokenCommand(
     return 2;
   }
   const storage = await createStorage(config.storage, systemClock);
+  const { events, drain } = cliEvents(config, storage, {
+    clock: systemClock,
+    ...(io.events ? { events: io.events } : {}),
+    ...(io.logDestination ? { logDestination: io.logDestination } : {}),
+  });
   try {
     await storage.ping();
-    const models = new ModelRepository({ storage, events: new ProviderEmitter(), clock: systemClock });
+    const models = new ModelRepository({ storage, events, clock: systemClock });
     if (parsed) {
       const { value } = await createInitialAccessToken({ models, clock: systemClock }, parsed);
       io.out(value);
@@ -74,6 +86,7 @@ export async function initialAccessTokenCommand(
     }
     return 0;
   } finally {
+    await drain();
     await storage.close();
   }
 }

@@ -16,6 +16,7 @@ export interface PresentedTokenDeps {
   clock: Clock;
   clients: ClientStore;
   models: ModelRepository;
+  strictSecretMethod: boolean;
 }
 
 /**

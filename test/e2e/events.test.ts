@@ -105,17 +105,6 @@ describe('events of the provider, end to end', () => {
     return events;
   }
 
-  /** Asserts that `names` appear in `events` in this order (others may come between). */
-  function assertInOrder(events: { name: string }[], names: string[]): void {
-    let at = 0;
-    for (const { name } of events) if (name === names[at]) at += 1;
-    assert.equal(
-      at,
-      names.length,
-      `expected in order: ${names.join(' → ')}; got ${events.map((e) => e.name).join(' → ')}`,
-    );
-  }
-
   it('a sign-in, userinfo, refresh and client credentials emit the documented events in order', async () => {
     const config = await discover(provider, 'client_secret_basic');
     const start = provider.seen.length;
@@ -126,18 +115,30 @@ describe('events of the provider, end to end', () => {
     await client.clientCredentialsGrant(config, { scope: 'profile' });
     const events = checked(start);
 
-    const front = events.slice(0, afterSignIn - start);
-    assertInOrder(front, [
-      'interaction.saved',
-      'interaction.started',
-      'interaction.ended',
-      'session.saved',
-      'authorization.accepted',
-      'authorization_code.saved',
-      'authorization.success',
-      'authorization_code.consumed',
-    ]);
-    const codeIndex = front.findIndex((event) => event.name === 'authorization_code.consumed');
+    // The front channel, exactly (login, then consent, then the code): no event missing, none extra. The relying
+    // party redeems the code within the sign-in, so the back channel starts at the code's consumption.
+    const codeIndex = events.findIndex((event) => event.name === 'authorization_code.consumed');
+    assert.ok(codeIndex > 0 && codeIndex < afterSignIn - start);
+    assert.deepEqual(
+      events.slice(0, codeIndex).map((event) => event.name),
+      [
+        'interaction.saved',
+        'interaction.started',
+        'interaction.saved',
+        'interaction.destroyed',
+        'interaction.ended',
+        'session.saved',
+        'interaction.saved',
+        'interaction.started',
+        'interaction.saved',
+        'interaction.destroyed',
+        'interaction.ended',
+        'authorization.accepted',
+        'session.saved',
+        'authorization_code.saved',
+        'authorization.success',
+      ],
+    );
     assert.deepEqual(
       events.slice(codeIndex).map((event) => event.name),
       [

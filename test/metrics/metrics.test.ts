@@ -47,6 +47,7 @@ describe('metrics derived from events', () => {
     events.emitSafely('grant.error', ctx('token'), new InvalidGrant());
     events.emitSafely('grant.error', ctx('token'), new OIDCError('weird_code', 'x'));
     events.emitSafely('server_error', ctx('token'), new Error('boom'));
+    events.emitSafely('server_error', { ...ctx('registration'), method: 'PUT' }, new Error('boom'));
     events.emitSafely('grant.revoked', ctx('token', 'refresh_token'), 'g1');
     events.emitSafely('grant.revoked', ctx('revocation'), 'g2');
     const text = await metrics.registry.metrics();
@@ -54,7 +55,10 @@ describe('metrics derived from events', () => {
     assert.equal(sample(text, 'kubeoidc_events_total', { event: 'access_token.saved' }), 2);
     assert.equal(sample(text, 'kubeoidc_errors_total', { endpoint: 'grant', error: 'invalid_grant' }), 1);
     assert.equal(sample(text, 'kubeoidc_errors_total', { endpoint: 'grant', error: 'other' }), 1);
-    assert.equal(sample(text, 'kubeoidc_errors_total', { endpoint: 'token', error: 'server_error' }), 1);
+    // One label scheme for handled errors and server_error: the `<endpoint>.error` prefix (token → grant).
+    assert.equal(sample(text, 'kubeoidc_errors_total', { endpoint: 'grant', error: 'server_error' }), 1);
+    assert.equal(sample(text, 'kubeoidc_errors_total', { endpoint: 'token', error: 'server_error' }), undefined);
+    assert.equal(sample(text, 'kubeoidc_errors_total', { endpoint: 'registration_update', error: 'server_error' }), 1);
     assert.equal(
       sample(text, 'kubeoidc_tokens_issued_total', { client: 'managed', grant_type: 'authorization_code' }),
       1,

@@ -31,7 +31,7 @@ describe('configuration', () => {
     assert.equal(config.storage.type, 'memory');
     assert.deepEqual(
       config.clients.map((client) => client.client_id),
-      ['demo', 'demo-spa'],
+      ['demo', 'demo-spa', 'demo-jwt'],
     );
     assert.equal(config.accounts.records[0]?.username, 'demo');
     assert.match(config.accounts.records[0]?.password_hash ?? '', /^scrypt\$/);

@@ -13,7 +13,8 @@ import type { ClientAuthDeps, ClientAuthRequest } from './request.ts';
 /**
  * Client authentication at the token endpoint (and any other endpoint that authenticates clients): finds which one
  * method the request uses (RFC 6749 §2.3: never more than one), finds the client, requires that method to be the
- * client's registered `token_endpoint_auth_method`, and verifies the credentials. Every failure is 401
+ * client's registered `token_endpoint_auth_method` (either shared-secret method for a client registered for one of
+ * them, unless `strictSecretMethod`), and verifies the credentials. Every failure is 401
  * `invalid_client`, with a Basic challenge when the client tried Basic.
  */
 
@@ -21,6 +22,12 @@ export interface AuthenticatedClient {
   client: Client;
   method: TokenEndpointAuthMethod;
 }
+
+/**
+ * One shared secret sent two ways (RFC 6749 §2.3.1): unless `strictSecretMethod`, a client registered for either may
+ * use either, as oidc-provider and Keycloak allow — relying-party libraries pick one without asking.
+ */
+const sharedSecretMethods: ReadonlySet<string> = new Set(['client_secret_basic', 'client_secret_post']);
 
 type Presented =
   | { method: 'client_secret_basic' | 'client_secret_post'; clientId: string; secret: string }
@@ -82,7 +89,10 @@ export async function authenticateClient(
         ? registered
         : 'private_key_jwt'
       : credentials.method;
-  if (used !== registered) {
+  if (
+    used !== registered &&
+    !(sharedSecretMethods.has(used) && sharedSecretMethods.has(registered) && !deps.strictSecretMethod)
+  ) {
     throw new ClientAuthenticationError(
       `client is registered for token_endpoint_auth_method "${registered}", not "${used}"`,
       challenge,

@@ -21,4 +21,6 @@ export interface ClientAuthDeps {
   issuer: string;
   /** Absolute URL of the token endpoint: a valid `aud` of client assertions at every endpoint. */
   tokenEndpointUrl: string;
+  /** `clientAuthentication.strictSecretMethod`: hold clients to the registered one of basic/post. */
+  strictSecretMethod: boolean;
 }

@@ -42,14 +42,15 @@ export const deviceCodeGrant: GrantHandler = async ({ client, params, ctx }, dep
   }
   // A poll is recorded apart from the DeviceCode (written only by the browser side), so a poll can never overwrite
   // an approval saved at the same moment on another replica. The atomic insert also makes the interval hold across
-  // replicas: of two polls within it, only the first gets through.
+  // replicas: of two polls within it, only the first gets through. Interval bookkeeping, not replay detection: no
+  // `replay_detection.saved` per poll.
   const poll = {
     jti: `device-poll:${code.jti}`,
     kind: 'ReplayDetection' as const,
     iat: now,
     exp: now + pollingInterval,
   };
-  if (!(await deps.models.saveOnce(poll))) {
+  if (!(await deps.models.markOnce(poll))) {
     throw new SlowDown(`poll no more often than every ${String(pollingInterval)} seconds`);
   }
   const result = code.result;

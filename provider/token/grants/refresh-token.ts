@@ -24,6 +24,8 @@ export const refreshTokenGrant: GrantHandler = async ({ client, params, ctx }, d
   }
   if (token.exp <= epochSeconds(deps.clock)) throw new InvalidGrant('refresh token has expired');
   if (token.consumed !== undefined) {
+    // Reuse of a rotated token: the token itself goes (`refresh_token.destroyed`), then everything from its grant.
+    await deps.models.destroy('RefreshToken', token);
     await revokeGrant(ctx, token.grantId, deps);
     throw new InvalidGrant('refresh token has already been used; the grant is revoked');
   }
@@ -41,6 +43,7 @@ export const refreshTokenGrant: GrantHandler = async ({ client, params, ctx }, d
   const account = await liveAccount(token.accountId, deps);
 
   if (!(await deps.models.consume('RefreshToken', token.jti))) {
+    await deps.models.destroy('RefreshToken', token.jti);
     await revokeGrant(ctx, token.grantId, deps);
     throw new InvalidGrant('refresh token has already been used; the grant is revoked');
   }
