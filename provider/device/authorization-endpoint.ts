@@ -59,7 +59,11 @@ export function deviceAuthorizationEndpoint(deps: DeviceAuthorizationDeps): Endp
     const { client } = await authenticateAt(
       paths.deviceAuthorization,
       { authorization: req.get('authorization'), body: singleValues(body) },
-      { ...deps, issuer: config.issuer },
+      {
+        ...deps,
+        issuer: config.issuer,
+        assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
+      },
     );
     ctx.oidc.client = client.toJSON();
     if (!client.allowsGrantType(deviceCodeGrantType)) {

@@ -38,9 +38,10 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Endpoint
     const { client, token } = await readPresentedTokenRequest(req, res, 'introspection', {
       ...deps,
       issuer: config.issuer,
+      assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
     });
     const active =
-      token && mayIntrospect(client, token)
+      token && mayIntrospect(client, token, config.features.introspection.allowedClients ?? [])
         ? await activeTokenClaims(token, { ...deps, issuer: config.issuer })
         : undefined;
     res.status(200).json(active ? active.claims : { active: false });

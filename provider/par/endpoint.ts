@@ -51,7 +51,11 @@ export function pushedAuthorizationEndpoint(deps: ParEndpointDeps): Endpoint {
     const { client } = await authenticateAt(
       paths.pushedAuthorization,
       { authorization: req.get('authorization'), body: singleValues(body) },
-      { ...deps, issuer: config.issuer },
+      {
+        ...deps,
+        issuer: config.issuer,
+        assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
+      },
     );
     ctx.oidc.client = client.toJSON();
     if (body.request_uri !== undefined) throw new InvalidRequest("'request_uri' must not be pushed (RFC 9126 §2.1)");

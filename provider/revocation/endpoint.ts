@@ -34,6 +34,7 @@ export function revocationEndpoint(deps: RevocationEndpointDeps): Endpoint {
     const { ctx, client, token } = await readPresentedTokenRequest(req, res, 'revocation', {
       ...deps,
       issuer: config.issuer,
+      assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
     });
     if (token) await revokePresentedToken(token, client, ctx, deps);
     res.status(200).set('Cache-Control', 'no-store').end();

@@ -75,7 +75,14 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
 
     const { client } = await authenticateClient(
       { authorization: req.get('authorization'), body: params, endpointUrl: tokenUrl },
-      { clients: deps.clients, models, clock: deps.clock, issuer: deps.config.issuer, tokenEndpointUrl: tokenUrl },
+      {
+        clients: deps.clients,
+        models,
+        clock: deps.clock,
+        issuer: deps.config.issuer,
+        tokenEndpointUrl: tokenUrl,
+        assertionMaxLifetime: deps.config.clientAuthentication.assertionMaxLifetime,
+      },
     );
     ctx.oidc.client = client.toJSON();
     if (!client.allowsGrantType(grantType)) {

@@ -10,6 +10,8 @@ export interface EndpointClientAuthDeps {
   models: ModelRepository;
   clock: Clock;
   issuer: string;
+  /** `clientAuthentication.assertionMaxLifetime` (s). */
+  assertionMaxLifetime: number;
 }
 
 /**

@@ -21,4 +21,6 @@ export interface ClientAuthDeps {
   issuer: string;
   /** Absolute URL of the token endpoint: a valid `aud` of client assertions at every endpoint. */
   tokenEndpointUrl: string;
+  /** Longest accepted lifetime of a client assertion (s): `clientAuthentication.assertionMaxLifetime`. */
+  assertionMaxLifetime: number;
 }
