@@ -3,7 +3,13 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import express from 'express';
-import { cookieAttributes, cookieNames, CookieJar, parseCookieHeader } from '../../provider/sessions/cookies.ts';
+import {
+  cookieAttributes,
+  cookieNames,
+  CookieJar,
+  parseCookieHeader,
+  wireCookieName,
+} from '../../provider/sessions/cookies.ts';
 import { signCookieValue, verifyCookieValue } from '../../provider/sessions/signed-cookie.ts';
 
 const oldKey = Buffer.alloc(32, 1).toString('base64url');
@@ -73,16 +79,35 @@ describe('signed cookies', () => {
       );
       assert.match(
         session,
-        /^__Host-kubeoidc\.session=session-value\.[\w-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+        /^__Host-kubeoidc\.session\.[\w-]{12}=session-value\.[\w-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
       );
-      assert.match(cookies.at(2) ?? '', /^__Host-kubeoidc\.device=csrf-value\.[\w-]{43}; Max-Age=60; Path=\/; /);
+      assert.match(
+        cookies.at(2) ?? '',
+        /^__Host-kubeoidc\.device\.[\w-]{12}=csrf-value\.[\w-]{43}; Max-Age=60; Path=\/; /,
+      );
       assert.doesNotMatch(cookies.join('\n'), /Domain=/i);
+      // The issuer has a path: the host-wide name is tagged with it, so another issuer on the host keeps its own.
+      assert.match(session, /^__Host-kubeoidc\.session\.[\w-]{12}=/);
+      const other = wireCookieName(cookieNames.session, cookieAttributes('https://id.example.com/other'));
+      assert.notEqual(other, session.slice(0, session.indexOf('=')));
+      assert.equal(
+        wireCookieName(cookieNames.session, cookieAttributes('https://id.example.com')),
+        '__Host-kubeoidc.session',
+      );
+      assert.equal(
+        wireCookieName(cookieNames.session, cookieAttributes('http://127.0.0.1:3000/idp')),
+        'kubeoidc.session',
+      );
       const sessionCookie = session.split(';')[0] ?? '';
       const read = async (cookie: string) =>
         ((await (await fetch(`${base}/get`, { headers: { cookie } })).json()) as { session: string | null }).session;
       assert.equal(await read(sessionCookie), 'session-value');
       assert.equal(await read(sessionCookie.replace('session-value', 'other-value')), null);
-      assert.equal(await read('__Host-kubeoidc.session=session-value'), null, 'an unsigned value is ignored');
+      assert.equal(
+        await read(`${sessionCookie.slice(0, sessionCookie.indexOf('='))}=session-value`),
+        null,
+        'an unsigned value is ignored',
+      );
       const unprefixed = sessionCookie.replace('__Host-', '');
       assert.equal(await read(unprefixed), null, 'an unprefixed cookie (settable by a sibling domain) is ignored');
     } finally {
