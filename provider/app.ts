@@ -87,7 +87,8 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Only the configured proxies may say who the client is (`trustedProxies`): the rate limits count by that address.
+  app.set('trust proxy', config.trustedProxies);
   app.set('query parser', 'simple');
   const issuerPath = new URL(config.issuer).pathname.replace(/\/$/, '');
   const { observeRequest } = deps;

@@ -213,6 +213,10 @@ export interface OIDCProviderSpec {
   autoscaling?: AutoscalingSpec;
   /** ServiceMonitor. */
   serviceMonitor?: ServiceMonitorSpec;
+  /**
+   * Proxies whose X-Forwarded-For the provider believes (provider option `trustedProxies`; default loopback only).
+   */
+  trustedProxies?: string[];
   /** Provider log level (default `info`). */
   logLevel?: LogLevel;
 }

@@ -1,4 +1,5 @@
 import { claimsNeedingConsent } from '../accounts/claims.ts';
+import { AccessDenied } from '../errors/oidc-error.ts';
 import type { Account } from '../accounts/account-store.ts';
 import type { Grant, Interaction, Prompt, Session } from '../models/types.ts';
 import { authenticationAge } from '../sessions/session.ts';
@@ -6,7 +7,8 @@ import type { AuthorizationRequest } from './request.ts';
 
 /**
  * Which interaction, if any, an authorization request still needs from the end-user: first `login`, then `consent`,
- * each with the reasons that asked for it (the order of panva's interaction policy). Pure: the caller loads the
+ * each with the reasons that asked for it (the order of panva's interaction policy); `access_denied` when a login
+ * just made for the request is not the user the `claims` parameter names. Pure: the caller loads the
  * session, account and grant; `result` is what the interaction just completed gave, so a fresh login or consent
  * satisfies `prompt=login`/`prompt=consent` and `max_age` instead of asking again forever.
  */
@@ -30,6 +32,11 @@ export function requiredPrompt(options: {
     if (age === undefined || age > request.maxAge || request.maxAge === 0) login.push('max_age');
   }
   if (request.idTokenHint && account && account.sub !== request.idTokenHint.sub) login.push('id_token_hint');
+  if (request.requestedSub !== undefined && account && account.sub !== request.requestedSub) {
+    // OIDC Core §3.1.2.2: never a response for another user. One who just signed in for this request is refused.
+    if (result?.login) throw new AccessDenied('the end-user who signed in is not the one the claims parameter names');
+    login.push('claims_sub');
+  }
   if (login.length > 0) return { name: 'login', reasons: login };
 
   const consent: string[] = [];

@@ -41,6 +41,8 @@ export interface AuthorizationRequest {
   claims?: ClaimsParameter;
   /** What a valid `id_token_hint` says. */
   idTokenHint?: { sub: string };
+  /** The end-user the `claims` parameter names (`sub` requested with a value, OIDC Core §5.5.1). */
+  requestedSub?: string;
   /**
    * Whether the parameters came through a pushed authorization request (RFC 9126): true for `/par` and a resolved
    * `request_uri`, false for a plain request to the authorization endpoint, undefined when stored parameters that

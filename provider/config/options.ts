@@ -129,8 +129,13 @@ export interface FeatureOptions {
      */
     initialAccessTokens?: StaticInitialAccessToken[];
   };
-  /** Token introspection (RFC 7662). */
-  introspection: Feature;
+  /**
+   * Token introspection (RFC 7662). Which client may learn about which token (`provider/introspection/policy.ts`): the
+   * client the token was issued to, a client whose `client_id` is among the token's audiences (a resource server), and
+   * the clients listed in `allowedClients` (e.g. an API gateway in front of several resources), which may introspect
+   * every token. Any other caller is answered `{ active: false }`, exactly as for an unknown token.
+   */
+  introspection: Feature & { allowedClients?: string[] };
   /** Token revocation (RFC 7009). */
   revocation: Feature;
   /**
@@ -169,6 +174,12 @@ export interface ClientAuthenticationOptions {
    * method (`invalid_client` otherwise). Never affects `client_secret_jwt`, `private_key_jwt` or `none`.
    */
   strictSecretMethod: boolean;
+  /**
+   * Longest lifetime (s) of a JWT client assertion (`client_secret_jwt`, `private_key_jwt`): one whose `exp` is
+   * further than this from its `iat`, or from now, is refused. An assertion is a one-time credential; a long-lived
+   * one is a password that can be replayed once stolen, and every accepted `jti` is remembered until `exp`.
+   */
+  assertionMaxLifetime: number;
 }
 
 export interface ProviderConfig {
@@ -202,6 +213,15 @@ export interface ProviderConfig {
   /** Scopes the provider knows; `openid` is always supported. */
   scopes: string[];
   features: FeatureOptions;
+  /**
+   * Proxies whose `X-Forwarded-For` (and `X-Forwarded-Proto`) the provider believes, as Express's `trust proxy` list:
+   * `loopback`, `linklocal`, `uniquelocal`, IP addresses and CIDR ranges. The client address — which the login and
+   * device user-code rate limits count by — is the first address in `X-Forwarded-For`, read from the right, that is
+   * not a trusted proxy. Only list the addresses your ingress controller or load balancer connects from: a listed
+   * range whose other members can reach the pod can name any client address. Default: loopback only (a sidecar proxy).
+   */
+  trustedProxies: string[];
+  /** Client authentication at the token, PAR, introspection, revocation and device authorization endpoints. */
   clientAuthentication: ClientAuthenticationOptions;
   /** Log level (pino). */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -238,7 +258,7 @@ export const defaults: ProviderConfig = {
   scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
   features: {
     registration: { enabled: false, initialAccessToken: true, initialAccessTokens: [] },
-    introspection: { enabled: false },
+    introspection: { enabled: false, allowedClients: [] },
     revocation: { enabled: false },
     deviceFlow: { enabled: false },
     pushedAuthorizationRequests: { enabled: false, required: false },
@@ -248,7 +268,8 @@ export const defaults: ProviderConfig = {
     resourceIndicators: { enabled: false },
     jwtAccessTokens: { enabled: false },
   },
-  clientAuthentication: { strictSecretMethod: false },
+  trustedProxies: ['loopback'],
+  clientAuthentication: { strictSecretMethod: false, assertionMaxLifetime: 600 },
   logLevel: 'info',
   metricsClientAllowlist: [],
   development: false,

@@ -131,7 +131,15 @@ export const configSchema = {
             },
           },
         },
-        introspection: feature,
+        introspection: {
+          type: 'object',
+          required: ['enabled'],
+          additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean' },
+            allowedClients: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+          },
+        },
         revocation: feature,
         deviceFlow: feature,
         pushedAuthorizationRequests: {
@@ -145,10 +153,20 @@ export const configSchema = {
         jwtAccessTokens: feature,
       },
     },
+    trustedProxies: {
+      type: 'array',
+      items: { type: 'string', pattern: '^(loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(/[0-9]{1,3})?)$' },
+      default: ['loopback'],
+    },
     clientAuthentication: {
       type: 'object',
       additionalProperties: false,
-      properties: { strictSecretMethod: { type: 'boolean' } },
+      required: ['strictSecretMethod', 'assertionMaxLifetime'],
+      properties: {
+        strictSecretMethod: { type: 'boolean' },
+        assertionMaxLifetime: { type: 'integer', minimum: 1, maximum: 24 * 3600 },
+      },
+      default: { strictSecretMethod: false, assertionMaxLifetime: 600 },
     },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     metricsClientAllowlist: { type: 'array', items: { type: 'string' } },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Ajv } from 'ajv';
 import { ConfigError } from './config-error.ts';
 import { issuerProblem } from './issuer.ts';
@@ -40,10 +41,29 @@ export function validateConfig(candidate: unknown): ProviderConfig {
       throw new ConfigError('storage', 'redis storage needs exactly one of url, sentinel, cluster');
     }
   }
+  config.trustedProxies.forEach((entry, index) => {
+    const problem = trustedProxyProblem(entry);
+    if (problem) throw new ConfigError(`trustedProxies[${index}]`, problem);
+  });
   const ids = new Set<string>();
   config.clients.forEach((client, index) => {
     if (ids.has(client.client_id)) throw new ConfigError(`clients[${index}].client_id`, 'is a duplicate');
     ids.add(client.client_id);
   });
   return config;
+}
+
+/** Why a `trustedProxies` entry is not one Express understands: a range name, an IP address or a CIDR range. */
+function trustedProxyProblem(entry: string): string | undefined {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return undefined;
+  const parts = entry.split('/');
+  const version = isIP(parts[0] ?? '');
+  if (version === 0 || parts.length > 2) {
+    return 'must be loopback, linklocal, uniquelocal, an IP address or a CIDR range';
+  }
+  const prefix = parts.length === 2 ? (parts[1] ?? '') : undefined;
+  if (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128))) {
+    return `has a prefix length outside 0-${version === 4 ? 32 : 128}`;
+  }
+  return undefined;
 }

@@ -59,7 +59,7 @@ export function deviceAuthorizationEndpoint(deps: DeviceAuthorizationDeps): Endp
     const { client } = await authenticateAt(
       paths.deviceAuthorization,
       { authorization: req.get('authorization'), body: singleValues(body) },
-      { ...deps, issuer: config.issuer, strictSecretMethod: config.clientAuthentication.strictSecretMethod },
+      { ...deps, issuer: config.issuer, ...config.clientAuthentication },
     );
     ctx.oidc.client = client.toJSON();
     if (!client.allowsGrantType(deviceCodeGrantType)) {

@@ -1,6 +1,8 @@
+import { checkAcr } from '../authorization/checks/check-acr.ts';
 import { checkClaims } from '../authorization/checks/check-claims.ts';
 import { checkClient } from '../authorization/checks/check-client.ts';
 import { checkMaxAge } from '../authorization/checks/check-max-age.ts';
+import { checkRequestedSubject } from '../authorization/checks/check-requested-subject.ts';
 import { checkResource } from '../authorization/checks/check-resource.ts';
 import { checkScope } from '../authorization/checks/check-scope.ts';
 import { rejectDuplicateParameters } from '../authorization/checks/reject-duplicate-parameters.ts';
@@ -25,6 +27,8 @@ export const deviceChecks: readonly AuthorizationCheck[] = [
   checkScope,
   checkMaxAge,
   checkClaims,
+  checkRequestedSubject,
+  checkAcr,
   checkResource,
 ];
 

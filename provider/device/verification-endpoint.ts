@@ -25,7 +25,8 @@ import { deviceResumePath, verificationUri } from './verification-uri.ts';
 /**
  * The user-code page (RFC 8628 §3.3) at `/device`, mounted only when `features.deviceFlow.enabled`. GET shows the
  * form (prefilled from `verification_uri_complete`); POST checks the CSRF token (double submit: a signed cookie and
- * the form field), the rate limit (failed entries count against the login throttle, per address), and the code —
+ * the form field), the rate limit (every entry counts against the login throttle, per address, before the code is
+ * looked up; a valid code gives its place back), and the code —
  * unknown, expired and already answered codes get the same message — then hands the device request to the existing
  * login and consent interactions, which return to `/device/resume/:uid`. There the answer is recorded in the
  * DeviceCode: approved (`resolve.ts`) or denied (`access_denied` for the polling device).
@@ -78,7 +79,8 @@ export function deviceVerificationEndpoint(deps: DeviceVerificationDeps): Endpoi
     const address = req.ip ?? req.socket.remoteAddress ?? '';
     // Wrong codes count per address (the "username" is the address too: there is no account yet).
     const attempt = { username: `device-user-code ${address}`, address };
-    const wait = await deps.throttle.retryAfter(attempt);
+    // Counted before the code is looked up (parallel guesses cannot all slip under the limit); a valid code refunds.
+    const wait = await deps.throttle.admit(attempt);
     if (wait > 0) {
       res.set('Retry-After', String(wait));
       const minutes = Math.ceil(wait / 60);
@@ -89,10 +91,11 @@ export function deviceVerificationEndpoint(deps: DeviceVerificationDeps): Endpoi
     const userCode = normalizeUserCode(typed);
     const device = userCode === undefined ? undefined : await deps.models.findDeviceCodeByUserCode(userCode);
     if (!pending(device, epochSeconds(deps.clock))) {
-      await deps.throttle.failed(attempt);
       form(res, expected, 400, { userCode: typed, error: invalidCode });
       return;
     }
+    // Only this entry's place is given back: a valid code (an attacker can make their own) clears no earlier failure.
+    await deps.throttle.refund(attempt);
     const request = await checkDeviceRequest(device.params, deps);
     await resolveDevice(req, res, device, request, deps);
   };

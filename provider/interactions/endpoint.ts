@@ -67,7 +67,8 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       return;
     }
     const attempt = { username, address: req.ip ?? req.socket.remoteAddress ?? '' };
-    const wait = await deps.throttle.retryAfter(attempt);
+    // Counted before the password is checked, so parallel guesses cannot all slip under the limit.
+    const wait = await deps.throttle.admit(attempt);
     if (wait > 0) {
       res.set('Retry-After', String(wait));
       const minutes = Math.ceil(wait / 60);
@@ -80,7 +81,6 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
     }
     const accountId = await deps.accounts.authenticate(username, password);
     if (accountId === undefined) {
-      await deps.throttle.failed(attempt);
       sendLoginPage(res, deps.config, interaction, request, { status: 401, error: wrongCredentials, username });
       return;
     }

@@ -1,14 +1,17 @@
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ConfigError } from '../config/config-error.ts';
 import type { StorageOptions } from '../config/options.ts';
 import { StorageUnavailableError } from '../storage/adapter.ts';
 
 /**
  * Rate limiting of login attempts, per account (the username typed, whether or not it exists, so the limit does not
- * reveal which exist) and per client address: failed attempts are counted in a window and, past the limit, further
- * attempts are refused until the window ends. A correct password clears the account's count. Counters live where the
- * rest of the state lives — in process for `memory` storage, in Redis for `redis` — so with several replicas an
- * attacker cannot multiply the limit by spreading attempts across them.
+ * reveal which exist) and per client address. Each attempt takes its place in both counts *before* the password is
+ * checked (`admit`), so a burst of parallel guesses cannot all pass a check made before any of them was counted; a
+ * correct password gives its place back (`succeeded`: the account's count is cleared, the address's count loses this
+ * attempt). Past the limit, attempts are refused unchecked until the window ends, and a refused attempt is not counted.
+ * Counters live where the rest of the state lives — in process for `memory` storage, in Redis for `redis`, where each
+ * increment is atomic — so with several replicas an attacker can neither race the limit nor multiply it by spreading
+ * attempts across them.
  */
 
 export interface LoginAttempt {
@@ -19,12 +22,15 @@ export interface LoginAttempt {
 }
 
 export interface LoginThrottle {
-  /** Seconds to wait before another attempt for this username or from this address is accepted; 0 when allowed. */
-  retryAfter(attempt: LoginAttempt): Promise<number>;
-  /** Counts a failed attempt against both the username and the address. */
-  failed(attempt: LoginAttempt): Promise<void>;
-  /** A successful login clears the username's count (the address keeps its own). */
+  /**
+   * Counts an attempt before it is checked. Resolves 0 when it may be checked, or the seconds to wait when the username
+   * or the address is over its limit (the attempt is then not counted and must not be checked).
+   */
+  admit(attempt: LoginAttempt): Promise<number>;
+  /** The admitted attempt succeeded: clears the username's count and takes the attempt off the address's count. */
   succeeded(attempt: LoginAttempt): Promise<void>;
+  /** Takes an admitted attempt that turned out not to be a failure off both counts (and clears nothing else). */
+  refund(attempt: LoginAttempt): Promise<void>;
 }
 
 export interface LoginLimits {
@@ -55,6 +61,23 @@ async function unavailableOnFailure<T>(operation: Promise<T>): Promise<T> {
   }
 }
 
+/** One limiter's verdict on a consumed point: admitted, or refused with the milliseconds until its window ends. */
+type Verdict = { admitted: true } | { admitted: false; msBeforeNext: number };
+
+/**
+ * Consumes one point. rate-limiter-flexible rejects with a `RateLimiterRes` when the limit is exceeded (the point is
+ * counted all the same) and with an `Error` when the store fails.
+ */
+async function consumeOne(limiter: RateLimiterAbstract, key: string): Promise<Verdict> {
+  try {
+    await limiter.consume(key, 1);
+    return { admitted: true };
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return { admitted: false, msBeforeNext: rejection.msBeforeNext };
+    throw rejection;
+  }
+}
+
 /** A LoginThrottle over two rate-limiter-flexible limiters (any store). */
 export class LimiterLoginThrottle implements LoginThrottle {
   readonly #perAccount: RateLimiterAbstract;
@@ -65,30 +88,36 @@ export class LimiterLoginThrottle implements LoginThrottle {
     this.#perAddress = perAddress;
   }
 
-  async retryAfter(attempt: LoginAttempt): Promise<number> {
-    const [account, address] = await unavailableOnFailure(
-      Promise.all([
-        this.#perAccount.get(accountKey(attempt.username)),
-        this.#perAddress.get(addressKey(attempt.address)),
-      ]),
+  async admit(attempt: LoginAttempt): Promise<number> {
+    const account = accountKey(attempt.username);
+    const address = addressKey(attempt.address);
+    const verdicts = await unavailableOnFailure(
+      Promise.all([consumeOne(this.#perAccount, account), consumeOne(this.#perAddress, address)]),
     );
-    const wait = (result: typeof account, limit: number): number =>
-      result && result.consumedPoints >= limit ? Math.max(1, Math.ceil(result.msBeforeNext / 1000)) : 0;
-    return Math.max(wait(account, this.#perAccount.points), wait(address, this.#perAddress.points));
+    const refused = verdicts.filter((verdict) => !verdict.admitted);
+    if (refused.length === 0) return 0;
+    // Not checked, so not counted: give back both points. Each count stays at or above its limit meanwhile (the other
+    // attempts of a burst hold their places), so no later attempt is admitted by this refund.
+    await this.refund(attempt);
+    return Math.max(1, ...refused.map((verdict) => Math.ceil(verdict.msBeforeNext / 1000)));
   }
 
-  async failed(attempt: LoginAttempt): Promise<void> {
-    // penalty() counts without rejecting; retryAfter() decides.
+  async refund(attempt: LoginAttempt): Promise<void> {
     await unavailableOnFailure(
       Promise.all([
-        this.#perAccount.penalty(accountKey(attempt.username)),
-        this.#perAddress.penalty(addressKey(attempt.address)),
+        this.#perAccount.reward(accountKey(attempt.username), 1),
+        this.#perAddress.reward(addressKey(attempt.address), 1),
       ]),
     );
   }
 
   async succeeded(attempt: LoginAttempt): Promise<void> {
-    await unavailableOnFailure(this.#perAccount.delete(accountKey(attempt.username)));
+    await unavailableOnFailure(
+      Promise.all([
+        this.#perAccount.delete(accountKey(attempt.username)),
+        this.#perAddress.reward(addressKey(attempt.address), 1),
+      ]),
+    );
   }
 }
 

@@ -39,9 +39,10 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Endpoint
       ...deps,
       issuer: config.issuer,
       strictSecretMethod: config.clientAuthentication.strictSecretMethod,
+      assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
     });
     const active =
-      token && mayIntrospect(client, token)
+      token && mayIntrospect(client, token, config.features.introspection.allowedClients ?? [])
         ? await activeTokenClaims(token, { ...deps, issuer: config.issuer })
         : undefined;
     res.status(200).json(active ? active.claims : { active: false });

@@ -51,7 +51,7 @@ export function pushedAuthorizationEndpoint(deps: ParEndpointDeps): Endpoint {
     const { client } = await authenticateAt(
       paths.pushedAuthorization,
       { authorization: req.get('authorization'), body: singleValues(body) },
-      { ...deps, issuer: config.issuer, strictSecretMethod: config.clientAuthentication.strictSecretMethod },
+      { ...deps, issuer: config.issuer, ...config.clientAuthentication },
     );
     ctx.oidc.client = client.toJSON();
     if (body.request_uri !== undefined) throw new InvalidRequest("'request_uri' must not be pushed (RFC 9126 §2.1)");

@@ -35,6 +35,7 @@ export function revocationEndpoint(deps: RevocationEndpointDeps): Endpoint {
       ...deps,
       issuer: config.issuer,
       strictSecretMethod: config.clientAuthentication.strictSecretMethod,
+      assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
     });
     if (token) await revokePresentedToken(token, client, ctx, deps);
     res.status(200).set('Cache-Control', 'no-store').end();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CookieOptions, Request, Response } from 'express';
 import { isLoopbackHost } from '../config/issuer.ts';
 import { signCookieValue, verifyCookieValue } from './signed-cookie.ts';
@@ -6,6 +7,13 @@ import { signCookieValue, verifyCookieValue } from './signed-cookie.ts';
  * The provider's cookies: names, attributes and signed reads/writes. Every cookie is HttpOnly, SameSite=Lax (sent on
  * the top-level GET that brings the browser back from a client, never on cross-site POSTs or sub-requests), signed,
  * and Secure unless the issuer is plain http on loopback (development), where a Secure cookie would never come back.
+ *
+ * With an https issuer the names carry a cookie prefix (RFC 6265bis §4.1.3), which browsers enforce: the session
+ * and the device form's CSRF cookie are `__Host-` cookies (Secure, `Path=/`, no `Domain`), so a sibling subdomain
+ * (another team's app under the same parent domain) cannot plant a session or a CSRF token of its choosing, nor can a
+ * plain-http response (`wireCookieName`: an issuer with a path tags the name instead of scoping the path). The interaction and resume cookies are path-scoped to one interaction — several sign-ins can be
+ * under way in one browser — which `__Host-` forbids, so they are `__Secure-` cookies; a planted one would still need
+ * the provider's signature and the matching interaction id.
  */
 
 export const cookieNames = {
@@ -20,6 +28,21 @@ export const cookieNames = {
 } as const;
 
 export type CookieName = (typeof cookieNames)[keyof typeof cookieNames];
+
+/** Cookies that live at `Path=/` under a `__Host-` prefix with an https issuer; the others are path-scoped. */
+const hostCookies: ReadonlySet<CookieName> = new Set([cookieNames.session, cookieNames.deviceCsrf]);
+
+/**
+ * The name a cookie is sent under: prefixed (`__Host-`/`__Secure-`) when the cookies are Secure. A `__Host-` cookie
+ * cannot be scoped to the issuer's path, so an issuer with a path (several providers on one host) adds a tag of its
+ * path to the name, and the providers do not overwrite each other's sessions.
+ */
+export function wireCookieName(name: CookieName, attributes: { path: string; secure: boolean }): string {
+  if (!attributes.secure) return name;
+  if (!hostCookies.has(name)) return `__Secure-${name}`;
+  if (attributes.path === '/') return `__Host-${name}`;
+  return `__Host-${name}.${createHash('sha256').update(attributes.path).digest('base64url').slice(0, 12)}`;
+}
 
 /** Attributes derived from the issuer: `path` is the issuer's path, `secure` unless plain http on loopback. */
 export function cookieAttributes(issuer: string): { path: string; secure: boolean } {
@@ -63,7 +86,7 @@ export class CookieJar {
 
   /** The verified value, or undefined when absent or not signed by any current key. */
   get(name: CookieName): string | undefined {
-    const signed = parseCookieHeader(this.#req.headers.cookie).get(name);
+    const signed = parseCookieHeader(this.#req.headers.cookie).get(wireCookieName(name, this.#attributes));
     return signed === undefined ? undefined : verifyCookieValue(this.#keys, name, signed);
   }
 
@@ -72,21 +95,27 @@ export class CookieJar {
    * lasts as long as the browser session.
    */
   set(name: CookieName, value: string, options: { maxAge?: number; path?: string } = {}): void {
-    this.#res.cookie(name, signCookieValue(this.#keys, name, value), this.#options(options.path, options.maxAge));
+    this.#res.cookie(
+      wireCookieName(name, this.#attributes),
+      signCookieValue(this.#keys, name, value),
+      this.#options(name, options.path, options.maxAge),
+    );
   }
 
   /** Removes a cookie (same name and path as when it was set). */
   clear(name: CookieName, path?: string): void {
-    this.#res.clearCookie(name, this.#options(path));
+    this.#res.clearCookie(wireCookieName(name, this.#attributes), this.#options(name, path));
   }
 
-  #options(path?: string, maxAge?: number): CookieOptions {
+  #options(name: CookieName, path?: string, maxAge?: number): CookieOptions {
     const base = this.#attributes.path === '/' ? '' : this.#attributes.path;
+    // `__Host-` requires Path=/ (the browser refuses the cookie otherwise); no Domain is ever set.
+    const hostOnly = this.#attributes.secure && hostCookies.has(name);
     const options: CookieOptions = {
       httpOnly: true,
       sameSite: 'lax',
       secure: this.#attributes.secure,
-      path: path ? `${base}${path}` : this.#attributes.path,
+      path: hostOnly ? '/' : path ? `${base}${path}` : this.#attributes.path,
       encode: (value) => value, // signed values are base64url and '.', already cookie-safe
     };
     if (maxAge !== undefined) options.maxAge = maxAge * 1000;

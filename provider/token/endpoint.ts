@@ -82,6 +82,7 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
         issuer: deps.config.issuer,
         tokenEndpointUrl: tokenUrl,
         strictSecretMethod: deps.config.clientAuthentication.strictSecretMethod,
+        assertionMaxLifetime: deps.config.clientAuthentication.assertionMaxLifetime,
       },
     );
     ctx.oidc.client = client.toJSON();

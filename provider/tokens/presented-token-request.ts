@@ -13,6 +13,8 @@ import { loggableTokenForm, readTokenForm, requiredToken } from './token-form.ts
 
 export interface PresentedTokenDeps {
   issuer: string;
+  /** `clientAuthentication.assertionMaxLifetime` (s). */
+  assertionMaxLifetime: number;
   clock: Clock;
   clients: ClientStore;
   models: ModelRepository;

@@ -8,8 +8,8 @@ import { accessTokenJwtType } from './jwt-access-token.ts';
 /**
  * Verifies a JWT access token this provider issued (RFC 9068 §4), for the provider's own protected resource (userinfo):
  * header `typ: at+jwt`, a `kid` among our published keys with that key's algorithm, a valid signature, our `iss`, an
- * unexpired `exp` (by the injected clock), and the claims RFC 9068 §2.2 makes mandatory. `aud` is not checked here:
- * userinfo serves any of our access tokens granted `openid`, whatever resource it was also meant for. Any failure is
+ * unexpired `exp` (by the injected clock), and the claims RFC 9068 §2.2 makes mandatory. `aud` is returned, not
+ * checked here: the resource decides which audiences it serves (userinfo: `userinfo/audience.ts`). Any failure is
  * `invalid_token`, without saying which check failed.
  */
 

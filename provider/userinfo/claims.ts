@@ -11,13 +11,18 @@ import { isStructuredToken } from '../tokens/find-presented.ts';
 import { opaqueTokenId } from '../tokens/opaque.ts';
 import { releasedClaims } from '../tokens/released-claims.ts';
 import { verifyJwtAccessToken } from '../tokens/verify-jwt-access-token.ts';
+import { endpointUrl, paths } from '../http/paths.ts';
+import { assertMeantForUserinfo } from './audience.ts';
 
 /**
  * The UserInfo response (OIDC Core §5.3): for a live access token with `openid`, whose client, grant and account still
  * exist, `sub` plus the claims of the granted scopes and of the `claims` parameter's `userinfo` member, limited to
  * what the end-user consented to. No HTTP here.
  *
- * JWT access tokens (RFC 9068) are accepted too, whatever their `aud`: verified by signature (`verify-jwt-access-token`),
+ * Only tokens meant for userinfo are served (`audience.ts`): a token issued for another resource server (RFC 8707) is
+ * `invalid_token` here.
+ *
+ * JWT access tokens (RFC 9068) are accepted too: verified by signature (`verify-jwt-access-token`), meant for userinfo,
  * their client still registered and the same incarnation, `openid` granted, the end-user still there. They carry no
  * grant, so they stay valid until `exp` even when the grant is revoked, and release the claims of their scope only
  * (not individually consented claims of the `claims` parameter). The account is found by `sub`, which is the account
@@ -35,6 +40,7 @@ export interface UserinfoDeps {
 /** Userinfo for a JWT access token. */
 async function jwtUserinfo(token: string, ctx: RequestContext, deps: UserinfoDeps): Promise<Record<string, unknown>> {
   const verified = await verifyJwtAccessToken(token, deps);
+  assertMeantForUserinfo(verified, endpointUrl(deps.config.issuer, paths.userinfo));
   const client = await deps.clients.find(verified.clientId);
   if (!client || !issuedToCurrentClient(client, verified.iat)) {
     throw new InvalidToken('the client of this access token no longer exists');
@@ -68,6 +74,7 @@ export async function userinfoClaims(
   }
   const record = await deps.models.find('AccessToken', opaqueTokenId(token));
   if (!record || record.exp <= epochSeconds(deps.clock)) throw new InvalidToken('access token is invalid or expired');
+  assertMeantForUserinfo(record, endpointUrl(deps.config.issuer, paths.userinfo));
   const client = await deps.clients.find(record.clientId);
   if (!client || !issuedToCurrentClient(client, record.iat)) {
     throw new InvalidToken('the client of this access token no longer exists');

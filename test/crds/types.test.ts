@@ -121,6 +121,7 @@ const providerSpec: DeepRequired<OIDCProviderSpec> = {
   podDisruptionBudget: { enabled: true, minAvailable: '50%', maxUnavailable: 1 },
   autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 75 },
   serviceMonitor: { enabled: true, interval: '30s', labels: { release: 'prometheus' } },
+  trustedProxies: ['10.42.0.0/16'],
   logLevel: 'debug',
 };
 

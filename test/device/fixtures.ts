@@ -13,9 +13,13 @@ export const alice = { username: 'alice', password: 'alice-password' };
 export const tvSecret = 'tv-secret-value';
 const scope = 'openid profile email offline_access';
 
-export function startDeviceProvider(options: { clock?: Clock } = {}): Promise<BackChannelProvider> {
+export function startDeviceProvider(
+  options: { clock?: Clock } = {},
+  overrides: Record<string, unknown> = {},
+): Promise<BackChannelProvider> {
   return startBackChannelProvider(
     {
+      ...overrides,
       features: { deviceFlow: { enabled: true } },
       clients: [
         {

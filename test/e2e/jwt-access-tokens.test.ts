@@ -10,8 +10,9 @@ import { discover } from './relying-party.ts';
  * User story: a relying party built on openid-client, registered with `access_token_format: jwt`, asks for an access
  * token for its API with a resource indicator (RFC 8707) through the real login and consent pages. It gets a JWT
  * access token (RFC 9068) that the API verifies with nothing but the provider's published JWKS — signature, `typ`,
- * issuer and its own audience — and that also works at userinfo. Refreshing keeps the audience and refuses another
- * resource; client_credentials gets a JWT for the API whose subject is the client.
+ * issuer and its own audience — and that userinfo refuses, as it is meant for the API (RFC 9068 §4), while a token
+ * without a resource works there. Refreshing keeps the audience and refuses another resource; client_credentials
+ * gets a JWT for the API whose subject is the client.
  */
 
 const api = 'https://api.example.com/';
@@ -44,7 +45,7 @@ describe('openid-client with a jwt-format client and resource indicators', () =>
   const apiVerifies = async (token: string) =>
     (await jwtVerify(token, jwks, { issuer: provider.issuer, audience: api, typ: 'at+jwt' })).payload;
 
-  it('signs in with a resource; the API verifies the JWT access token; userinfo accepts it; refresh keeps the audience', async () => {
+  it('signs in with a resource; the API verifies the JWT access token; userinfo refuses it; refresh keeps the audience', async () => {
     const codeVerifier = client.randomPKCECodeVerifier();
     const nonce = client.randomNonce();
     const state = client.randomState();
@@ -71,7 +72,28 @@ describe('openid-client with a jwt-format client and resource indicators', () =>
     assert.equal(payload.scope, 'openid email offline_access');
     assert.equal(payload.auth_time, tokens.claims()?.auth_time);
 
-    const info = await client.fetchUserInfo(config, tokens.access_token, 'alice-sub');
+    await assert.rejects(
+      client.fetchUserInfo(config, tokens.access_token, 'alice-sub'),
+      (error: unknown) =>
+        error instanceof client.WWWAuthenticateChallengeError &&
+        error.cause.some((challenge) => challenge.parameters.error === 'invalid_token'),
+      'a token for the API is not meant for userinfo',
+    );
+    const plain = await browserlessLogin(
+      client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: 'openid email',
+        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+        state,
+      }),
+      { ...alice, client: response.client },
+    );
+    const withoutResource = await client.authorizationCodeGrant(config, plain.url, {
+      pkceCodeVerifier: codeVerifier,
+      expectedState: state,
+    });
+    const info = await client.fetchUserInfo(config, withoutResource.access_token, 'alice-sub');
     assert.equal(info.email, 'alice@example.com');
 
     assert.ok(tokens.refresh_token);

@@ -16,8 +16,8 @@ import {
 /**
  * RFC 7009 token revocation against a real provider: client authentication required; an access token is revoked
  * alone; a refresh token takes its grant with it (`grant.revoked` with route `revocation`); client-credentials tokens;
- * 200 for unknown tokens; tokens of other clients (`invalid_request` for a confidential caller, silently ignored for a
- * public one); `unsupported_token_type` for structured tokens; `revocation.error`.
+ * 200 for unknown tokens; tokens of other clients left alone and answered exactly as unknown tokens, so revocation does
+ * not reveal whether a token exists; `unsupported_token_type` for structured tokens; `revocation.error`.
  */
 
 describe('token revocation (RFC 7009)', () => {
@@ -137,11 +137,15 @@ describe('token revocation (RFC 7009)', () => {
     assert.equal((await revoke({ token: tokens.access })).status, 200);
   });
 
-  it('refuses to revoke another client’s token: invalid_request for a confidential caller, nothing for a public one', async () => {
+  it('leaves another client’s token alone and answers as for an unknown token, confidential or public caller', async () => {
     const tokens = await userTokens();
-    const other = await revoke({ token: tokens.access, client_id: 'post', client_secret: 'post-secret' }, {});
-    assert.equal(other.status, 400);
-    assert.equal(other.body?.error, 'invalid_request');
+    const mark = provider.seen.length;
+    const asPost = (token: string) => revoke({ token, client_id: 'post', client_secret: 'post-secret' }, {});
+    const other = await asPost(tokens.access);
+    const unknown = await asPost('never-issued-token-value');
+    assert.deepEqual(other, unknown, 'the same answer: the caller cannot tell the token exists');
+    assert.deepEqual(other, { status: 200, text: '' });
+    assert.equal(seenSince(mark, 'revocation.error').length, 0, 'no error event either');
     const publicCaller = await revoke({ token: tokens.access, client_id: 'public' }, {});
     assert.equal(publicCaller.status, 200);
     assert.equal((await userinfo(provider, tokens.access)).status, 200, 'still valid');

@@ -3,7 +3,13 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import express from 'express';
-import { cookieAttributes, cookieNames, CookieJar, parseCookieHeader } from '../../provider/sessions/cookies.ts';
+import {
+  cookieAttributes,
+  cookieNames,
+  CookieJar,
+  parseCookieHeader,
+  wireCookieName,
+} from '../../provider/sessions/cookies.ts';
 import { signCookieValue, verifyCookieValue } from '../../provider/sessions/signed-cookie.ts';
 
 const oldKey = Buffer.alloc(32, 1).toString('base64url');
@@ -52,6 +58,7 @@ describe('signed cookies', () => {
       const jar = new CookieJar(req, res, [newKey], 'https://id.example.com/idp');
       jar.set(cookieNames.interaction, 'uid-1', { path: '/interaction/uid-1', maxAge: 60 });
       jar.set(cookieNames.session, 'session-value');
+      jar.set(cookieNames.deviceCsrf, 'csrf-value', { path: '/device', maxAge: 60 });
       res.end();
     });
     app.get('/get', (req, res) => {
@@ -65,17 +72,44 @@ describe('signed cookies', () => {
       const cookies = (await fetch(`${base}/set`)).headers.getSetCookie();
       const interaction = cookies.at(0) ?? '';
       const session = cookies.at(1) ?? '';
+      // https issuer: cookie prefixes the browser enforces (`__Host-`: Secure, Path=/, no Domain).
       assert.match(
         interaction,
-        /^kubeoidc\.interaction=uid-1\.[\w-]{43}; Max-Age=60; Path=\/idp\/interaction\/uid-1; Expires=.*; HttpOnly; Secure; SameSite=Lax$/,
+        /^__Secure-kubeoidc\.interaction=uid-1\.[\w-]{43}; Max-Age=60; Path=\/idp\/interaction\/uid-1; Expires=.*; HttpOnly; Secure; SameSite=Lax$/,
       );
-      assert.match(session, /^kubeoidc\.session=session-value\.[\w-]{43}; Path=\/idp; HttpOnly; Secure; SameSite=Lax$/);
-      const sessionCookie = session.split(';')[0];
+      assert.match(
+        session,
+        /^__Host-kubeoidc\.session\.[\w-]{12}=session-value\.[\w-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+      );
+      assert.match(
+        cookies.at(2) ?? '',
+        /^__Host-kubeoidc\.device\.[\w-]{12}=csrf-value\.[\w-]{43}; Max-Age=60; Path=\/; /,
+      );
+      assert.doesNotMatch(cookies.join('\n'), /Domain=/i);
+      // The issuer has a path: the host-wide name is tagged with it, so another issuer on the host keeps its own.
+      assert.match(session, /^__Host-kubeoidc\.session\.[\w-]{12}=/);
+      const other = wireCookieName(cookieNames.session, cookieAttributes('https://id.example.com/other'));
+      assert.notEqual(other, session.slice(0, session.indexOf('=')));
+      assert.equal(
+        wireCookieName(cookieNames.session, cookieAttributes('https://id.example.com')),
+        '__Host-kubeoidc.session',
+      );
+      assert.equal(
+        wireCookieName(cookieNames.session, cookieAttributes('http://127.0.0.1:3000/idp')),
+        'kubeoidc.session',
+      );
+      const sessionCookie = session.split(';')[0] ?? '';
       const read = async (cookie: string) =>
         ((await (await fetch(`${base}/get`, { headers: { cookie } })).json()) as { session: string | null }).session;
       assert.equal(await read(sessionCookie), 'session-value');
       assert.equal(await read(sessionCookie.replace('session-value', 'other-value')), null);
-      assert.equal(await read('kubeoidc.session=session-value'), null, 'an unsigned value is ignored');
+      assert.equal(
+        await read(`${sessionCookie.slice(0, sessionCookie.indexOf('='))}=session-value`),
+        null,
+        'an unsigned value is ignored',
+      );
+      const unprefixed = sessionCookie.replace('__Host-', '');
+      assert.equal(await read(unprefixed), null, 'an unprefixed cookie (settable by a sibling domain) is ignored');
     } finally {
       server.close();
     }

@@ -92,6 +92,7 @@ export function renderProviderConfig(provider: OIDCProvider, initialAccessTokenH
         ? { records: [] }
         : { file: `${MOUNTS.accountsDir}/${accounts.key ?? OIDC_PROVIDER_DEFAULTS.accountsKey}`, records: [] },
     features: featuresOf(spec.features, initialAccessTokenHash),
+    trustedProxies: [...(spec.trustedProxies ?? defaults.trustedProxies)],
     logLevel: spec.logLevel ?? OIDC_PROVIDER_DEFAULTS.logLevel,
     metricsClientAllowlist: [],
     development: false,

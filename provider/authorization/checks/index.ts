@@ -1,4 +1,5 @@
 import type { AuthorizationCheck } from '../request.ts';
+import { checkAcr } from './check-acr.ts';
 import { checkClaims } from './check-claims.ts';
 import { checkClient } from './check-client.ts';
 import { checkIdTokenHint } from './check-id-token-hint.ts';
@@ -7,6 +8,7 @@ import { checkPkce } from './check-pkce.ts';
 import { checkPrompt } from './check-prompt.ts';
 import { checkPushedRequired } from './check-pushed-required.ts';
 import { checkRedirectUri } from './check-redirect-uri.ts';
+import { checkRequestedSubject } from './check-requested-subject.ts';
 import { checkResource } from './check-resource.ts';
 import { checkResponseMode } from './check-response-mode.ts';
 import { checkResponseType } from './check-response-type.ts';
@@ -32,6 +34,8 @@ export const authorizationChecks: readonly AuthorizationCheck[] = [
   checkPkce,
   checkMaxAge,
   checkClaims,
+  checkRequestedSubject,
+  checkAcr,
   checkResource,
   checkIdTokenHint,
 ];

@@ -9,6 +9,9 @@ import { ClientAuthenticationError } from './errors.ts';
  * algorithm must be one the method allows (never `none`, never HMAC where public keys verify — the key-type
  * confusion attack), `iss` = `sub` = client_id, `aud` names this provider, `exp` and `jti` are required, and a `jti`
  * is accepted once: it is remembered in ReplayDetection storage until the assertion could no longer be accepted.
+ * The lifetime is bounded (`clientAuthentication.assertionMaxLifetime`): an assertion whose `exp` lies further than
+ * that from its `iat` or from now is refused — a long-lived assertion is a reusable credential at every endpoint
+ * that has not seen its `jti`, and its replay record would have to be kept for as long.
  */
 
 export const assertionType = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -52,6 +55,8 @@ export interface AssertionCheck {
   audience: readonly string[];
   clock: Clock;
   models: ModelRepository;
+  /** Longest accepted `exp - iat` and `exp - now` (s). */
+  maxLifetime: number;
 }
 
 /** Verifies a client assertion and records its `jti`; throws `invalid_client` with the reason otherwise. */
@@ -69,7 +74,7 @@ export async function verifyAssertion(
   if (typeof alg !== 'string' || !check.algorithms.includes(alg)) {
     throw new ClientAuthenticationError(`client_assertion alg "${String(alg)}" is not allowed for this client`);
   }
-  let payload: { exp?: number; jti?: string };
+  let payload: { exp?: number; iat?: number; jti?: string };
   try {
     ({ payload } = await jwtVerify(assertion, key as Uint8Array, {
       algorithms: [...check.algorithms],
@@ -85,6 +90,15 @@ export async function verifyAssertion(
   }
   if (typeof payload.jti !== 'string' || !payload.jti || typeof payload.exp !== 'number') {
     throw new ClientAuthenticationError('client_assertion must have a jti and an exp');
+  }
+  const now = epochSeconds(check.clock);
+  const tooLong =
+    payload.exp - now > check.maxLifetime + clockTolerance ||
+    (typeof payload.iat === 'number' && payload.exp - payload.iat > check.maxLifetime);
+  if (tooLong) {
+    throw new ClientAuthenticationError(
+      `client_assertion must expire within ${String(check.maxLifetime)} seconds of its issue`,
+    );
   }
   await rememberOnce(check, payload.jti, payload.exp);
 }

@@ -12,6 +12,8 @@ export interface EndpointClientAuthDeps {
   issuer: string;
   /** `clientAuthentication.strictSecretMethod` of the configuration. */
   strictSecretMethod: boolean;
+  /** `clientAuthentication.assertionMaxLifetime` (s). */
+  assertionMaxLifetime: number;
 }
 
 /**

@@ -106,6 +106,7 @@ export async function authenticateClient(
     audience: [...new Set([deps.issuer, deps.tokenEndpointUrl, request.endpointUrl])],
     clock: deps.clock,
     models: deps.models,
+    maxLifetime: deps.assertionMaxLifetime,
   };
   switch (credentials.method) {
     case 'client_secret_basic':

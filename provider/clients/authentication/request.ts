@@ -23,4 +23,6 @@ export interface ClientAuthDeps {
   tokenEndpointUrl: string;
   /** `clientAuthentication.strictSecretMethod`: hold clients to the registered one of basic/post. */
   strictSecretMethod: boolean;
+  /** Longest accepted lifetime of a client assertion (s): `clientAuthentication.assertionMaxLifetime`. */
+  assertionMaxLifetime: number;
 }

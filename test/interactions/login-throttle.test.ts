@@ -1,0 +1,71 @@
+/**
+ * The login throttle on its own (`provider/interactions/login-throttle.ts`), on both stores: an attempt takes its place
+ * before it is checked, a refused attempt is not counted, a success clears the username and gives back its address
+ * place, and a counter store that cannot be reached refuses the attempt (503 upstream) instead of letting it through.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { createLoginThrottle, type LoginThrottle } from '../../provider/interactions/login-throttle.ts';
+import { StorageUnavailableError } from '../../provider/storage/adapter.ts';
+import { startRedis, type RedisServer } from '../support/redis.ts';
+
+const limits = { perAccount: 2, perAddress: 3, duration: 60 };
+
+function semantics(throttle: () => LoginThrottle) {
+  it('admits up to the limit, refuses past it without counting, and a success clears the username', async () => {
+    const t = throttle();
+    const eve = { username: 'eve', address: '192.0.2.1' };
+    assert.equal(await t.admit(eve), 0);
+    assert.equal(await t.admit(eve), 0);
+    for (let i = 0; i < 3; i += 1) assert.ok((await t.admit(eve)) > 0, 'the third attempt for eve is refused');
+    // The address has two admitted attempts (refusals were not counted): one more is admitted for another name.
+    assert.equal(await t.admit({ username: 'frank', address: '192.0.2.1' }), 0);
+    assert.ok((await t.admit({ username: 'grace', address: '192.0.2.1' })) > 0, 'the address is at its limit');
+    const ivan = { username: 'ivan', address: '192.0.2.2' };
+    assert.equal(await t.admit(ivan), 0);
+    await t.succeeded(ivan);
+    assert.equal(await t.admit(ivan), 0);
+    assert.equal(await t.admit(ivan), 0, 'the success cleared ivan: two more are admitted');
+  });
+}
+
+describe('login throttle', () => {
+  describe('memory', () => {
+    semantics(() => createLoginThrottle({ type: 'memory', maxEntries: 0 }, { limits }));
+  });
+
+  describe('redis', () => {
+    let redis: RedisServer;
+    const clients: Redis[] = [];
+    before(async () => {
+      redis = await startRedis();
+    });
+    after(async () => {
+      for (const client of clients) client.disconnect();
+      await (redis as RedisServer | undefined)?.stop();
+    });
+    let prefix = 0;
+    semantics(() => {
+      const client = new Redis(redis.url);
+      clients.push(client);
+      prefix += 1;
+      return createLoginThrottle(
+        { type: 'redis', url: redis.url, keyPrefix: `t${String(prefix)}:` },
+        { redisClient: client, limits },
+      );
+    });
+
+    it('refuses the attempt with StorageUnavailableError when Redis cannot be reached', async () => {
+      const down = await startRedis();
+      const client = new Redis(down.url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true });
+      clients.push(client);
+      await down.stop();
+      const t = createLoginThrottle(
+        { type: 'redis', url: down.url, keyPrefix: 'down:' },
+        { redisClient: client, limits },
+      );
+      await assert.rejects(t.admit({ username: 'eve', address: '192.0.2.1' }), StorageUnavailableError);
+    });
+  });
+});
