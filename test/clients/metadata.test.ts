@@ -2,13 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../provider/config/config-error.ts';
 import { defaults } from '../../provider/config/options.ts';
-import { devClients } from '../../provider/config/dev-defaults.ts';
+import { devClients, devFeatures } from '../../provider/config/dev-defaults.ts';
+import { deepMerge } from '../../provider/config/merge.ts';
+import type { ProviderConfig } from '../../provider/config/options.ts';
 import { loadStaticClients, metadataContext } from '../../provider/clients/client-store.ts';
 import { validateClientMetadata, type MetadataContext } from '../../provider/clients/metadata.ts';
 import { hashClientSecret, verifyClientSecret } from '../../provider/clients/secret.ts';
 import { hashPassword } from '../../provider/accounts/password.ts';
 
 const context: MetadataContext = metadataContext(defaults);
+/** The development default turns every feature on; its demo clients (device grant, JWT access tokens) need them. */
+const devContext: MetadataContext = metadataContext({
+  ...defaults,
+  features: deepMerge(defaults.features, devFeatures('0'.repeat(64))) as ProviderConfig['features'],
+});
 const web = { client_id: 'app', client_secret: 'a-secret', redirect_uris: ['https://app.example/cb'] };
 
 function problem(input: Record<string, unknown>, ctx: MetadataContext = context): { error: string; field: string } {
@@ -36,7 +43,7 @@ describe('client metadata validation (OIDC Dynamic Registration §2)', () => {
   });
 
   it('accepts the development clients', () => {
-    const clients = loadStaticClients(devClients, context);
+    const clients = loadStaticClients(devClients, devContext);
     assert.equal(clients.get('demo-spa')?.isPublic, true);
     assert.equal(clients.get('demo')?.isPublic, false);
     assert.equal(JSON.stringify(clients.get('demo')).includes('demo-secret'), false);
@@ -138,7 +145,7 @@ describe('static clients from configuration', () => {
   it('names the bad option clients[i].field', () => {
     const bad = [devClients[0], { ...devClients[1], redirect_uris: ['http://evil.example/cb'] }];
     assert.throws(
-      () => loadStaticClients(bad, context),
+      () => loadStaticClients(bad, devContext),
       (error: unknown) => error instanceof ConfigError && error.option === 'clients[1].redirect_uris[0]',
     );
     assert.throws(
