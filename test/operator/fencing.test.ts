@@ -90,7 +90,7 @@ describe('fencing a leader whose Lease renewal hangs', { timeout: 240_000 }, () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stops writing before the Lease expires for the standby, which then takes over', async () => {
+  it('stops writing before the Lease expires for the standby, which then takes over', async (t) => {
     a = await operator('operator-a', proxy!.url);
     await eventually('a leads', () => Promise.resolve(a!.isLeader()));
     b = await operator('operator-b', cp!.server);
@@ -144,6 +144,11 @@ describe('fencing a leader whose Lease renewal hangs', { timeout: 240_000 }, () 
       `A wrote ${lastWrite - expiresForOthers} ms after its Lease expired for others`,
     );
     const firstOfB = Math.min(...bWrites.map(at));
+    t.diagnostic(
+      `A: ${aWrites.length} writes, the last ${lastWrite - lastRenewal} ms after its last renewal reached the server ` +
+        `(lease ${timing.leaseDurationMs} ms, renew deadline ${timing.renewDeadlineMs} ms); B's first write ` +
+        `${firstOfB - lastRenewal} ms after it; B: ${bWrites.length} writes`,
+    );
     assert.ok(bWrites.length > 0, 'B reconciles after taking over');
     assert.ok(lastWrite < firstOfB, 'A and B never both write');
     const aStopped = transitions.find((t) => t.who === 'operator-a' && t.what.includes('stopped leading'));
