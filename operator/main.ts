@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { DEFAULT_LEASE_TIMING, validateLeaseTiming, type LeaseTiming } from './controller/leader-election.ts';
+import { DEFAULT_LEASE_TIMING, validateLeaseTiming, type LeaseTiming } from './controller/lease-timing.ts';
 import { startOperator } from './operator.ts';
 import { parseDuration } from './providers/keys/duration.ts';
 

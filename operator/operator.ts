@@ -19,12 +19,8 @@ import { settleWithin } from './controller/settle-within.ts';
 import { apiEventRecorder } from './controller/events.ts';
 import { startEventBridge, type EventBridgeOptions, type RunningEventBridge } from './events/bridge.ts';
 import { startHealthServer } from './controller/health-server.ts';
-import {
-  DEFAULT_LEASE_TIMING,
-  LeaderElector,
-  validateLeaseTiming,
-  type LeaseTiming,
-} from './controller/leader-election.ts';
+import { LeaderElector } from './controller/leader-election.ts';
+import { DEFAULT_LEASE_TIMING, validateLeaseTiming, type LeaseTiming } from './controller/lease-timing.ts';
 import { createOperatorMetrics, type OperatorMetrics } from './controller/metrics.ts';
 import { fencedClient, kubeClient, type KubeClient } from './kube/client.ts';
 import { cachedCapabilities, discoverCapabilities } from './providers/capabilities.ts';

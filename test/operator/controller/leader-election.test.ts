@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LeaderElector, validateLeaseTiming } from '../../../operator/controller/leader-election.ts';
+import { LeaderElector } from '../../../operator/controller/leader-election.ts';
+import { validateLeaseTiming } from '../../../operator/controller/lease-timing.ts';
 import { isConflict, kubeClient, type KubeClient } from '../../../operator/kube/client.ts';
 import { systemClock } from '../../../operator/time.ts';
 import { startControlPlane, type ControlPlane } from '../../support/control-plane.ts';
