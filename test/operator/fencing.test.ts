@@ -115,7 +115,11 @@ describe('fencing a leader whose Lease renewal hangs', { timeout: 240_000 }, () 
     const stalledAt = Date.now();
     proxy!.stall();
     await eventually('b leads', () => Promise.resolve(b!.isLeader()), 30_000);
-    await sleep(3000); // B reverts edits too
+    // B reverts edits too once its caches are warm (slow on a loaded machine: wait for it, not for a fixed time).
+    await eventually('b reconciles', async () =>
+      (await b!.metrics.reconcileTotal.get()).values.some((v) => v.labels.result === 'success' && v.value > 0),
+    );
+    await sleep(1000);
     editing.on = false;
     await edits;
 
