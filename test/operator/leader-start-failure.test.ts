@@ -37,7 +37,7 @@ const probe = async (port: number, path: string) => {
 const holder = (cp: ControlPlane) =>
   kubectl(cp, '-n', NAMESPACE, 'get', 'lease', 'kubeoidc-operator', '-o', 'jsonpath={.spec.holderIdentity}');
 
-describe('a leader whose start fails', { timeout: 240_000 }, () => {
+describe('a leader whose start fails', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubeoidc-start-failure-'));
   let cp: ControlPlane | undefined;
   let crippled: KubeConfig;
@@ -90,20 +90,24 @@ describe('a leader whose start fails', { timeout: 240_000 }, () => {
       return answer.status === 503 && answer;
     });
     assert.match(health.body, /leader start failed: caches did not sync within 4000 ms/);
-    assert.equal(fatal.length, 1);
+    await eventually('onFatal, once the Lease is released', () => Promise.resolve(fatal.length === 1));
     assert.equal(a.isLeader(), false);
     await eventually('b leads', () => Promise.resolve(b!.isLeader()));
     await applyManifest(cp!, sampleProvider('oidcprovider-minimal.yaml'));
     const admin = kubeClient(cp!.kubeConfig());
-    await eventually('b reconciles', async () => {
-      const provider = await getObject<OIDCProvider>(admin, {
-        apiVersion: 'kubeoidc.dev/v1alpha1',
-        kind: 'OIDCProvider',
-        namespace: 'default',
-        name: 'minimal',
-      });
-      return provider?.status?.observedGeneration === 1;
-    });
+    await eventually(
+      'b reconciles',
+      async () => {
+        const provider = await getObject<OIDCProvider>(admin, {
+          apiVersion: 'kubeoidc.dev/v1alpha1',
+          kind: 'OIDCProvider',
+          namespace: 'default',
+          name: 'minimal',
+        });
+        return provider?.status?.observedGeneration === 1;
+      },
+      60_000,
+    );
     await sleep(2 * timing.leaseDurationMs); // long enough for a to grab the Lease again if it were still campaigning
     assert.equal(await holder(cp!), 'operator-b');
     assert.equal(a.isLeader(), false);
