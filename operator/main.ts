@@ -8,14 +8,18 @@
  * - `POD_NAMESPACE` — namespace of the leader Lease (default: the in-cluster namespace, else `default`).
  * - `WATCH_NAMESPACE` — only reconcile this namespace (default: all).
  * - `KUBEOIDC_OPERATOR_HEALTH_PORT` — port of /healthz, /readyz, /metrics (default 8081).
- * - `KUBEOIDC_LEASE_DURATION`, `KUBEOIDC_RENEW_DEADLINE`, `KUBEOIDC_RETRY_PERIOD` — Go durations (15s, 10s, 2s).
+ * - `KUBEOIDC_LEASE_DURATION`, `KUBEOIDC_RENEW_DEADLINE`, `KUBEOIDC_RETRY_PERIOD` — Go durations (15s, 10s, 2s);
+ *   lease duration > renew deadline > retry period, else the operator refuses to start.
+ * - `KUBEOIDC_REQUEST_TIMEOUT` — deadline of every Kubernetes API request (default 30s).
+ * - `KUBEOIDC_CACHE_SYNC_TIMEOUT` — how long a new leader waits for its caches (default 2m); a leader whose start
+ *   fails releases the Lease and exits with status 1, so a standby takes over.
  * - `KUBEOIDC_LOG_LEVEL` — pino level (default info).
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { DEFAULT_LEASE_TIMING, type LeaseTiming } from './controller/leader-election.ts';
+import { DEFAULT_LEASE_TIMING, validateLeaseTiming, type LeaseTiming } from './controller/lease-timing.ts';
 import { startOperator } from './operator.ts';
 import { parseDuration } from './providers/keys/duration.ts';
 
@@ -46,12 +50,24 @@ try {
     renewDeadlineMs: duration('KUBEOIDC_RENEW_DEADLINE', DEFAULT_LEASE_TIMING.renewDeadlineMs),
     retryPeriodMs: duration('KUBEOIDC_RETRY_PERIOD', DEFAULT_LEASE_TIMING.retryPeriodMs),
   };
+  validateLeaseTiming(timing, {
+    leaseDurationMs: 'KUBEOIDC_LEASE_DURATION',
+    renewDeadlineMs: 'KUBEOIDC_RENEW_DEADLINE',
+    retryPeriodMs: 'KUBEOIDC_RETRY_PERIOD',
+  });
   const operator = await startOperator({
     kubeConfig,
     identity: env['POD_NAME'] ?? `${hostname()}-${process.pid}`,
     watchNamespace: env['WATCH_NAMESPACE'] || undefined,
     leaseNamespace: env['POD_NAMESPACE'] ?? inClusterNamespace() ?? 'default',
     leaseTiming: timing,
+    requestTimeoutMs: duration('KUBEOIDC_REQUEST_TIMEOUT', 30_000),
+    cacheSyncTimeoutMs: duration('KUBEOIDC_CACHE_SYNC_TIMEOUT', 120_000),
+    // The Lease is already released: exit so the pod restarts (with the kubelet's backoff) and a standby leads.
+    onFatal: (error) => {
+      log.fatal({ err: error }, 'giving up: the leader could not start');
+      process.exit(1);
+    },
     healthPort: Number(env['KUBEOIDC_OPERATOR_HEALTH_PORT'] ?? 8081),
     log: {
       info: (message) => {

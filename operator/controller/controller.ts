@@ -1,6 +1,10 @@
 /**
  * One controller: informers feed keys into a {@link WorkQueue}; workers take keys and run the reconcile function,
  * retrying failures with the queue's backoff and requeueing when the reconcile asks to run again later.
+ *
+ * A controller runs for one leadership term: its `signal` is aborted when the term ends. Reconciles get it (and their
+ * Kubernetes writes go through a client fenced by it); once it fires, the queue stops handing out keys and a
+ * reconcile cut short is neither retried nor logged as a failure.
  */
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/client.ts';
@@ -21,7 +25,8 @@ export interface ControllerSpec {
   /** Kind label for metrics and logs (e.g. `OIDCProvider`). */
   readonly kind: string;
   readonly watches: readonly WatchSpec[];
-  readonly reconcile: (namespace: string, name: string) => Promise<{ requeueAfterMs?: number }>;
+  /** Reconciles one object; `signal` aborts when leadership ends (pass it to anything that writes). */
+  readonly reconcile: (namespace: string, name: string, signal: AbortSignal) => Promise<{ requeueAfterMs?: number }>;
   readonly workers?: number;
   readonly queue?: WorkQueueOptions;
 }
@@ -44,13 +49,14 @@ export function keyOf(object: KubernetesObject): string {
   return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 }
 
-/** Starts informers and workers. */
+/** Starts informers and workers; aborting `signal` shuts the queue down (then call {@link RunningController.stop}). */
 export function startController(
   kc: KubeConfig,
   client: KubeClient,
   spec: ControllerSpec,
   metrics: OperatorMetrics,
   log: ControllerLog,
+  signal: AbortSignal = new AbortController().signal,
 ): RunningController {
   const queue = new WorkQueue({
     ...spec.queue,
@@ -59,6 +65,13 @@ export function startController(
     },
   });
   metrics.workqueueDepth.set({ kind: spec.kind }, 0);
+  signal.addEventListener(
+    'abort',
+    () => {
+      queue.shutDown();
+    },
+    { once: true },
+  );
   const informers: RunningInformer<KubernetesObject>[] = spec.watches.map((watch) =>
     startInformer(kc, client, {
       ref: watch.ref,
@@ -77,11 +90,12 @@ export function startController(
       const [namespace = '', name = ''] = key.split('/');
       const end = metrics.reconcileDuration.startTimer({ kind: spec.kind });
       try {
-        const result = await spec.reconcile(namespace, name);
+        const result = await spec.reconcile(namespace, name, signal);
         queue.forget(key);
         if (result.requeueAfterMs !== undefined) queue.addAfter(key, result.requeueAfterMs);
         metrics.reconcileTotal.inc({ kind: spec.kind, result: 'success' });
       } catch (error) {
+        if (signal.aborted) continue; // cut short by the end of leadership: the next leader reconciles it
         metrics.reconcileTotal.inc({ kind: spec.kind, result: 'error' });
         log.error(`reconcile ${spec.kind} ${key} failed (retry ${queue.retries(key) + 1})`, error);
         queue.addRateLimited(key);

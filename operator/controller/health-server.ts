@@ -1,6 +1,6 @@
 /**
- * `/healthz` (the process is alive), `/readyz` (ready to take over or leading with warm caches) and `/metrics`, on
- * their own port. Plain node:http: three fixed routes need no framework.
+ * `/healthz` (the process is alive and has not given up), `/readyz` (ready to take over or leading with warm caches)
+ * and `/metrics`, on their own port. Plain node:http: three fixed routes need no framework.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,8 @@ export interface HealthServerOptions {
   readonly registry: Registry;
   /** Whether `/readyz` answers 200. */
   readonly ready: () => boolean;
+  /** Why the operator is unhealthy (`/healthz` answers 503 with it), or undefined while it is healthy. */
+  readonly problem?: () => string | undefined;
 }
 
 /** A listening health server. */
@@ -34,7 +36,9 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       return;
     }
     if (path === '/healthz') {
-      text(200, 'ok\n');
+      const problem = options.problem?.();
+      if (problem === undefined) text(200, 'ok\n');
+      else text(503, `${problem}\n`);
       return;
     }
     if (path === '/readyz') {

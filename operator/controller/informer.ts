@@ -2,6 +2,11 @@
  * A client-node informer (`makeInformer`: list, then watch, keeping a cache) that restarts after errors with
  * exponential backoff. client-node stops an informer on a watch or list error and reports it; without a restart the
  * operator would silently stop seeing changes.
+ *
+ * Two things client-node's events do not give, done here: `synced` resolves only after a list *succeeded* (its
+ * `connect` event fires before the list, so a failing list — an outage, a missing RBAC rule — would look synced),
+ * and the backoff is not reset by `connect` but only after a quiet spell of `resetAfterMs` without errors, as
+ * client-go's reflector does; otherwise a list that fails every time would be retried at the base delay forever.
  */
 import {
   makeInformer,
@@ -24,11 +29,13 @@ export interface InformerOptions<T extends KubernetesObject> {
   /** First restart delay (default 500 ms), doubling up to `maxBackoffMs` (default 30 s). */
   readonly backoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** The delay falls back to `backoffMs` after this long without an error (default 2 min). */
+  readonly resetAfterMs?: number;
 }
 
 /** A running informer. */
 export interface RunningInformer<T extends KubernetesObject> {
-  /** Resolves after the first list (the cache is warm). */
+  /** Resolves after the first successful list (the cache is warm); stays pending while every list fails. */
   readonly synced: Promise<void>;
   /** Cached objects. */
   list(): readonly T[];
@@ -43,10 +50,23 @@ export function startInformer<T extends KubernetesObject>(
   options: InformerOptions<T>,
 ): RunningInformer<T> {
   const path = resourcePath(options.ref);
-  const list = (): Promise<KubernetesListObject<T>> => listObjects<T>(client, options.ref, options.labelSelector);
+  let resolveSynced: () => void = () => undefined;
+  const synced = new Promise<void>((resolve) => {
+    resolveSynced = resolve;
+  });
+  const list = async (): Promise<KubernetesListObject<T>> => {
+    const result = await listObjects<T>(client, options.ref, options.labelSelector);
+    // client-node fills its cache from the result right after this promise resolves (synchronously, in the
+    // continuation): report synced once that has run.
+    setImmediate(resolveSynced);
+    return result;
+  };
   const informer = makeInformer<T>(kc, path, list, options.labelSelector);
   const base = options.backoffMs ?? 500;
+  const max = options.maxBackoffMs ?? 30_000;
+  const resetAfter = options.resetAfterMs ?? 120_000;
   let delay = base;
+  let lastErrorAt = -Infinity;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
@@ -59,35 +79,23 @@ export function startInformer<T extends KubernetesObject>(
   informer.on('delete', (object) => {
     options.onChange(object, 'delete');
   });
-  informer.on('connect', () => {
-    delay = base;
-  });
-  const restart = (): void => {
+  const failed = (error: unknown): void => {
     if (stopped) return;
+    options.onError?.(error);
+    const now = performance.now();
+    if (now - lastErrorAt >= resetAfter) delay = base;
+    lastErrorAt = now;
+    const wait = delay;
+    delay = Math.min(delay * 2, max);
+    if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      informer.start().catch((error: unknown) => {
-        options.onError?.(error);
-        restart();
-      });
-    }, delay);
-    delay = Math.min(delay * 2, options.maxBackoffMs ?? 30_000);
+      if (!stopped) informer.start().catch(failed);
+    }, wait);
   };
-  informer.on('error', (error: unknown) => {
-    if (stopped) return;
-    options.onError?.(error);
-    restart();
-  });
+  informer.on('error', failed);
+  informer.start().catch(failed);
 
-  const synced = informer.start().catch((error: unknown) => {
-    options.onError?.(error);
-    restart();
-    return new Promise<void>((resolve) => {
-      informer.on('connect', () => {
-        resolve();
-      });
-    });
-  });
   return {
     synced,
     list: () => informer.list(),

@@ -5,24 +5,17 @@
  * `retryPeriod` and steps down when it could not renew for `renewDeadline`. Writes use the Lease's resourceVersion,
  * so of two candidates exactly one wins. On a graceful stop the leader releases the Lease so a successor need not
  * wait out the lease.
+ *
+ * Fencing: the renew deadline is a timer, not a check after a request returns. It runs from the moment the last
+ * successful renewal was *sent* (the `renewTime` it wrote, so no later than any other candidate starts counting the
+ * lease), every election request is aborted at that deadline, and when it fires the leader steps down at once, even
+ * with a renewal still hanging. As `leaseDuration > renewDeadline`, the leader has stopped before another candidate
+ * can see the Lease expire; the operator aborts the leader's writes in `onStoppedLeading`.
  */
 import { isConflict, isNotFound, type KubeClient } from '../kube/client.ts';
 import { resourcePath } from '../kube/resources.ts';
 import type { Clock } from '../time.ts';
-
-/** Timing of the election (defaults 15 s / 10 s / 2 s, as client-go's). */
-export interface LeaseTiming {
-  readonly leaseDurationMs: number;
-  readonly renewDeadlineMs: number;
-  readonly retryPeriodMs: number;
-}
-
-/** The defaults of controller-runtime and client-go. */
-export const DEFAULT_LEASE_TIMING: LeaseTiming = {
-  leaseDurationMs: 15_000,
-  renewDeadlineMs: 10_000,
-  retryPeriodMs: 2_000,
-};
+import { DEFAULT_LEASE_TIMING, validateLeaseTiming, type LeaseTiming } from './lease-timing.ts';
 
 /** Options of {@link LeaderElector}. */
 export interface LeaderElectionOptions {
@@ -34,6 +27,7 @@ export interface LeaderElectionOptions {
   readonly identity: string;
   readonly timing?: LeaseTiming;
   readonly onStartedLeading: () => void;
+  /** Called synchronously when leadership ends (renew deadline passed, Lease taken, or stop): fence here. */
   readonly onStoppedLeading: () => void;
   readonly onError?: (error: unknown) => void;
 }
@@ -61,11 +55,18 @@ export class LeaderElector {
   #running = false;
   #timer: NodeJS.Timeout | undefined;
   #observed: { record: string; at: number } | undefined;
+  /** When the last successful acquire or renewal was sent (the `renewTime` it wrote). */
   #lastRenew = 0;
+  /** Steps down at `#lastRenew + renewDeadline` whatever the election requests are doing. */
+  #deadlineTimer: NodeJS.Timeout | undefined;
+  /** Aborts the election request in flight (at the deadline, or on stop). */
+  #inFlight: AbortController | undefined;
 
+  /** Throws when the timing breaks `leaseDuration > renewDeadline > retryPeriod` ({@link validateLeaseTiming}). */
   constructor(options: LeaderElectionOptions) {
     this.#o = options;
     this.#timing = options.timing ?? DEFAULT_LEASE_TIMING;
+    validateLeaseTiming(this.#timing);
   }
 
   /** Whether this candidate currently leads. */
@@ -84,29 +85,66 @@ export class LeaderElector {
   async stop(release = true): Promise<void> {
     this.#running = false;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#inFlight?.abort();
     if (this.#leading) {
-      if (release) await this.#release().catch((error: unknown) => this.#o.onError?.(error));
+      // Stop acting as leader before releasing: once released, another candidate may take over at once.
       this.#setLeading(false);
+      if (release) await this.#release().catch((error: unknown) => this.#o.onError?.(error));
     }
   }
 
   async #tick(): Promise<void> {
     if (!this.#running) return;
+    const started = this.#o.clock.now();
+    // A leader's attempt ends at its renew deadline; a candidate's after one renew deadline too (it has nothing to
+    // lose, but a hanging request must not stall the campaign).
+    const budget = this.#leading
+      ? this.#lastRenew + this.#timing.renewDeadlineMs - started
+      : this.#timing.renewDeadlineMs;
+    const attempt = new AbortController();
+    this.#inFlight = attempt;
     let ok = false;
     try {
-      ok = await this.#tryAcquireOrRenew();
+      ok = await this.#tryAcquireOrRenew(
+        started,
+        AbortSignal.any([attempt.signal, AbortSignal.timeout(Math.max(budget, 1))]),
+      );
     } catch (error) {
-      this.#o.onError?.(error);
+      if (!this.#stopped()) this.#o.onError?.(error);
+    } finally {
+      this.#inFlight = undefined;
     }
     if (this.#stopped()) return;
     const now = this.#o.clock.now();
-    if (ok) {
-      this.#lastRenew = now;
+    if (ok && now - started < this.#timing.renewDeadlineMs) {
+      this.#lastRenew = started;
+      this.#armDeadline(now);
       this.#setLeading(true);
     } else if (this.#leading && now - this.#lastRenew >= this.#timing.renewDeadlineMs) {
-      this.#setLeading(false);
+      this.#stepDown();
     }
     this.#timer = setTimeout(() => void this.#tick(), this.#timing.retryPeriodMs);
+  }
+
+  /** (Re)starts the fencing timer: leadership ends at `#lastRenew + renewDeadline` unless a renewal succeeds first. */
+  #armDeadline(now: number): void {
+    if (this.#deadlineTimer !== undefined) clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = setTimeout(
+      () => {
+        this.#deadlineTimer = undefined;
+        if (this.#leading) this.#stepDown();
+      },
+      Math.max(this.#lastRenew + this.#timing.renewDeadlineMs - now, 0),
+    );
+  }
+
+  /** Could not renew within the deadline: stop leading now and cut the renewal that may still hang. */
+  #stepDown(): void {
+    this.#o.onError?.(
+      new Error(`could not renew the Lease within the renew deadline (${this.#timing.renewDeadlineMs} ms)`),
+    );
+    this.#inFlight?.abort();
+    this.#setLeading(false);
   }
 
   /** Re-reads the flag after an await (stop() may have run meanwhile). */
@@ -117,6 +155,10 @@ export class LeaderElector {
   #setLeading(leading: boolean): void {
     if (leading === this.#leading) return;
     this.#leading = leading;
+    if (!leading && this.#deadlineTimer !== undefined) {
+      clearTimeout(this.#deadlineTimer);
+      this.#deadlineTimer = undefined;
+    }
     if (leading) this.#o.onStartedLeading();
     else this.#o.onStoppedLeading();
   }
@@ -125,9 +167,8 @@ export class LeaderElector {
     return resourcePath({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: this.#o.namespace, name });
   }
 
-  async #tryAcquireOrRenew(): Promise<boolean> {
-    const { client, clock, identity, namespace, name } = this.#o;
-    const now = clock.now();
+  async #tryAcquireOrRenew(now: number, signal: AbortSignal): Promise<boolean> {
+    const { client, identity, namespace, name } = this.#o;
     const spec = {
       holderIdentity: identity,
       leaseDurationSeconds: Math.ceil(this.#timing.leaseDurationMs / 1000),
@@ -135,7 +176,7 @@ export class LeaderElector {
     };
     let lease: Lease;
     try {
-      lease = await client.request<Lease>('GET', this.#path(name));
+      lease = await client.request<Lease>('GET', this.#path(name), { signal });
     } catch (error) {
       if (!isNotFound(error)) throw error;
       const created: Lease = {
@@ -144,7 +185,7 @@ export class LeaderElector {
         metadata: { name, namespace },
         spec: { ...spec, acquireTime: microTime(now), leaseTransitions: 0 },
       };
-      return this.#write(() => client.request('POST', this.#path(), { body: created }));
+      return this.#write(() => client.request('POST', this.#path(), { body: created, signal }));
     }
     const holder = lease.spec.holderIdentity ?? '';
     const record = `${holder}|${lease.spec.renewTime ?? ''}|${lease.metadata.resourceVersion ?? ''}`;
@@ -160,7 +201,7 @@ export class LeaderElector {
         ...(acquiring ? { acquireTime: microTime(now), leaseTransitions: (lease.spec.leaseTransitions ?? 0) + 1 } : {}),
       },
     };
-    return this.#write(() => client.request('PUT', this.#path(name), { body: next }));
+    return this.#write(() => client.request('PUT', this.#path(name), { body: next, signal }));
   }
 
   /** A write that lost the race (conflict) means another candidate won: not an error. */

@@ -29,7 +29,8 @@ export class WorkQueue {
   readonly #dirty = new Set<string>();
   readonly #processing = new Set<string>();
   readonly #failures = new Map<string, number>();
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** Pending delayed adds: one timer per key, for the earliest time the key was asked to be ready. */
+  readonly #timers = new Map<string, { timer: NodeJS.Timeout; readyAt: number }>();
   readonly #waiters: ((key: string | undefined) => void)[] = [];
   readonly #options: Required<Omit<WorkQueueOptions, 'onDepth'>> & Pick<WorkQueueOptions, 'onDepth'>;
   #tokens: number;
@@ -68,20 +69,29 @@ export class WorkQueue {
     this.#options.onDepth?.(this.#queue.length);
   }
 
-  /** Queues `key` after `delayMs`; an earlier pending delay for the key wins. */
+  /**
+   * Queues `key` after `delayMs`. As client-go's delaying queue: when the key already waits for a timer, the earlier
+   * ready time wins — a retry after 100 ms replaces a resync due in an hour, a resync due in an hour never postpones a
+   * retry due sooner.
+   */
   addAfter(key: string, delayMs: number): void {
     if (this.#shutDown) return;
     if (delayMs <= 0) {
       this.add(key);
       return;
     }
-    if (this.#timers.has(key)) return;
+    const readyAt = performance.now() + delayMs;
+    const pending = this.#timers.get(key);
+    if (pending !== undefined) {
+      if (pending.readyAt <= readyAt) return;
+      clearTimeout(pending.timer);
+    }
     const timer = setTimeout(() => {
       this.#timers.delete(key);
       this.add(key);
     }, delayMs);
     timer.unref();
-    this.#timers.set(key, timer);
+    this.#timers.set(key, { timer, readyAt });
   }
 
   /** Queues `key` after its backoff (which grows with each call until {@link forget}) and the overall rate limit. */
@@ -127,7 +137,7 @@ export class WorkQueue {
   /** Stops handing out keys; waiting workers get undefined, pending delays are dropped. */
   shutDown(): void {
     this.#shutDown = true;
-    for (const timer of this.#timers.values()) clearTimeout(timer);
+    for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     for (const waiter of this.#waiters.splice(0)) waiter(undefined);
   }

@@ -4,6 +4,11 @@
  * The operator needs subresources (`/status`), server-side apply with a field manager, optimistic-concurrency
  * replaces (leader election) and watches; speaking the REST paths directly keeps all of that in one small, typed
  * place that tests can run against a real API server. Informers still come from client-node's `makeInformer`.
+ *
+ * Every request has a deadline (default {@link DEFAULT_REQUEST_TIMEOUT_MS}, for the whole exchange, not an idle
+ * timeout: a server that trickles bytes cannot hold a request open) and honours an `AbortSignal`: aborting destroys the
+ * connection at once and the request rejects. {@link fencedClient} binds a signal to every request of a client, which
+ * is how a leader stops writing the moment it loses its Lease.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
@@ -20,6 +25,32 @@ export interface RequestInit {
   readonly contentType?: string;
   /** Query parameters. */
   readonly query?: Readonly<Record<string, string | undefined>>;
+  /** Aborts the request (in flight: the connection is destroyed); it then rejects with {@link KubeRequestAborted}. */
+  readonly signal?: AbortSignal;
+  /** Deadline of this request, overriding the client's (milliseconds). */
+  readonly timeoutMs?: number;
+}
+
+/** Deadline of one request when neither the client nor the request sets one. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Options of {@link kubeClient}. */
+export interface KubeClientOptions {
+  /** Deadline of every request, from sending to the last byte of the answer (default 30 s). */
+  readonly timeoutMs?: number;
+  /** `User-Agent` header (default `kubeoidc-operator`); the API server's audit log records it. */
+  readonly userAgent?: string;
+}
+
+/** The request did not complete: its deadline passed or its signal was aborted (e.g. the Lease was lost). */
+export class KubeRequestAborted extends Error {
+  /** `timeout` when the deadline passed, `aborted` when the caller's signal fired. */
+  readonly kind: 'timeout' | 'aborted';
+  constructor(kind: 'timeout' | 'aborted', message: string) {
+    super(message);
+    this.name = 'KubeRequestAborted';
+    this.kind = kind;
+  }
 }
 
 /** The API server answered with a non-2xx status. */
@@ -34,6 +65,11 @@ export class KubeApiError extends Error {
     this.status = status;
     this.reason = reason;
   }
+}
+
+/** Whether `error` is a request cut by its caller's signal (not by its deadline). */
+export function isAborted(error: unknown): boolean {
+  return error instanceof KubeRequestAborted && error.kind === 'aborted';
 }
 
 /** Whether `error` is the API server's 404. */
@@ -58,54 +94,96 @@ export const APPLY_PATCH = PatchStrategy.ServerSideApply;
 export const MERGE_PATCH = PatchStrategy.MergePatch;
 
 /** A {@link KubeClient} for the kubeconfig's current cluster and user. */
-export function kubeClient(kc: KubeConfig): KubeClient {
+export function kubeClient(kc: KubeConfig, clientOptions: KubeClientOptions = {}): KubeClient {
   const cluster = kc.getCurrentCluster();
   if (cluster === null) throw new Error('kubeconfig has no current cluster');
   const base = new URL(cluster.server);
+  const defaultTimeoutMs = clientOptions.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   return {
     async request<T>(method: Method, path: string, init: RequestInit = {}): Promise<T> {
       const url = new URL(path, base);
       for (const [name, value] of Object.entries(init.query ?? {})) {
         if (value !== undefined) url.searchParams.set(name, value);
       }
+      const what = `${method} ${url.pathname}`;
+      const timeoutMs = init.timeoutMs ?? defaultTimeoutMs;
+      if (init.signal?.aborted === true) throw new KubeRequestAborted('aborted', `${what}: not sent (aborted)`);
       const body = init.body === undefined ? undefined : JSON.stringify(init.body);
       const options: RequestOptions = {
         method,
         headers: {
           accept: 'application/json',
+          'user-agent': clientOptions.userAgent ?? 'kubeoidc-operator',
           ...(body === undefined ? {} : { 'content-type': init.contentType ?? 'application/json' }),
         },
-        timeout: 30_000,
       };
       await kc.applyToHTTPSOptions(options);
-      const { status, text } = await send(url, options, body);
+      const { status, text } = await send(url, options, body, { what, timeoutMs, signal: init.signal });
       const parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
       if (status < 200 || status > 299) {
         const info = (parsed ?? {}) as { reason?: string; message?: string };
-        throw new KubeApiError(
-          status,
-          info.reason ?? 'Unknown',
-          `${method} ${url.pathname}: ${status} ${info.message ?? text}`,
-        );
+        throw new KubeApiError(status, info.reason ?? 'Unknown', `${what}: ${status} ${info.message ?? text}`);
       }
       return parsed as T;
     },
   };
 }
 
-function send(url: URL, options: RequestOptions, body: string | undefined): Promise<{ status: number; text: string }> {
+/**
+ * `client` with `signal` bound to every request: once it is aborted, requests in flight are cut and new ones reject
+ * without being sent. The operator gives reconcilers such a client per leadership term (docs/operator.md, fencing).
+ */
+export function fencedClient(client: KubeClient, signal: AbortSignal): KubeClient {
+  return {
+    request<T>(method: Method, path: string, init: RequestInit = {}): Promise<T> {
+      const signals = init.signal === undefined ? [signal] : [signal, init.signal];
+      return client.request<T>(method, path, { ...init, signal: AbortSignal.any(signals) });
+    },
+  };
+}
+
+interface Deadline {
+  readonly what: string;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+function send(
+  url: URL,
+  options: RequestOptions,
+  body: string | undefined,
+  deadline: Deadline,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(url, options, (res) => {
+    const { what, timeoutMs, signal } = deadline;
+    const transport = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = transport(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
+        settle();
         resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
       });
-      res.on('error', reject);
+      res.on('error', fail);
     });
-    req.on('timeout', () => req.destroy(new Error(`${options.method ?? 'GET'} ${url.pathname}: timed out`)));
-    req.on('error', reject);
+    const timer = setTimeout(() => {
+      fail(new KubeRequestAborted('timeout', `${what}: no complete answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onAbort = (): void => {
+      fail(new KubeRequestAborted('aborted', `${what}: aborted`));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted === true) onAbort();
+    function settle(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    function fail(error: Error): void {
+      settle();
+      req.destroy();
+      reject(error);
+    }
+    req.on('error', fail);
     req.end(body);
   });
 }

@@ -3,6 +3,19 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay, WorkQueue } from '../../../operator/controller/work-queue.ts';
 
+/** `promise`, or a rejection after `ms` (a hang guard far above the delays under test, not a timing bound). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`nothing within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
+}
+
 describe('WorkQueue', () => {
   it('de-duplicates keys that wait', async () => {
     const queue = new WorkQueue();
@@ -53,6 +66,32 @@ describe('WorkQueue', () => {
     queue.addRateLimited('a');
     assert.equal(queue.retries('a'), 1);
     await timeOf();
+    queue.shutDown();
+  });
+
+  it('retries a failed reconcile within its backoff although a resync an hour away is pending', async () => {
+    const queue = new WorkQueue({ baseDelayMs: 20 });
+    // A reconcile succeeded and asked to run again in an hour (the resync of a registered client).
+    queue.add('a');
+    const first = await queue.get();
+    queue.forget(first!);
+    queue.addAfter(first!, 3_600_000);
+    queue.done(first!);
+    // A change arrives; its reconcile fails and is retried with backoff (20 ms), not at the resync.
+    queue.add('a');
+    const second = await queue.get();
+    queue.addRateLimited(second!);
+    queue.done(second!);
+    assert.equal(await within(queue.get(), 10_000), 'a', 'retried within its backoff');
+    queue.shutDown();
+  });
+
+  it('lets a shorter requeueAfter replace a longer one, and never the other way round', async () => {
+    const queue = new WorkQueue();
+    queue.addAfter('a', 3_600_000);
+    queue.addAfter('a', 20);
+    queue.addAfter('a', 3_600_000); // later than the pending 20 ms: ignored
+    assert.equal(await within(queue.get(), 10_000), 'a');
     queue.shutDown();
   });
 
