@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   clientStatusChanged,
+  failedForGood,
   evaluateClientStatus,
   type ClientStatusInputs,
 } from '../../../operator/clients/status.ts';
@@ -120,5 +121,31 @@ describe('evaluateClientStatus', () => {
   it('never carries a credential', () => {
     const text = JSON.stringify(evaluateClientStatus(inputs(oidcClient('c'), {})));
     assert.ok(!/secret-value|rat-value/.test(text));
+  });
+});
+
+describe('failedForGood: a refused registration waits for the next generation', () => {
+  const rejected = { state: 'failed', reason: 'RegistrationRejected', message: 'client_id is already in use' } as const;
+  it('holds for the generation that was refused, not for the next one, nor for a retriable failure', () => {
+    const client = oidcClient('c');
+    client.status = evaluateClientStatus(inputs(client, { registration: rejected, secret: undefined }));
+    assert.equal(failedForGood(client), true);
+    const next = oidcClient('c');
+    next.metadata.generation = 2;
+    next.status = client.status;
+    assert.equal(failedForGood(next), false);
+    const unavailable = { state: 'failed', reason: 'ProviderUnavailable', message: 'down' } as const;
+    client.status = evaluateClientStatus(inputs(client, { registration: unavailable, secret: undefined }));
+    assert.equal(failedForGood(client), false);
+  });
+
+  it('reports ProviderNotReady as Unknown once registered, False before', () => {
+    const notReady = { state: 'failed', reason: 'ProviderNotReady', message: 'waiting' } as const;
+    const before = evaluateClientStatus(inputs(oidcClient('c'), { registration: notReady, secret: undefined }));
+    assert.equal(summary(before).Registered, 'False/ProviderNotReady');
+    const after = evaluateClientStatus(
+      inputs(oidcClient('c'), { registration: notReady, secret: undefined, recordedClientId: 'app' }),
+    );
+    assert.equal(summary(after).Registered, 'Unknown/ProviderNotReady');
   });
 });
