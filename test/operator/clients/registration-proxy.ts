@@ -16,6 +16,8 @@ export interface RegistrationProxy {
   readonly url: string;
   /** Registrations forwarded, by the requested client_id (`''`: none requested). */
   readonly registrations: Map<string, number>;
+  /** Why requests failed (answered 502), for failure messages. */
+  readonly errors: string[];
   /** Runs after the provider answered a POST /register, before the answer is passed on (cleared after one use). */
   afterNextRegistration: ((status: number) => Promise<void>) | undefined;
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export async function startRegistrationProxy(
   const proxy: RegistrationProxy = {
     url: '',
     registrations: new Map(),
+    errors: [],
     afterNextRegistration: undefined,
     close: () => Promise.resolve(),
   };
@@ -73,7 +76,8 @@ export async function startRegistrationProxy(
     res.end(text);
   };
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch(() => {
+    handle(req, res).catch((error: unknown) => {
+      proxy.errors.push(error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error));
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
