@@ -19,6 +19,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig, type V1ConfigMap, type V1Secret } from '@kubernetes/client-node';
 import { parse } from 'yaml';
+import { httpRegistrationApi } from '../../../operator/clients/http-registration-api.ts';
 import { kubeClient, MERGE_PATCH, type KubeClient } from '../../../operator/kube/client.ts';
 import type { OIDCClient } from '../../../operator/kube/crds.ts';
 import { getObject, listObjects, resourcePath } from '../../../operator/kube/resources.ts';
@@ -188,6 +189,8 @@ describe('OIDCClient registration bookkeeping with a real API server and a real 
       discoveryTtlMs: 0,
       log,
       providerUrl: () => proxy?.url ?? '',
+      // Room for the proxy's test step (revoking RBAC) between the provider's answer and the operator hearing it.
+      registration: httpRegistrationApi({ timeoutMs: 30_000 }),
       clientResyncMs: 500,
       unregisterGraceMs: 3000,
     });

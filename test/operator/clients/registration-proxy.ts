@@ -77,7 +77,11 @@ export async function startRegistrationProxy(
   };
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
-      proxy.errors.push(error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error));
+      proxy.errors.push(
+        error instanceof Error
+          ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ''}`
+          : 'failed',
+      );
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
