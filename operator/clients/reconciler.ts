@@ -23,10 +23,10 @@ import { addFinalizer } from './finalizer.ts';
 import { clientMetadata } from './metadata.ts';
 import { registrationTarget } from './provider-target.ts';
 import { readRecord } from './recorded.ts';
-import { ProviderUnavailableError, RegistrationError, RegistrationRejectedError } from './registration-api.ts';
+import { RegistrationError } from './registration-api.ts';
 import { registrationSecretName, renderRegistrationSecret, credentialsSecretName } from './render.ts';
 import { clientSpecProblems } from './spec-problems.ts';
-import { failedForGood, type RegistrationFailureReason } from './status.ts';
+import { failedForGood, failureReason } from './status.ts';
 import { UnrecordedRegistrations } from './unrecorded.ts';
 import { writeCredentials } from './write-credentials.ts';
 import { writeClientStatus } from './write-status.ts';
@@ -50,14 +50,6 @@ class RecordFailedError extends Error {
 /** Whether the provider says it is Ready (every desired replica ready). */
 function providerReady(provider: OIDCProvider): boolean {
   return provider.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
-}
-
-/** Why a registration attempt failed, for status and Event. */
-function failureReason(error: RegistrationError): RegistrationFailureReason {
-  if (error instanceof ProviderUnavailableError) return 'ProviderUnavailable';
-  // 400 (RFC 7591 §3.2.2): the provider refuses this metadata; the same request will be refused again.
-  if (error instanceof RegistrationRejectedError && error.status === 400) return 'RegistrationRejected';
-  return 'RegistrationFailed';
 }
 
 /** Reconciles the OIDCClient `namespace/name`. Throws on failures so the work queue retries with backoff. */

@@ -14,6 +14,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Condition, OIDCClient, OIDCClientStatus } from '../kube/crds.ts';
 import { mergeConditions, type ConditionInput } from '../providers/conditions.ts';
+import { ProviderUnavailableError, RegistrationRejectedError, type RegistrationError } from './registration-api.ts';
 
 /** Why a registration could not be made or checked. */
 export type RegistrationFailureReason =
@@ -27,6 +28,18 @@ export type RegistrationFailureReason =
 
 /** Failures that retrying the same spec cannot mend: retried only when `metadata.generation` changes. */
 export const TERMINAL_REASONS: readonly RegistrationFailureReason[] = ['RegistrationRejected'];
+
+/**
+ * Why a registration attempt failed: unreachable, timed out or 5xx → ProviderUnavailable; refused with 400 (RFC 7591
+ * §3.2.2: `invalid_client_metadata`, `invalid_redirect_uri`, a `client_id` in use) → RegistrationRejected, which the
+ * same request would meet again; anything else (401 on the initial access token while the provider rolls out its
+ * configuration, 404 without a registration endpoint, an unexpected answer) → RegistrationFailed, retried.
+ */
+export function failureReason(error: RegistrationError): RegistrationFailureReason {
+  if (error instanceof ProviderUnavailableError) return 'ProviderUnavailable';
+  if (error instanceof RegistrationRejectedError && error.status === 400) return 'RegistrationRejected';
+  return 'RegistrationFailed';
+}
 
 /** Whether the status says the current generation of `client` failed for good (nothing to retry before a change). */
 export function failedForGood(client: OIDCClient): boolean {

@@ -6,7 +6,8 @@
  * - nothing is registered before the OIDCProvider is Ready;
  * - a name the client's Secrets cannot carry is refused before anything is registered;
  * - when writing the record fails for real right after the provider answered (the operator's RBAC is revoked in
- *   between), the retries record that answer: one OIDCClient, one client at the provider;
+ *   between), the retries record that answer: one OIDCClient, one client at the provider; and an operator restarted
+ *   in that window is refused by the provider instead of registering a second client;
  * - a registration the provider refuses (a duplicate client id) is reported once and retried only on a spec change;
  * - deletion with `propagationPolicy: Foreground` unregisters: the registration access token is out of the garbage
  *   collector's reach; and a lost registration record is a Warning, not silence;
@@ -68,6 +69,7 @@ describe('OIDCClient registration bookkeeping with a real API server and a real 
   let proxy: RegistrationProxy | undefined;
   let admin: KubeClient;
   let issuer: string;
+  let startOperatorAs: (identity: string) => Promise<RunningOperator>;
   const created: string[] = []; // client ids the provider registered, in order
   const log = testLog();
 
@@ -103,6 +105,10 @@ describe('OIDCClient registration bookkeeping with a real API server and a real 
         signal: AbortSignal.timeout(10_000),
       })
     ).status;
+  const revokeSecretWrites = async (): Promise<void> => {
+    await admin.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings/secret-writer`);
+    await eventually('the operator may not patch Secrets', async () => !(await mayPatchSecrets()));
+  };
   const mayPatchSecrets = async (): Promise<boolean> => {
     const review = await admin.request<{ status?: { allowed?: boolean } }>(
       'POST',
@@ -179,21 +185,23 @@ describe('OIDCClient registration bookkeeping with a real API server and a real 
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
     proxy = await startRegistrationProxy(() => issuer);
-    operator = await startOperator({
-      kubeConfig: kc,
-      identity: 'bookkeeping-test',
-      leaseNamespace: system,
-      leaseTiming: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 500 },
-      healthPort: 0,
-      healthHost: '127.0.0.1',
-      discoveryTtlMs: 0,
-      log,
-      providerUrl: () => proxy?.url ?? '',
-      // Room for the proxy's test step (revoking RBAC) between the provider's answer and the operator hearing it.
-      registration: httpRegistrationApi({ timeoutMs: 30_000 }),
-      clientResyncMs: 500,
-      unregisterGraceMs: 3000,
-    });
+    startOperatorAs = (identity: string) =>
+      startOperator({
+        kubeConfig: kc,
+        identity,
+        leaseNamespace: system,
+        leaseTiming: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 500 },
+        healthPort: 0,
+        healthHost: '127.0.0.1',
+        discoveryTtlMs: 0,
+        log,
+        providerUrl: () => proxy?.url ?? '',
+        // Room for the proxy's test step (revoking RBAC) between the provider's answer and the operator hearing it.
+        registration: httpRegistrationApi({ timeoutMs: 30_000 }),
+        clientResyncMs: 500,
+        unregisterGraceMs: 3000,
+      });
+    operator = await startOperatorAs('bookkeeping-test');
     await applyManifest(cp, {
       apiVersion: 'kubeoidc.dev/v1alpha1',
       kind: 'OIDCProvider',
@@ -246,11 +254,8 @@ describe('OIDCClient registration bookkeeping with a real API server and a real 
 
   it('records the answer of a registration whose record could not be written, instead of registering again', async () => {
     const before = created.length;
-    proxy!.afterNextRegistration = async () => {
-      // The provider has registered the client; before the operator hears of it, it loses the right to write Secrets.
-      await admin.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings/secret-writer`);
-      await eventually('the operator may not patch Secrets', async () => !(await mayPatchSecrets()));
-    };
+    // The provider has registered the client; before the operator hears of it, it loses the right to write Secrets.
+    proxy!.afterNextRegistration = revokeSecretWrites;
     await apply('flaky', { providerRef: { name: 'idp' }, redirectUris: ['https://flaky.example.com/cb'] });
     await eventually('a registration made', () => Promise.resolve(created.length > before));
     await sleep(3000); // the work queue retries (100 ms doubling) while writing Secrets is refused
@@ -266,6 +271,33 @@ describe('OIDCClient registration bookkeeping with a real API server and a real 
       log.errors.some((e) => /flaky/.test(e) && /forbidden|403/i.test(e)),
       'the write really failed',
     );
+  });
+
+  it('after a restart between registering and recording, is refused by the provider rather than registering twice', async () => {
+    const before = created.length;
+    proxy!.afterNextRegistration = revokeSecretWrites;
+    await apply('crash', { providerRef: { name: 'idp' }, redirectUris: ['https://crash.example.com/cb'] });
+    await clientWith('crash', 'Registered', 'RecordFailed');
+    const [registered] = created.slice(before);
+    assert.ok(registered !== undefined);
+    // The process ends with the answer only in its memory; a new one starts once Secrets can be written again.
+    await operator?.stop();
+    await applyManifest(cp!, secretWriterBinding);
+    operator = await startOperatorAs('bookkeeping-test-2');
+
+    const refused = await clientWith('crash', 'Registered', 'RegistrationRejected');
+    assert.match(
+      condition(refused, 'Registered')?.message ?? '',
+      new RegExp(`already in use.*earlier attempt may have registered client id ${registered}`),
+    );
+    assert.equal(proxy!.registrations.get(registered), 2, 'the same client id asked for again');
+    assert.deepEqual(created.slice(before), [registered], 'still one client at the provider');
+
+    await admin.request('DELETE', resourcePath(clientRef('crash')));
+    await eventually('crash gone', async () => (await getClient('crash')) === undefined);
+    const warning = (await eventsOf('crash')).find((e) => e.reason === 'UnregisterFailed');
+    assert.equal(warning?.type, 'Warning');
+    assert.match(warning?.note ?? '', new RegExp(`client id ${registered}`));
   });
 
   it('reports a registration the provider refuses once, and retries it only when the spec changes', async () => {

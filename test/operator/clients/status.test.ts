@@ -3,9 +3,15 @@ import { describe, it } from 'node:test';
 import {
   clientStatusChanged,
   failedForGood,
+  failureReason,
   evaluateClientStatus,
   type ClientStatusInputs,
 } from '../../../operator/clients/status.ts';
+import {
+  ProviderUnavailableError,
+  RegistrationError,
+  RegistrationRejectedError,
+} from '../../../operator/clients/registration-api.ts';
 import type { OIDCClient } from '../../../operator/kube/crds.ts';
 import { oidcClient } from './fixtures.ts';
 
@@ -147,5 +153,16 @@ describe('failedForGood: a refused registration waits for the next generation', 
       inputs(oidcClient('c'), { registration: notReady, secret: undefined, recordedClientId: 'app' }),
     );
     assert.equal(summary(after).Registered, 'Unknown/ProviderNotReady');
+  });
+});
+
+describe('failureReason: which refusals are worth retrying', () => {
+  it('retries unavailability and other refusals, not a 400 answer', () => {
+    assert.equal(failureReason(new ProviderUnavailableError('register: provider unreachable')), 'ProviderUnavailable');
+    const refused = new RegistrationRejectedError(400, 'invalid_redirect_uri', 'must use https');
+    assert.equal(failureReason(refused), 'RegistrationRejected');
+    const badToken = new RegistrationRejectedError(401, 'invalid_token', 'initial access token is invalid');
+    assert.equal(failureReason(badToken), 'RegistrationFailed');
+    assert.equal(failureReason(new RegistrationError('unexpected_response', 'HTTP 404')), 'RegistrationFailed');
   });
 });
