@@ -123,8 +123,8 @@ export async function ensureRegistered(
   }
   const current = await api.read(target, recorded);
   if (current !== undefined && recorded.metadataHash === hash) {
-    // Written again although unchanged (a no-op then): it brings a record of an older operator up to date.
-    await context.record(recorded);
+    // A record of an older operator (owned by the OIDCClient, so within the garbage collector's reach) is rewritten.
+    if (state.upToDate !== true) await context.record(recorded);
     return { recorded, action: 'unchanged' };
   }
   if (current !== undefined) {

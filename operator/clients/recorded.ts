@@ -54,6 +54,8 @@ export interface RecordState {
   readonly intent: RegistrationIntent | undefined;
   /** Set when the provider's answer was recorded. */
   readonly recorded: RecordedRegistration | undefined;
+  /** False when the Secret is in an older operator's form (an owner reference, no uid annotation): rewrite it. */
+  readonly upToDate?: boolean;
 }
 
 const text = (secret: V1Secret, key: string): string | undefined => {
@@ -93,7 +95,9 @@ export function readRecord(secret: V1Secret | undefined, uid: string | undefined
     registrationAccessToken,
     registrationClientUri,
   };
-  return { intent, recorded };
+  const upToDate =
+    annotations[ANNOTATIONS.clientUid] !== undefined && (secret.metadata?.ownerReferences ?? []).length === 0;
+  return { intent, recorded, upToDate };
 }
 
 /** The registration recorded in `secret` (whoever it belongs to), or undefined when there is none or it is incomplete. */

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { V1Secret } from '@kubernetes/client-node';
 import { readRecord, readRecorded } from '../../../operator/clients/recorded.ts';
 import {
+  clientOwnerReference,
   credentialsSecretName,
   renderCredentialsSecret,
   renderRegistrationSecret,
@@ -76,6 +77,7 @@ describe('the registration Secret', () => {
     assert.deepEqual(readRecord(secret, 'uid-web'), {
       intent: { provider: 'idp', requestedClientId: 'app', clientId: 'app' },
       recorded,
+      upToDate: true,
     });
     const provided = recordedFor(oidcClient('web'), { clientSecret: undefined });
     assert.deepEqual(readRecorded(renderRegistrationSecret(client, provided)), provided);
@@ -87,6 +89,16 @@ describe('the registration Secret', () => {
     const secret = renderRegistrationSecret(client, intent);
     assert.deepEqual(decode(secret), { clientId: 'chosen-id' });
     assert.deepEqual(readRecord(secret, 'uid-web'), { intent, recorded: undefined });
+  });
+
+  it('reads the record of an older operator (owner reference, no uid annotation) as one to rewrite', () => {
+    const client = oidcClient('web');
+    const secret = renderRegistrationSecret(client, recordedFor(client));
+    delete secret.metadata?.annotations?.['kubeoidc.dev/oidcclient-uid'];
+    if (secret.metadata) secret.metadata.ownerReferences = [clientOwnerReference(client)];
+    const state = readRecord(secret, 'uid-web');
+    assert.deepEqual(state.recorded, recordedFor(client));
+    assert.equal(state.upToDate, false);
   });
 
   it("is not another object's record: a Secret of an earlier OIDCClient of the same name reads as nothing", () => {
