@@ -34,6 +34,9 @@ export const clusterRoleRules: readonly PolicyRule[] = [
     resources: ['configmaps', 'secrets', 'services'],
     verbs: ['get', 'list', 'watch', 'create', 'patch'],
   },
+  // The OIDCClient finalizer deletes the client's registration Secret itself (it has no owner reference, so that the
+  // garbage collector cannot take the registration access token away before the finalizer unregisters).
+  { apiGroups: [''], resources: ['secrets'], verbs: ['delete'] },
   { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'patch'] },
   // Optional owned objects are also deleted when the spec turns them off.
   {

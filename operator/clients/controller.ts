@@ -1,7 +1,8 @@
 /**
- * The OIDCClient controller's wiring: an OIDCClient change reconciles it; a change of a Secret it owns (the
- * credentials or the registration Secret, found by the managed-by label and mapped back through the controller owner
- * reference) reconciles the owner, so a deleted or edited credentials Secret is rewritten; an OIDCProvider change
+ * The OIDCClient controller's wiring: an OIDCClient change reconciles it; a change of one of its Secrets (found by the
+ * managed-by label; the credentials Secret mapped back through its controller owner reference, the registration
+ * Secret, which has none, through its `kubeoidc.dev/oidcclient` annotation) reconciles the client, so a deleted or
+ * edited credentials Secret is rewritten; an OIDCProvider change
  * reconciles the clients that reference it, so a client applied before its provider registers as soon as the provider
  * is there, not at the next resync.
  */
@@ -9,12 +10,18 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { keyOf, type ControllerSpec } from '../controller/controller.ts';
 import { API_VERSION, OIDC_CLIENT, OIDC_PROVIDER, type OIDCClient } from '../kube/crds.ts';
 import { MANAGED_BY } from '../providers/render/meta.ts';
-import { reconcileClient, type ClientReconcilerDeps } from './reconciler.ts';
+import type { ClientReconcilerDeps } from './deps.ts';
+import { reconcileClient } from './reconciler.ts';
+import { ANNOTATIONS } from './recorded.ts';
+import { UnrecordedRegistrations } from './unrecorded.ts';
 
 function ownerKeys(object: KubernetesObject): string[] {
+  const namespace = object.metadata?.namespace ?? '';
+  const recordOf = object.metadata?.annotations?.[ANNOTATIONS.client];
+  if (recordOf !== undefined) return [`${namespace}/${recordOf}`];
   return (object.metadata?.ownerReferences ?? [])
     .filter((owner) => owner.controller === true && owner.kind === OIDC_CLIENT.kind && owner.apiVersion === API_VERSION)
-    .map((owner) => `${object.metadata?.namespace ?? ''}/${owner.name}`);
+    .map((owner) => `${namespace}/${owner.name}`);
 }
 
 /** The controller definition; `namespace` limits it to one namespace (undefined: all). */
@@ -22,6 +29,8 @@ export function clientControllerSpec(deps: ClientReconcilerDeps, namespace: stri
   // Provider key → keys of the clients seen referencing it. Entries of deleted clients stay (a reconcile of a
   // missing client is a no-op); the map holds one entry per client name ever seen.
   const clientsOf = new Map<string, Set<string>>();
+  // Registration answers not recorded yet live as long as the controller (unrecorded.ts).
+  const withMemory: ClientReconcilerDeps = { ...deps, unrecorded: deps.unrecorded ?? new UnrecordedRegistrations() };
   const remember = (object: KubernetesObject): string[] => {
     const key = keyOf(object);
     const provider = (object as Partial<OIDCClient>).spec?.providerRef.name;
@@ -45,6 +54,6 @@ export function clientControllerSpec(deps: ClientReconcilerDeps, namespace: stri
         keysOf: ownerKeys,
       },
     ],
-    reconcile: (ns, name) => reconcileClient(deps, ns, name),
+    reconcile: (ns, name) => reconcileClient(withMemory, ns, name),
   };
 }

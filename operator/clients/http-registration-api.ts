@@ -1,5 +1,5 @@
 /**
- * {@link RegistrationApi} over HTTP with `fetch`: RFC 7591 registration with the initial access token as a bearer
+ * {@link RegistrationApi} over HTTP(S) (`http-send.ts`; https verified against the target's CA bundle when it has one): RFC 7591 registration with the initial access token as a bearer
  * token, RFC 7592 read/update/delete with the registration access token. Every request has a timeout; network
  * errors, timeouts and 5xx become {@link ProviderUnavailableError} (retried with backoff by the work queue), a 4xx
  * with an OAuth error body becomes {@link RegistrationRejectedError}. No message ever contains a token.
@@ -15,6 +15,7 @@ import {
   type RegistrationHandle,
   type RegistrationTarget,
 } from './registration-api.ts';
+import { send, SendTimeoutError, type SendResult } from './http-send.ts';
 
 /** Default time one request may take. */
 export const REQUEST_TIMEOUT_MS = 5000;
@@ -76,40 +77,38 @@ function parseRegistration(body: unknown, operation: string): Registration {
   return { ...client, registrationAccessToken, registrationClientUri };
 }
 
-/** A {@link RegistrationApi} using `fetch`; `timeoutMs` bounds every request. */
+/** A {@link RegistrationApi} over HTTP(S); `timeoutMs` bounds every request. */
 export function httpRegistrationApi(options: { timeoutMs?: number } = {}): RegistrationApi {
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
 
-  async function send(
+  async function call(
     operation: string,
+    target: RegistrationTarget,
     method: string,
     url: string,
     token: string | undefined,
     body?: ClientMetadata,
   ): Promise<{ status: number; json: unknown }> {
-    let response: Response;
+    let response: SendResult;
     try {
-      response = await fetch(url, {
+      response = await send(url, {
         method,
         headers: {
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
+        body: body === undefined ? undefined : JSON.stringify(body),
+        ca: target.ca,
+        timeoutMs,
       });
     } catch (error) {
-      const reason =
-        error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : 'unreachable';
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      throw new ProviderUnavailableError(`${operation}: provider ${reason}${cause}`, { cause: error });
+      const reason = error instanceof SendTimeoutError ? error.message : `unreachable: ${(error as Error).message}`;
+      throw new ProviderUnavailableError(`${operation}: provider ${reason}`, { cause: error });
     }
-    const text = await response.text().catch(() => '');
     let json: unknown;
     try {
-      json = text === '' ? undefined : (JSON.parse(text) as unknown);
+      json = response.text === '' ? undefined : (JSON.parse(response.text) as unknown);
     } catch {
       json = undefined;
     }
@@ -134,8 +133,9 @@ export function httpRegistrationApi(options: { timeoutMs?: number } = {}): Regis
 
   return {
     async register(target, metadata) {
-      const { status, json } = await send(
+      const { status, json } = await call(
         'register',
+        target,
         'POST',
         registrationUrl(target),
         target.initialAccessToken,
@@ -152,21 +152,28 @@ export function httpRegistrationApi(options: { timeoutMs?: number } = {}): Regis
     },
     async read(target, handle) {
       const url = managementUrl(target, handle);
-      const { status, json } = await send('read registration', 'GET', url, handle.registrationAccessToken);
+      const { status, json } = await call('read registration', target, 'GET', url, handle.registrationAccessToken);
       if (gone(status)) return undefined;
       if (status !== 200) throw rejected('read registration', status, json);
       return parseClient(json, 'read registration');
     },
     async update(target, handle, metadata) {
       const url = managementUrl(target, handle);
-      const { status, json } = await send('update registration', 'PUT', url, handle.registrationAccessToken, metadata);
+      const { status, json } = await call(
+        'update registration',
+        target,
+        'PUT',
+        url,
+        handle.registrationAccessToken,
+        metadata,
+      );
       if (gone(status)) return undefined;
       if (status !== 200) throw rejected('update registration', status, json);
       return parseClient(json, 'update registration');
     },
     async delete(target, handle) {
       const url = managementUrl(target, handle);
-      const { status, json } = await send('delete registration', 'DELETE', url, handle.registrationAccessToken);
+      const { status, json } = await call('delete registration', target, 'DELETE', url, handle.registrationAccessToken);
       if (status === 204 || status === 200 || gone(status)) return;
       throw rejected('delete registration', status, json);
     },

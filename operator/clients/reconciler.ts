@@ -3,61 +3,54 @@
  * says, keep the relying party's credentials Secret current, and report what it observed in status.
  *
  * gather (I/O: the client, its registration Secret, the provider and its initial access token) → evaluate (pure:
- * spec problems, metadata) → apply (registration through the injected {@link RegistrationApi}, then the registration
- * Secret, then the credentials Secret, by server-side apply as `kubeoidc-operator`) → status (only when changed).
- * Level-based and idempotent; it runs again every `resyncMs` to notice a provider that lost the client.
+ * spec, names and label values, metadata) → apply (the intent in the registration Secret, then the registration
+ * through the injected {@link RegistrationApi}, then the registration Secret, then the credentials Secret, by
+ * server-side apply as `kubeoidc-operator`) → status (only when changed). Level-based and idempotent; it runs again
+ * every `resyncMs` to notice a provider that lost the client.
+ *
+ * Nothing is registered before the provider is Ready, and a registration the provider refuses (400: invalid metadata,
+ * a redirect URI it does not accept, a client id in use) is `RegistrationRejected`: reported once, not retried until
+ * the spec changes (a new `metadata.generation`).
  */
 import type { V1Secret } from '@kubernetes/client-node';
-import type { EventRecorder } from '../controller/events.ts';
-import type { KubeClient } from '../kube/client.ts';
 import { API_VERSION, OIDC_CLIENT, OIDC_PROVIDER, type OIDCClient, type OIDCProvider } from '../kube/crds.ts';
 import { applyObject, getObject } from '../kube/resources.ts';
 import { FIELD_MANAGER } from '../providers/render/meta.ts';
-import type { Clock } from '../time.ts';
+import { DEFAULT_RESYNC_MS, type ClientReconcilerDeps, type ReconcileResult } from './deps.ts';
 import { ensureRegistered, type RegistrationAction } from './ensure-registered.ts';
 import { finalizeClient } from './finalize.ts';
 import { addFinalizer } from './finalizer.ts';
 import { clientMetadata } from './metadata.ts';
-import { registrationTarget, type ProviderUrlResolver } from './provider-target.ts';
-import { readRecorded } from './recorded.ts';
-import { ProviderUnavailableError, RegistrationError, type RegistrationApi } from './registration-api.ts';
-import {
-  credentialsSecretName,
-  registrationSecretName,
-  renderCredentialsSecret,
-  renderRegistrationSecret,
-} from './render.ts';
+import { registrationTarget } from './provider-target.ts';
+import { readRecord } from './recorded.ts';
+import { RegistrationError } from './registration-api.ts';
+import { registrationSecretName, renderRegistrationSecret, credentialsSecretName } from './render.ts';
 import { clientSpecProblems } from './spec-problems.ts';
+import { failedForGood, failureReason } from './status.ts';
+import { UnrecordedRegistrations } from './unrecorded.ts';
+import { writeCredentials } from './write-credentials.ts';
 import { writeClientStatus } from './write-status.ts';
 
-/** What the reconciler needs from the outside. */
-export interface ClientReconcilerDeps {
-  readonly client: KubeClient;
-  readonly clock: Clock;
-  readonly events: EventRecorder;
-  /** The provider's registration endpoint (RFC 7591/7592). */
-  readonly registration: RegistrationApi;
-  /** Base URL of a provider (default: its in-cluster Service). */
-  readonly providerUrl: ProviderUrlResolver;
-  /** How often a registered client is checked at the provider again (default 5 min). */
-  readonly resyncMs?: number;
-  /** How long deleting a client waits for an unreachable provider before leaving it registered (default 10 min). */
-  readonly unregisterGraceMs?: number;
-}
-
-/** Outcome of one reconcile. */
-export interface ReconcileResult {
-  readonly requeueAfterMs?: number;
-}
-
-/** Default period of re-checking a registration. */
-export const DEFAULT_RESYNC_MS = 5 * 60_000;
+export { DEFAULT_RESYNC_MS, type ClientReconcilerDeps, type ReconcileResult };
 
 const eventOf: Record<Exclude<RegistrationAction, 'unchanged'>, { reason: string; note: string }> = {
   registered: { reason: 'Registered', note: 'registered' },
   reregistered: { reason: 'Registered', note: 're-registered (the provider had lost the client)' },
   updated: { reason: 'Updated', note: 'registration updated' },
 };
+
+/** Writing the registration Secret failed (the provider may have answered already: `unrecorded.ts`). */
+class RecordFailedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RecordFailedError';
+  }
+}
+
+/** Whether the provider says it is Ready (every desired replica ready). */
+function providerReady(provider: OIDCProvider): boolean {
+  return provider.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+}
 
 /** Reconciles the OIDCClient `namespace/name`. Throws on failures so the work queue retries with backoff. */
 export async function reconcileClient(
@@ -76,13 +69,12 @@ export async function reconcileClient(
     name: registrationSecretName(client),
   });
   // A registration Secret left by an earlier object of the same name is not this client's registration.
-  const owned = registrationSecret?.metadata?.ownerReferences?.some((owner) => owner.uid === client?.metadata.uid);
-  const recorded = owned === true ? readRecorded(registrationSecret) : undefined;
-  if (client.metadata.deletionTimestamp !== undefined) return finalizeClient(deps, client, recorded);
+  const state = readRecord(registrationSecret, client.metadata.uid);
+  if (client.metadata.deletionTimestamp !== undefined) return finalizeClient(deps, client, state);
 
   const secretName = credentialsSecretName(client);
-  const base = { client, secretName, recordedClientId: recorded?.clientId };
-  const problems = clientSpecProblems(client, recorded);
+  const base = { client, secretName, recordedClientId: state.recorded?.clientId };
+  const problems = clientSpecProblems(client, state.intent);
   if (problems.length > 0) {
     const message = problems.join('; ');
     const registration = { state: 'failed', reason: 'InvalidSpec', message } as const;
@@ -91,6 +83,7 @@ export async function reconcileClient(
     }
     return {};
   }
+  if (failedForGood(client)) return {}; // refused by the provider at this generation: wait for a spec change
 
   client = await addFinalizer(kube, client);
   base.client = client;
@@ -108,21 +101,60 @@ export async function reconcileClient(
     }
     return resync;
   }
+  if (state.recorded === undefined && !providerReady(provider)) {
+    // The provider's own watch reconciles this client again when the provider's status changes.
+    const message = `waiting for OIDCProvider ${provider.metadata.name ?? ''} to be Ready`;
+    const registration = { state: 'failed', reason: 'ProviderNotReady', message } as const;
+    await writeClientStatus(kube, { ...base, registration, now: clock.now() });
+    return resync;
+  }
 
-  const target = await registrationTarget(kube, deps.providerUrl, provider);
+  const unrecorded = deps.unrecorded ?? new UnrecordedRegistrations();
+  const current = client;
+  // The registration Secret is gone (deleted by hand) but status remembers the client id: register under that id, so
+  // a client the provider still has is refused (RegistrationRejected) rather than registered a second time.
+  const remembered = client.status?.clientId;
+  const registering =
+    state.intent === undefined && remembered !== undefined
+      ? {
+          intent: {
+            provider: client.spec.providerRef.name,
+            requestedClientId: client.spec.clientId,
+            clientId: remembered,
+          },
+          recorded: undefined,
+        }
+      : state;
   let ensured;
   try {
-    ensured = await ensureRegistered(deps.registration, target, client.spec, clientMetadata(client.spec), recorded);
+    ensured = await ensureRegistered(
+      {
+        api: deps.registration,
+        target: await registrationTarget(kube, deps.providerUrl, provider),
+        uid: client.metadata.uid ?? '',
+        unrecorded,
+        newClientId: deps.newClientId,
+        record: async (record) => {
+          const secret = renderRegistrationSecret(current, record);
+          await applyObject(kube, secret, FIELD_MANAGER).catch((error: unknown) => {
+            const message = `writing Secret ${secret.metadata?.name ?? ''} failed: ${(error as Error).message}`;
+            throw new RecordFailedError(message, { cause: error });
+          });
+        },
+      },
+      client.spec,
+      clientMetadata(client.spec),
+      registering,
+    );
   } catch (error) {
-    if (!(error instanceof RegistrationError)) throw error;
-    const reason = error instanceof ProviderUnavailableError ? 'ProviderUnavailable' : 'RegistrationFailed';
+    if (!(error instanceof RegistrationError) && !(error instanceof RecordFailedError)) throw error;
+    const reason = error instanceof RegistrationError ? failureReason(error) : 'RecordFailed';
     const registration = { state: 'failed', reason, message: error.message } as const;
     await writeClientStatus(kube, { ...base, registration, now: clock.now() });
     await events.record(client, 'Warning', reason, 'Register', error.message);
+    if (reason === 'RegistrationRejected') return {}; // retried when the spec changes, not before
     throw error;
   }
-  // Written at once, even when unchanged (a no-op then): the registration access token exists nowhere else.
-  await applyObject(kube, renderRegistrationSecret(client, ensured.recorded), FIELD_MANAGER);
   if (ensured.action !== 'unchanged') {
     const { reason, note } = eventOf[ensured.action];
     const at = `at OIDCProvider ${provider.metadata.name ?? ''}`;
@@ -136,28 +168,8 @@ export async function reconcileClient(
   }
 
   const registration = { state: 'registered', clientId: ensured.recorded.clientId } as const;
-  const desired = renderCredentialsSecret(client, ensured.recorded, provider.spec.issuer);
   try {
-    const secretRef = { apiVersion: 'v1', kind: 'Secret', namespace, name: secretName };
-    const before = await getObject<V1Secret>(kube, secretRef);
-    // Never take over a Secret someone else made (server-side apply with force would): another application's
-    // credentials, or an OIDCProvider's key Secret when a client happens to be named `<provider>-keys`.
-    const controller = before?.metadata?.ownerReferences?.find((owner) => owner.controller === true);
-    if (before !== undefined && controller?.uid !== client.metadata.uid) {
-      throw new Error(
-        `Secret ${secretName} exists and is not owned by this OIDCClient; choose another spec.secret.name`,
-      );
-    }
-    const applied = await applyObject<V1Secret>(kube, desired, FIELD_MANAGER);
-    if (before?.metadata?.resourceVersion !== applied.metadata?.resourceVersion) {
-      await events.record(
-        client,
-        'Normal',
-        'SecretWritten',
-        'WriteSecret',
-        `wrote the credentials to Secret ${secretName}`,
-      );
-    }
+    await writeCredentials(deps, client, ensured.recorded, provider.spec.issuer);
   } catch (error) {
     const message = `writing Secret ${secretName} failed: ${(error as Error).message}`;
     await writeClientStatus(kube, { ...base, registration, secret: { state: 'failed', message }, now: clock.now() });

@@ -43,6 +43,8 @@ export interface RegistrationTarget {
   readonly issuer: string;
   /** Initial access token (RFC 7591 §3) for registration, when the provider requires one. */
   readonly initialAccessToken?: string | undefined;
+  /** PEM certificates that verify an https `baseUrl` (instead of the default trust store). */
+  readonly ca?: string | undefined;
 }
 
 /** RFC 7591/7592 operations. Every method throws {@link RegistrationError} subclasses on failure. */

@@ -1,36 +1,28 @@
 /**
- * The two Secrets an OIDCClient owns, rendered from the client and its registration. Pure.
+ * The two Secrets of an OIDCClient, rendered from the client and its registration. Pure.
  *
  * - The credentials Secret (`spec.secret.name`, default the OIDCClient's name) is for the relying party: client id,
- *   client secret, issuer URL, discovery URL, under the key names of `spec.secret`.
+ *   client secret, issuer URL, discovery URL, under the key names of `spec.secret`. Owned by the OIDCClient (the
+ *   garbage collector deletes it with the client).
  * - The registration Secret (`kubeoidc-registration-<name>`) is the operator's own memory of the registration: the
- *   registration access token and client URI (RFC 7592), the issued client secret (the provider keeps only a hash,
- *   so this is the only copy the credentials Secret can be rewritten from), and in annotations what the registration
- *   was made from: provider, requested client id, metadata hash. Credentials live only here and in the credentials
- *   Secret — never in status, Events or logs.
+ *   chosen client id (written before registering), then the registration access token and client URI (RFC 7592), the
+ *   issued client secret (the provider keeps only a hash, so this is the only copy the credentials Secret can be
+ *   rewritten from), and in annotations what the registration was made from: provider, requested client id, metadata
+ *   hash. It carries **no owner reference**: the finalizer needs the registration access token to unregister, so the
+ *   garbage collector (foreground deletion deletes dependents before the owner's finalizers run) must not reach it.
+ *   The finalizer deletes it itself; the annotations name the OIDCClient (name and uid) instead.
+ *
+ * Credentials live only in these two Secrets — never in status, Events or logs.
  */
 // client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { V1OwnerReference, V1Secret } from '@kubernetes/client-node';
 import { API_VERSION, OIDC_CLIENT, OIDC_CLIENT_DEFAULTS, type OIDCClient } from '../kube/crds.ts';
 import { MANAGED_BY } from '../providers/render/meta.ts';
-import type { RecordedRegistration } from './recorded.ts';
+import { ANNOTATIONS, REGISTRATION_KEYS, type RecordedRegistration, type RegistrationIntent } from './recorded.ts';
 
 /** Prefix of the registration Secret's name. */
 export const REGISTRATION_SECRET_PREFIX = 'kubeoidc-registration-';
-/** Annotations of the registration Secret. */
-export const ANNOTATIONS = {
-  provider: 'kubeoidc.dev/provider',
-  requestedClientId: 'kubeoidc.dev/requested-client-id',
-  metadataHash: 'kubeoidc.dev/metadata-hash',
-} as const;
-/** Data keys of the registration Secret. */
-export const REGISTRATION_KEYS = {
-  clientId: 'clientId',
-  clientSecret: 'clientSecret',
-  registrationAccessToken: 'registrationAccessToken',
-  registrationClientUri: 'registrationClientUri',
-} as const;
 
 /** Name of the credentials Secret. */
 export function credentialsSecretName(client: OIDCClient): string {
@@ -67,8 +59,18 @@ function labels(client: OIDCClient, component: string, extra: Record<string, str
   };
 }
 
-/** The registration Secret for `recorded`. */
-export function renderRegistrationSecret(client: OIDCClient, recorded: RecordedRegistration): V1Secret {
+const isRecorded = (record: RegistrationIntent | RecordedRegistration): record is RecordedRegistration =>
+  'registrationAccessToken' in record;
+
+/**
+ * The registration Secret for `record`: an intent (before registering: provider and client id only) or a recorded
+ * registration (after: with the provider's answer). No owner reference (see above).
+ */
+export function renderRegistrationSecret(
+  client: OIDCClient,
+  record: RegistrationIntent | RecordedRegistration,
+): V1Secret {
+  const recorded = isRecorded(record) ? record : undefined;
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -78,19 +80,24 @@ export function renderRegistrationSecret(client: OIDCClient, recorded: RecordedR
       namespace: client.metadata.namespace ?? 'default',
       labels: labels(client, 'client-registration'),
       annotations: {
-        [ANNOTATIONS.provider]: recorded.provider,
-        [ANNOTATIONS.metadataHash]: recorded.metadataHash,
-        ...(recorded.requestedClientId === undefined
+        [ANNOTATIONS.client]: client.metadata.name ?? '',
+        [ANNOTATIONS.clientUid]: client.metadata.uid ?? '',
+        [ANNOTATIONS.provider]: record.provider,
+        ...(recorded === undefined ? {} : { [ANNOTATIONS.metadataHash]: recorded.metadataHash }),
+        ...(record.requestedClientId === undefined
           ? {}
-          : { [ANNOTATIONS.requestedClientId]: recorded.requestedClientId }),
+          : { [ANNOTATIONS.requestedClientId]: record.requestedClientId }),
       },
-      ownerReferences: [clientOwnerReference(client)],
     },
     data: {
-      [REGISTRATION_KEYS.clientId]: b64(recorded.clientId),
-      [REGISTRATION_KEYS.registrationAccessToken]: b64(recorded.registrationAccessToken),
-      [REGISTRATION_KEYS.registrationClientUri]: b64(recorded.registrationClientUri),
-      ...(recorded.clientSecret === undefined ? {} : { [REGISTRATION_KEYS.clientSecret]: b64(recorded.clientSecret) }),
+      [REGISTRATION_KEYS.clientId]: b64(record.clientId),
+      ...(recorded === undefined
+        ? {}
+        : {
+            [REGISTRATION_KEYS.registrationAccessToken]: b64(recorded.registrationAccessToken),
+            [REGISTRATION_KEYS.registrationClientUri]: b64(recorded.registrationClientUri),
+          }),
+      ...(recorded?.clientSecret === undefined ? {} : { [REGISTRATION_KEYS.clientSecret]: b64(recorded.clientSecret) }),
     },
   };
 }

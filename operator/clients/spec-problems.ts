@@ -2,16 +2,18 @@
  * What is wrong with an OIDCClient spec, in the words of the CRD's CEL rules (`crds/oidcclients.kubeoidc.dev.yaml`).
  * API servers before 1.25 ignore those rules, so the operator checks them itself: the cross-field rules on the spec
  * alone, and the immutability rules (providerRef, clientId) against what the client was registered with — the
- * registration Secret remembers it, because the operator never sees the old object of an update. Pure.
+ * registration Secret remembers it, because the operator never sees the old object of an update — and the names and
+ * label values the client's Secrets need (`names.ts`). Pure.
  */
 import { OIDC_CLIENT_DEFAULTS, type OIDCClient } from '../kube/crds.ts';
-import type { RecordedRegistration } from './recorded.ts';
+import { clientNameProblems } from './names.ts';
+import type { RegistrationIntent } from './recorded.ts';
 import { registrationSecretName } from './render.ts';
 
-/** Every problem of `client`'s spec (empty when valid), given the registration recorded for it. */
-export function clientSpecProblems(client: OIDCClient, recorded: RecordedRegistration | undefined): string[] {
+/** Every problem of `client`'s spec (empty when valid), given the registration recorded (or intended) for it. */
+export function clientSpecProblems(client: OIDCClient, recorded: RegistrationIntent | undefined): string[] {
   const { spec } = client;
-  const problems: string[] = [];
+  const problems: string[] = clientNameProblems(client);
   const grants: readonly string[] = spec.grantTypes ?? OIDC_CLIENT_DEFAULTS.grantTypes;
   const method = spec.tokenEndpointAuthMethod ?? OIDC_CLIENT_DEFAULTS.tokenEndpointAuthMethod;
 

@@ -2,7 +2,9 @@
  * The OIDCClient's status, evaluated from what one reconcile did. Pure: the time is a parameter.
  *
  * - Registered: the provider knows the client (True/Registered), or why not (InvalidSpec, ProviderNotFound,
- *   ProviderUnavailable — Unknown when an earlier registration may still stand —, RegistrationFailed).
+ *   ProviderNotReady, ProviderUnavailable — both Unknown when an earlier registration may still stand —,
+ *   RegistrationRejected: the provider refused the spec, not retried before the spec changes —, RegistrationFailed,
+ *   RecordFailed: the registration Secret could not be written).
  * - SecretSynced: the credentials Secret holds the current credentials (True/SecretWritten), or why not
  *   (WaitingForRegistration, ApplyFailed).
  * - Ready: both hold (True/Ready), else the first failure's reason and message.
@@ -12,10 +14,43 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Condition, OIDCClient, OIDCClientStatus } from '../kube/crds.ts';
 import { mergeConditions, type ConditionInput } from '../providers/conditions.ts';
+import { ProviderUnavailableError, RegistrationRejectedError, type RegistrationError } from './registration-api.ts';
 
 /** Why a registration could not be made or checked. */
 export type RegistrationFailureReason =
-  'InvalidSpec' | 'ProviderNotFound' | 'ProviderUnavailable' | 'RegistrationFailed';
+  | 'InvalidSpec'
+  | 'ProviderNotFound'
+  | 'ProviderNotReady'
+  | 'ProviderUnavailable'
+  | 'RegistrationRejected'
+  | 'RegistrationFailed'
+  | 'RecordFailed';
+
+/** Failures that retrying the same spec cannot mend: retried only when `metadata.generation` changes. */
+export const TERMINAL_REASONS: readonly RegistrationFailureReason[] = ['RegistrationRejected'];
+
+/**
+ * Why a registration attempt failed: unreachable, timed out or 5xx → ProviderUnavailable; refused with 400 (RFC 7591
+ * §3.2.2: `invalid_client_metadata`, `invalid_redirect_uri`, a `client_id` in use) → RegistrationRejected, which the
+ * same request would meet again; anything else (401 on the initial access token while the provider rolls out its
+ * configuration, 404 without a registration endpoint, an unexpected answer) → RegistrationFailed, retried.
+ */
+export function failureReason(error: RegistrationError): RegistrationFailureReason {
+  if (error instanceof ProviderUnavailableError) return 'ProviderUnavailable';
+  if (error instanceof RegistrationRejectedError && error.status === 400) return 'RegistrationRejected';
+  return 'RegistrationFailed';
+}
+
+/** Whether the status says the current generation of `client` failed for good (nothing to retry before a change). */
+export function failedForGood(client: OIDCClient): boolean {
+  const registered = client.status?.conditions?.find((condition) => condition.type === 'Registered');
+  return (
+    registered !== undefined &&
+    registered.status === 'False' &&
+    (TERMINAL_REASONS as readonly string[]).includes(registered.reason) &&
+    registered.observedGeneration === (client.metadata.generation ?? 0)
+  );
+}
 
 /** How registering went. */
 export type RegistrationOutcome =
@@ -44,7 +79,9 @@ function registeredCondition(inputs: ClientStatusInputs): ConditionInput {
     return { type: 'Registered', status: 'True', reason: 'Registered', message: `client id ${outcome.clientId}` };
   }
   // Unavailable after an earlier registration: the client may well still be registered; nobody can tell.
-  const unknown = outcome.reason === 'ProviderUnavailable' && inputs.recordedClientId !== undefined;
+  const unknown =
+    (outcome.reason === 'ProviderUnavailable' || outcome.reason === 'ProviderNotReady') &&
+    inputs.recordedClientId !== undefined;
   return {
     type: 'Registered',
     status: unknown ? 'Unknown' : 'False',

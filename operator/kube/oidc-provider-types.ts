@@ -120,6 +120,17 @@ export interface ServiceSpec {
   annotations?: Record<string, string>;
 }
 
+/**
+ * Where the operator reaches the provider for OIDCClient registrations: an https `url` (verified with `caSecretRef`,
+ * else the operator's trust store) when something in front of the provider serves TLS; default its Service over HTTP.
+ */
+export interface RegistrationEndpointSpec {
+  /** Base URL (`<url>/register` is the registration endpoint). */
+  url?: string;
+  /** PEM certificates that verify an https `url`. */
+  caSecretRef?: SecretKeyRef;
+}
+
 /** An optional Ingress for the issuer's host. */
 export interface IngressSpec {
   /** Create the Ingress (default false). */
@@ -207,6 +218,8 @@ export interface OIDCProviderSpec {
   service?: ServiceSpec;
   /** Ingress. */
   ingress?: IngressSpec;
+  /** How the operator reaches the provider to register OIDCClients (default: the Service, plain HTTP). */
+  registrationEndpoint?: RegistrationEndpointSpec;
   /** PodDisruptionBudget. */
   podDisruptionBudget?: PodDisruptionBudgetSpec;
   /** HorizontalPodAutoscaler. */

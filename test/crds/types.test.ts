@@ -118,6 +118,7 @@ const providerSpec: DeepRequired<OIDCProviderSpec> = {
     tls: { secretName: 'tls' },
     annotations: { g: 'h' },
   },
+  registrationEndpoint: { url: 'https://login.example.com', caSecretRef: { name: 'ca', key: 'ca.crt' } },
   podDisruptionBudget: { enabled: true, minAvailable: '50%', maxUnavailable: 1 },
   autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 75 },
   serviceMonitor: { enabled: true, interval: '30s', labels: { release: 'prometheus' } },

@@ -18,6 +18,7 @@ import { startControlPlane, type ControlPlane } from '../support/control-plane.t
 import { installCrds } from '../support/crds.ts';
 import { freePort } from '../support/free-port.ts';
 import { applyManifest } from '../support/kubectl.ts';
+import { reportProviderReady } from './clients/deployment-ready.ts';
 import { eventually, sampleProvider, testLog } from './support.ts';
 
 describe('operator RBAC', { timeout: 180_000 }, () => {
@@ -124,6 +125,8 @@ describe('operator RBAC', { timeout: 180_000 }, () => {
   });
 
   it('reconciles an OIDCClient with the same rules: finalizer, status, Events', async () => {
+    // Registration waits for a Ready provider; no deployment controller runs here to say so.
+    await reportProviderReady(kubeClient(cp!.kubeConfig()), 'default', 'minimal');
     await applyManifest(cp!, {
       apiVersion: 'kubeoidc.dev/v1alpha1',
       kind: 'OIDCClient',
@@ -154,7 +157,7 @@ describe('operator RBAC', { timeout: 180_000 }, () => {
       (error: unknown) => error instanceof KubeApiError && error.status === 403,
     );
     await assert.rejects(
-      client.request('DELETE', '/api/v1/namespaces/default/secrets/minimal-keys'),
+      client.request('DELETE', '/api/v1/namespaces/default/configmaps/minimal-config'),
       (error: unknown) => error instanceof KubeApiError && error.status === 403,
     );
   });

@@ -2,7 +2,8 @@
  * The operator's RFC 7591/7592 client against the real provider's registration endpoint: register (with the
  * operator's static initial access token and a chosen client_id), read, update without rotating the secret, delete,
  * a lost client reading as gone, clear errors for a bad token, refused metadata and an unreachable provider — and
- * management requests sent to the base URL even though the provider hands out URIs under its public issuer.
+ * management requests sent to the base URL even though the provider hands out URIs under its public issuer — and
+ * the same over TLS through a TLS-terminating proxy, with the certificate verified against a given CA bundle.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -15,6 +16,8 @@ import {
 } from '../../../operator/clients/registration-api.ts';
 import { freePort } from '../../support/free-port.ts';
 import { startTestProvider, type TestProvider } from '../../support/provider.ts';
+import { startRegistrationProxy, type RegistrationProxy } from './registration-proxy.ts';
+import { selfSignedCertificate } from './self-signed.ts';
 
 const token = 'operator-iat-0123456789abcdefghijklmnopqrstuv';
 const registration = {
@@ -96,5 +99,48 @@ describe('httpRegistrationApi against a real provider', { timeout: 180_000 }, ()
     const renamed = { ...handle, registrationClientUri: 'https://old.example.com/idp/register/abc' };
     assert.equal(managementUrl(internal, renamed), 'http://idp.auth.svc:80/register/abc');
     assert.throws(() => managementUrl(internal, { ...handle, registrationClientUri: 'https://x.example.com/abc' }));
+  });
+});
+
+describe('httpRegistrationApi over TLS to a provider endpoint that serves it', { timeout: 180_000 }, () => {
+  let provider: TestProvider;
+  let proxy: RegistrationProxy;
+  let certificate: { key: string; cert: string };
+  const api = httpRegistrationApi({ timeoutMs: 5000 });
+
+  before(async () => {
+    provider = await startTestProvider({ features: { registration } });
+    certificate = selfSignedCertificate();
+    proxy = await startRegistrationProxy(() => provider.issuer, certificate);
+  });
+  after(async () => {
+    await proxy.close();
+    await provider.stop();
+  });
+
+  it('registers, reads and deletes over https, verifying the certificate with the given CA bundle', async () => {
+    const target = { baseUrl: proxy.url, issuer: provider.issuer, initialAccessToken: token, ca: certificate.cert };
+    assert.match(proxy.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    const registered = await api.register(target, { ...machine, client_id: 'tls-app' });
+    assert.equal(registered.clientId, 'tls-app');
+    assert.equal(proxy.registrations.get('tls-app'), 1);
+    assert.equal((await api.read(target, registered))?.clientId, 'tls-app');
+    await api.delete(target, registered);
+    assert.equal(await api.read(target, registered), undefined);
+  });
+
+  it('refuses a certificate the CA bundle (or the default trust store) does not verify, before sending anything', async () => {
+    const other = selfSignedCertificate();
+    for (const ca of [undefined, other.cert]) {
+      const target = { baseUrl: proxy.url, issuer: provider.issuer, initialAccessToken: token, ca };
+      await assert.rejects(
+        api.register(target, { ...machine, client_id: 'tls-untrusted' }),
+        (error: unknown) =>
+          error instanceof ProviderUnavailableError &&
+          /certificate/i.test(error.message) &&
+          !error.message.includes(token),
+      );
+    }
+    assert.equal(proxy.registrations.get('tls-untrusted'), undefined, 'no request reached the endpoint');
   });
 });

@@ -24,6 +24,7 @@ import { freePort } from '../../support/free-port.ts';
 import { applyManifest } from '../../support/kubectl.ts';
 import { startTestProvider, type TestProvider } from '../../support/provider.ts';
 import { eventually, testLog } from '../support.ts';
+import { reportProviderReady } from './deployment-ready.ts';
 
 const ns = 'default';
 const clientRef = (name: string) => ({ apiVersion: 'kubeoidc.dev/v1alpha1', kind: 'OIDCClient', namespace: ns, name });
@@ -114,6 +115,7 @@ describe('OIDCClient reconciler with a real API server and a real provider', { t
     const config = parse(configMap.data?.['config.yaml'] ?? '') as { features: { registration: unknown } };
     providerOverrides = { port, issuer, features: { registration: config.features.registration } };
     await startIdp();
+    await reportProviderReady(kube, ns, 'idp');
   });
   after(async () => {
     await operator?.stop();

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Secret } from '@kubernetes/client-node';
-import { readRecorded } from '../../../operator/clients/recorded.ts';
+import { readRecord, readRecorded } from '../../../operator/clients/recorded.ts';
 import {
+  clientOwnerReference,
   credentialsSecretName,
   renderCredentialsSecret,
   renderRegistrationSecret,
@@ -64,15 +65,45 @@ describe('the credentials Secret', () => {
 });
 
 describe('the registration Secret', () => {
-  it('round-trips what the operator records, owned by the OIDCClient', () => {
+  it('round-trips what the operator records, with no owner reference the garbage collector could follow', () => {
     const client = oidcClient('web', withSpec({ clientId: 'app' }));
     const recorded = recordedFor(client);
     const secret = renderRegistrationSecret(client, recorded);
     assert.equal(secret.metadata?.name, 'kubeoidc-registration-web');
-    assert.equal(secret.metadata?.ownerReferences?.[0]?.uid, 'uid-web');
+    assert.equal(secret.metadata?.ownerReferences, undefined);
+    assert.equal(secret.metadata?.annotations?.['kubeoidc.dev/oidcclient'], 'web');
+    assert.equal(secret.metadata?.annotations?.['kubeoidc.dev/oidcclient-uid'], 'uid-web');
     assert.deepEqual(readRecorded(secret), recorded);
+    assert.deepEqual(readRecord(secret, 'uid-web'), {
+      intent: { provider: 'idp', requestedClientId: 'app', clientId: 'app' },
+      recorded,
+      upToDate: true,
+    });
     const provided = recordedFor(oidcClient('web'), { clientSecret: undefined });
     assert.deepEqual(readRecorded(renderRegistrationSecret(client, provided)), provided);
+  });
+
+  it('records an intent (provider and client id) before there is anything else to record', () => {
+    const client = oidcClient('web');
+    const intent = { provider: 'idp', requestedClientId: undefined, clientId: 'chosen-id' };
+    const secret = renderRegistrationSecret(client, intent);
+    assert.deepEqual(decode(secret), { clientId: 'chosen-id' });
+    assert.deepEqual(readRecord(secret, 'uid-web'), { intent, recorded: undefined });
+  });
+
+  it('reads the record of an older operator (owner reference, no uid annotation) as one to rewrite', () => {
+    const client = oidcClient('web');
+    const secret = renderRegistrationSecret(client, recordedFor(client));
+    delete secret.metadata?.annotations?.['kubeoidc.dev/oidcclient-uid'];
+    if (secret.metadata) secret.metadata.ownerReferences = [clientOwnerReference(client)];
+    const state = readRecord(secret, 'uid-web');
+    assert.deepEqual(state.recorded, recordedFor(client));
+    assert.equal(state.upToDate, false);
+  });
+
+  it("is not another object's record: a Secret of an earlier OIDCClient of the same name reads as nothing", () => {
+    const secret = renderRegistrationSecret(oidcClient('web'), recordedFor(oidcClient('web')));
+    assert.deepEqual(readRecord(secret, 'uid-of-a-new-web'), { intent: undefined, recorded: undefined });
   });
 
   it('keeps credentials out of labels and annotations', () => {

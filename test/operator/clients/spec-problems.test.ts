@@ -82,6 +82,33 @@ describe('clientSpecProblems: the CRD CEL rules a 1.20 API server ignores', () =
       problems: ["secret.name kubeoidc-registration-c is the operator's registration Secret"],
     },
     {
+      name: 'a name longer than a label value (the Secrets carry it as app.kubernetes.io/instance)',
+      client: oidcClient('n'.repeat(64)),
+      problems: [
+        "metadata.name is 64 characters long (at most 63): it is the app.kubernetes.io/instance label of the client's Secrets",
+      ],
+    },
+    {
+      name: 'a name of 63 characters is fine',
+      client: oidcClient('n'.repeat(63)),
+      problems: [],
+    },
+    {
+      name: 'secret.labels the API server would refuse',
+      client: oidcClient('c', withSpec({ secret: { labels: { 'bad key!': 'x', team: 'v'.repeat(64), ok: '-x' } } })),
+      problems: [
+        'secret.labels key "bad key!" has a name that is not 1-63 alphanumeric, -, _ or . characters',
+        'secret.labels["team"] is 64 characters long (at most 63)',
+        'secret.labels["ok"] must be alphanumeric, -, _ or . and start and end alphanumeric',
+      ],
+    },
+    {
+      name: 'the immutable fields are checked against an intent too (registered, answer not recorded)',
+      client: oidcClient('c', withSpec({ providerRef: { name: 'other' } })),
+      recorded: { provider: 'idp', clientId: 'chosen' },
+      problems: ['providerRef is immutable (registered at idp)'],
+    },
+    {
       name: 'every problem is reported, not only the first',
       client: oidcClient(
         'c',

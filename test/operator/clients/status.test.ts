@@ -2,9 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   clientStatusChanged,
+  failedForGood,
+  failureReason,
   evaluateClientStatus,
   type ClientStatusInputs,
 } from '../../../operator/clients/status.ts';
+import {
+  ProviderUnavailableError,
+  RegistrationError,
+  RegistrationRejectedError,
+} from '../../../operator/clients/registration-api.ts';
 import type { OIDCClient } from '../../../operator/kube/crds.ts';
 import { oidcClient } from './fixtures.ts';
 
@@ -120,5 +127,42 @@ describe('evaluateClientStatus', () => {
   it('never carries a credential', () => {
     const text = JSON.stringify(evaluateClientStatus(inputs(oidcClient('c'), {})));
     assert.ok(!/secret-value|rat-value/.test(text));
+  });
+});
+
+describe('failedForGood: a refused registration waits for the next generation', () => {
+  const rejected = { state: 'failed', reason: 'RegistrationRejected', message: 'client_id is already in use' } as const;
+  it('holds for the generation that was refused, not for the next one, nor for a retriable failure', () => {
+    const client = oidcClient('c');
+    client.status = evaluateClientStatus(inputs(client, { registration: rejected, secret: undefined }));
+    assert.equal(failedForGood(client), true);
+    const next = oidcClient('c');
+    next.metadata.generation = 2;
+    next.status = client.status;
+    assert.equal(failedForGood(next), false);
+    const unavailable = { state: 'failed', reason: 'ProviderUnavailable', message: 'down' } as const;
+    client.status = evaluateClientStatus(inputs(client, { registration: unavailable, secret: undefined }));
+    assert.equal(failedForGood(client), false);
+  });
+
+  it('reports ProviderNotReady as Unknown once registered, False before', () => {
+    const notReady = { state: 'failed', reason: 'ProviderNotReady', message: 'waiting' } as const;
+    const before = evaluateClientStatus(inputs(oidcClient('c'), { registration: notReady, secret: undefined }));
+    assert.equal(summary(before).Registered, 'False/ProviderNotReady');
+    const after = evaluateClientStatus(
+      inputs(oidcClient('c'), { registration: notReady, secret: undefined, recordedClientId: 'app' }),
+    );
+    assert.equal(summary(after).Registered, 'Unknown/ProviderNotReady');
+  });
+});
+
+describe('failureReason: which refusals are worth retrying', () => {
+  it('retries unavailability and other refusals, not a 400 answer', () => {
+    assert.equal(failureReason(new ProviderUnavailableError('register: provider unreachable')), 'ProviderUnavailable');
+    const refused = new RegistrationRejectedError(400, 'invalid_redirect_uri', 'must use https');
+    assert.equal(failureReason(refused), 'RegistrationRejected');
+    const badToken = new RegistrationRejectedError(401, 'invalid_token', 'initial access token is invalid');
+    assert.equal(failureReason(badToken), 'RegistrationFailed');
+    assert.equal(failureReason(new RegistrationError('unexpected_response', 'HTTP 404')), 'RegistrationFailed');
   });
 });
