@@ -30,7 +30,8 @@ function startServer(env: Record<string, string>, cwd: string) {
   return { child, output: () => ({ stdout, stderr }) };
 }
 
-async function waitForOutput(read: () => string, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+/** A hang guard, not a speed check: a cold start generates development keys, slow on a loaded machine. */
+async function waitForOutput(read: () => string, pattern: RegExp, timeoutMs = 120_000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = pattern.exec(read());
