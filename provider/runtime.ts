@@ -8,11 +8,13 @@ import { RecordAccountStore } from './accounts/file-store.ts';
 import { createApp } from './app.ts';
 import { createLoginThrottle } from './interactions/login-throttle.ts';
 import { ConfiguredClientStore, loadStaticClients, metadataContext } from './clients/client-store.ts';
+import { sealClientSecrets } from './clients/sealed-secrets.ts';
 import type { ProviderConfig } from './config/options.ts';
 import { ProviderEmitter } from './events/events.ts';
 import { endpointUrl, paths } from './http/paths.ts';
 import { Keystore, type KeystoreHolder } from './keys/keystore.ts';
 import { loadOrCreateDevKeys, readKeyFile, watchKeyFile } from './keys/load.ts';
+import { errorLogFields } from './log/error-fields.ts';
 import { logEvents, logRequest } from './log/event-log.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import type { Storage } from './storage/adapter.ts';
@@ -63,7 +65,7 @@ export async function startProvider(config: ProviderConfig, options: StartOption
   const staticClients = loadStaticClients(config.clients, metadataContext(config));
   const events = new ProviderEmitter();
   events.onListenerError = (event, error) => {
-    logger.error({ event, err: error }, 'event listener failed');
+    logger.error({ event, err: errorLogFields(error) }, 'event listener failed');
   };
   logEvents(events, logger);
   const keyFile = config.keysFile
@@ -81,7 +83,7 @@ export async function startProvider(config: ProviderConfig, options: StartOption
           );
         },
         (error) => {
-          logger.error({ err: error }, 'key file reload failed; keeping the current keys');
+          logger.error({ err: errorLogFields(error) }, 'key file reload failed; keeping the current keys');
         },
       )
     : () => undefined;
@@ -102,7 +104,8 @@ export async function startProvider(config: ProviderConfig, options: StartOption
         else logger.warn({ reason }, 'storage unavailable; requests that need it answer 503 until it is back');
       },
     }));
-  const storage = instrumentStorage(rawStorage, observeStorage);
+  // Client secrets that must stay usable (client_secret_jwt) are sealed with the key file's secretKeys at rest.
+  const storage = sealClientSecrets(instrumentStorage(rawStorage, observeStorage), () => keys.current.secretBox);
   // The operator's event stream lives next to the state, on the storage's own client (Redis only; docs/event-bridge.md).
   const eventStream =
     rawStorage instanceof RedisStorage && config.storage.type === 'redis'
