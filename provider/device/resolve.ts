@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { AuthorizationRequest } from '../authorization/request.ts';
 import type { ResolveDeps } from '../authorization/resolve.ts';
 import { requiredPrompt } from '../authorization/prompts.ts';
+import { boundToCurrentClient } from '../clients/incarnation.ts';
 import { contextOf } from '../http/context.ts';
 import { startInteraction } from '../interactions/start.ts';
 import type { DeviceCode, Interaction, Session } from '../models/types.ts';
@@ -47,7 +48,9 @@ export async function resolveDevice(
   const grantId = result?.consent?.grantId;
   const found = grantId === undefined ? undefined : await models.find('Grant', grantId);
   const grant =
-    found && account && found.accountId === account.accountId && found.clientId === client.clientId ? found : undefined;
+    found && account && found.accountId === account.accountId && boundToCurrentClient(found, client)
+      ? found
+      : undefined;
   if (session) ctx.oidc.session = session;
   if (account) ctx.oidc.accountId = account.accountId;
 
@@ -74,8 +77,8 @@ export async function resolveDevice(
   }
   if (!session?.accountId || !grant) throw new Error('resolved without an account and a grant');
 
-  const before = JSON.stringify(clientAuthorization(session, client.clientId));
-  const authorization = authorizeClient(session, client.clientId, grant.jti);
+  const before = JSON.stringify(clientAuthorization(session, client));
+  const authorization = authorizeClient(session, client, grant.jti);
   if (issued) await sessions.issue(cookies, issued, loaded);
   else if (JSON.stringify(authorization) !== before) await sessions.update(session);
 
