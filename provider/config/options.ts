@@ -70,6 +70,16 @@ export interface EventStreamOptions {
   bufferSize: number;
 }
 
+/**
+ * Requests the provider sends to URLs clients chose — fetching a `jwks_uri`, POSTing to a `backchannel_logout_uri`
+ * (`provider/outbound/`, docs/security.md). Loopback, link-local, private (RFC 1918, ULA), CGNAT and cluster-internal
+ * addresses and names are refused unless listed here, checked on the address connected to.
+ */
+export interface OutboundOptions {
+  /** CIDR ranges (`10.1.0.0/16`, `::1/128`), addresses, or host names (exact) that may be reached even so. */
+  allow: string[];
+}
+
 /** A client declared in configuration (OIDC Dynamic Client Registration metadata names). */
 export interface StaticClient {
   client_id: string;
@@ -196,6 +206,8 @@ export interface ProviderConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Clients whose id may appear as a metric label; operator-managed clients are added at runtime. Others → `other`. */
   metricsClientAllowlist: string[];
+  /** Outbound requests to client-chosen URLs (server-side request forgery policy). */
+  outbound: OutboundOptions;
   /** Whether this configuration is the embedded development default (printed loudly at start). */
   development: boolean;
 }
@@ -239,5 +251,6 @@ export const defaults: ProviderConfig = {
   },
   logLevel: 'info',
   metricsClientAllowlist: [],
+  outbound: { allow: [] },
   development: false,
 };

@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import { ConfigError } from './config-error.ts';
+import { allowEntryProblem } from '../outbound/policy.ts';
 import { issuerProblem } from './issuer.ts';
 import type { ProviderConfig } from './options.ts';
 import { configSchema } from './schema.ts';
@@ -40,6 +41,10 @@ export function validateConfig(candidate: unknown): ProviderConfig {
       throw new ConfigError('storage', 'redis storage needs exactly one of url, sentinel, cluster');
     }
   }
+  config.outbound.allow.forEach((entry, index) => {
+    const problem = allowEntryProblem(entry);
+    if (problem) throw new ConfigError(`outbound.allow[${index}]`, problem);
+  });
   const ids = new Set<string>();
   config.clients.forEach((client, index) => {
     if (ids.has(client.client_id)) throw new ConfigError(`clients[${index}].client_id`, 'is a duplicate');

@@ -15,6 +15,7 @@ import { emitError, errorBody } from '../http/error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { KeystoreHolder } from '../keys/keystore.ts';
 import { ModelRepository } from '../models/repository.ts';
+import { outboundPolicyOf } from '../outbound/of-config.ts';
 import type { Storage } from '../storage/adapter.ts';
 import type { Clock } from '../time/clock.ts';
 import { authorizationCodeGrant } from './grants/authorization-code.ts';
@@ -75,7 +76,14 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
 
     const { client } = await authenticateClient(
       { authorization: req.get('authorization'), body: params, endpointUrl: tokenUrl },
-      { clients: deps.clients, models, clock: deps.clock, issuer: deps.config.issuer, tokenEndpointUrl: tokenUrl },
+      {
+        clients: deps.clients,
+        models,
+        clock: deps.clock,
+        issuer: deps.config.issuer,
+        tokenEndpointUrl: tokenUrl,
+        outbound: outboundPolicyOf(deps.config),
+      },
     );
     ctx.oidc.client = client.toJSON();
     if (!client.allowsGrantType(grantType)) {
