@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { AccountStore } from './accounts/account-store.ts';
 import { RecordAccountStore } from './accounts/file-store.ts';
+import { observedAccounts, observedThrottle, type LoginObserver } from './interactions/observed-login.ts';
 import { createApp } from './app.ts';
 import { createLoginThrottle } from './interactions/login-throttle.ts';
 import { ConfiguredClientStore, loadStaticClients, metadataContext } from './clients/client-store.ts';
@@ -87,10 +88,19 @@ export async function startProvider(config: ProviderConfig, options: StartOption
         },
       )
     : () => undefined;
-  const accounts =
+  const accountStore =
     options.accounts ?? (await RecordAccountStore.create(config.accounts, (path) => readFile(path, 'utf8')));
+  if (accountStore instanceof RecordAccountStore) {
+    // Accounts come from configuration or a read-only Secret: an outdated hash can only be reported, not rewritten.
+    accountStore.onOutdatedHash((accountId) => {
+      logger.warn(
+        { accountId },
+        'password hash uses outdated parameters; it was rehashed in memory only — regenerate it with kubeoidc hash-password',
+      );
+    });
+  }
   const metricLabelClients = new Set([...config.metricsClientAllowlist, ...config.clients.map((c) => c.client_id)]);
-  const { metrics, observeRequest, observeStorage } = setupMetrics(events, {
+  const { metrics, observeRequest, observeStorage, observeLogin } = setupMetrics(events, {
     version: packageJson.version,
     keys: () => keys.current,
     allowClient: (clientId) => metricLabelClients.has(clientId),
@@ -121,9 +131,21 @@ export async function startProvider(config: ProviderConfig, options: StartOption
       : undefined;
   const clients = new ConfiguredClientStore(staticClients, storage.adapter('Client'));
   // Login rate-limit counters live with the rest of the state: in Redis when the storage is Redis (shared client).
-  const loginThrottle = createLoginThrottle(
-    rawStorage instanceof RedisStorage ? config.storage : { type: 'memory', maxEntries: 0 },
-    rawStorage instanceof RedisStorage ? { redisClient: rawStorage.client } : {},
+  // Failed logins and lockouts: a metric without account labels and a log line (provider/interactions/observed-login.ts).
+  const onLogin: LoginObserver = (outcome, details) => {
+    observeLogin(outcome);
+    if (outcome === 'failure') logger.info({ login: outcome }, 'login failed: wrong username or password');
+    if (outcome === 'locked_out') {
+      logger.warn({ login: outcome, address: details.address }, 'login refused: too many failed attempts');
+    }
+  };
+  const accounts = observedAccounts(accountStore, onLogin);
+  const loginThrottle = observedThrottle(
+    createLoginThrottle(
+      rawStorage instanceof RedisStorage ? config.storage : { type: 'memory', maxEntries: 0 },
+      rawStorage instanceof RedisStorage ? { redisClient: rawStorage.client } : {},
+    ),
+    onLogin,
   );
   const app = createApp(config, {
     storage,
