@@ -106,7 +106,7 @@ export interface StaticClient {
 /** An account in the file-backed account store. */
 export interface AccountRecord {
   username: string;
-  /** `scrypt$N$r$p$salt$hash` (base64url parts), made by `kubeoidc hash-password`. */
+  /** argon2id PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) made by `kubeoidc hash-password`; older `scrypt$N$r$p$salt$hash` still verifies. */
   password_hash: string;
   /** Subject identifier; stable, never reassigned. */
   sub: string;
