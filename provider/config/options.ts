@@ -32,7 +32,10 @@ export interface TtlOptions {
 export type StorageOptions =
   | {
       type: 'memory';
-      /** Upper bound on stored entries, protecting the process; when full, the oldest entries are evicted first. */
+      /**
+       * Upper bound on stored entries, protecting the process. Live entries are never evicted: when full (or a kind
+       * anyone can create reaches a tenth of it), new records are refused with 503 (docs/security.md).
+       */
       maxEntries: number;
     }
   | {
