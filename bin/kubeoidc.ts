@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The container image's single entry: `kubeoidc provider` runs the OpenID Connect provider, `kubeoidc operator` the
- * Kubernetes operator, `kubeoidc hash-password` prints a scrypt hash for the accounts file (reads the password from
+ * Kubernetes operator, `kubeoidc hash-password` prints an argon2id hash for the accounts file (reads the password from
  * standard input), `kubeoidc create-initial-access-token` / `revoke-initial-access-token` manage stored initial access
  * tokens for client registration (docs/registration.md).
  */

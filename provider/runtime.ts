@@ -5,13 +5,16 @@ import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { AccountStore } from './accounts/account-store.ts';
 import { RecordAccountStore } from './accounts/file-store.ts';
+import { observedAccounts, observedThrottle, type LoginObserver } from './interactions/observed-login.ts';
 import { createApp } from './app.ts';
 import { createLoginThrottle } from './interactions/login-throttle.ts';
 import { ConfiguredClientStore, loadStaticClients, metadataContext } from './clients/client-store.ts';
+import { sealClientSecrets } from './clients/sealed-secrets.ts';
 import type { ProviderConfig } from './config/options.ts';
 import { ProviderEmitter } from './events/events.ts';
 import { Keystore, type KeystoreHolder } from './keys/keystore.ts';
 import { loadOrCreateDevKeys, readKeyFile, watchKeyFile } from './keys/load.ts';
+import { errorLogFields } from './log/error-fields.ts';
 import { logEvents, logRequest } from './log/event-log.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import type { Storage } from './storage/adapter.ts';
@@ -62,7 +65,7 @@ export async function startProvider(config: ProviderConfig, options: StartOption
   const staticClients = loadStaticClients(config.clients, metadataContext(config));
   const events = new ProviderEmitter();
   events.onListenerError = (event, error) => {
-    logger.error({ event, err: error }, 'event listener failed');
+    logger.error({ event, err: errorLogFields(error) }, 'event listener failed');
   };
   logEvents(events, logger);
   const keyFile = config.keysFile
@@ -80,14 +83,23 @@ export async function startProvider(config: ProviderConfig, options: StartOption
           );
         },
         (error) => {
-          logger.error({ err: error }, 'key file reload failed; keeping the current keys');
+          logger.error({ err: errorLogFields(error) }, 'key file reload failed; keeping the current keys');
         },
       )
     : () => undefined;
-  const accounts =
+  const accountStore =
     options.accounts ?? (await RecordAccountStore.create(config.accounts, (path) => readFile(path, 'utf8')));
+  if (accountStore instanceof RecordAccountStore) {
+    // Accounts come from configuration or a read-only Secret: an outdated hash can only be reported, not rewritten.
+    accountStore.onOutdatedHash((accountId) => {
+      logger.warn(
+        { accountId },
+        'password hash uses outdated parameters; it was rehashed in memory only — regenerate it with kubeoidc hash-password',
+      );
+    });
+  }
   const metricLabelClients = new Set([...config.metricsClientAllowlist, ...config.clients.map((c) => c.client_id)]);
-  const { metrics, observeRequest, observeStorage } = setupMetrics(events, {
+  const { metrics, observeRequest, observeStorage, observeLogin } = setupMetrics(events, {
     version: packageJson.version,
     keys: () => keys.current,
     allowClient: (clientId) => metricLabelClients.has(clientId),
@@ -101,7 +113,8 @@ export async function startProvider(config: ProviderConfig, options: StartOption
         else logger.warn({ reason }, 'storage unavailable; requests that need it answer 503 until it is back');
       },
     }));
-  const storage = instrumentStorage(rawStorage, observeStorage);
+  // Client secrets that must stay usable (client_secret_jwt) are sealed with the key file's secretKeys at rest.
+  const storage = sealClientSecrets(instrumentStorage(rawStorage, observeStorage), () => keys.current.secretBox);
   // The operator's event stream lives next to the state, on the storage's own client (Redis only; docs/event-bridge.md).
   const eventStream =
     rawStorage instanceof RedisStorage && config.storage.type === 'redis'
@@ -117,9 +130,21 @@ export async function startProvider(config: ProviderConfig, options: StartOption
       : undefined;
   const clients = new ConfiguredClientStore(staticClients, storage.adapter('Client'));
   // Login rate-limit counters live with the rest of the state: in Redis when the storage is Redis (shared client).
-  const loginThrottle = createLoginThrottle(
-    rawStorage instanceof RedisStorage ? config.storage : { type: 'memory', maxEntries: 0 },
-    rawStorage instanceof RedisStorage ? { redisClient: rawStorage.client } : {},
+  // Failed logins and lockouts: a metric without account labels and a log line (provider/interactions/observed-login.ts).
+  const onLogin: LoginObserver = (outcome, details) => {
+    observeLogin(outcome);
+    if (outcome === 'failure') logger.info({ login: outcome }, 'login failed: wrong username or password');
+    if (outcome === 'locked_out') {
+      logger.warn({ login: outcome, address: details.address }, 'login refused: too many failed attempts');
+    }
+  };
+  const accounts = observedAccounts(accountStore, onLogin);
+  const loginThrottle = observedThrottle(
+    createLoginThrottle(
+      rawStorage instanceof RedisStorage ? config.storage : { type: 'memory', maxEntries: 0 },
+      rawStorage instanceof RedisStorage ? { redisClient: rawStorage.client } : {},
+    ),
+    onLogin,
   );
   const app = createApp(config, {
     storage,

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from './config/config-error.ts';
+import { errorLogFields } from './log/error-fields.ts';
 import { loadConfig } from './config/load.ts';
 import { startupBanner } from './banner.ts';
 import { startProvider } from './runtime.ts';
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     provider.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        provider.logger.error({ err: error }, 'shutdown failed');
+        provider.logger.error({ err: errorLogFields(error) }, 'shutdown failed');
         process.exit(1);
       },
     );

@@ -42,6 +42,11 @@ export async function rotateKeys(
     steps.push(step);
   }
   if (current === undefined) throw new Error('no key ring after rotation');
+  // The key that encrypts client_secret_jwt secrets at rest is not rotated with the signing keys (secrets sealed
+  // with it live as long as their clients): one is added once, to new and to older key files alike.
+  if (!current.file.secretKeys?.length) {
+    current = { ...current, file: { ...current.file, secretKeys: [source.secretKey()] } };
+  }
   return { ring: current, steps };
 }
 

@@ -1,14 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../config/config-error.ts';
 import type { AccountRecord } from '../config/options.ts';
 import type { Account, AccountStore } from './account-store.ts';
-import { hashPassword, isPasswordHash, verifyPassword } from './password.ts';
+import { decoyHashLike, hashPassword, isPasswordHash, needsRehash, verifyPassword } from './password.ts';
 
 /**
  * The first account store: `AccountRecord`s from configuration — inline `accounts.records` and/or a YAML/JSON file
  * `accounts.file` (mounted from a Kubernetes Secret). The account id is the record's `sub`, which never changes even
  * when a username does.
+ *
+ * Rehashing: after a successful login with a hash weaker than today's default (scrypt, or argon2id below OWASP's
+ * parameters), the password is hashed again with argon2id and the new hash replaces the old one in this process's
+ * memory. It cannot replace it at its source: the configuration and the accounts file are read-only inputs (a
+ * ConfigMap, a Secret mounted read-only, shared by every replica and owned by whoever manages it — GitOps, the
+ * platform team), so the provider reports the account through `onOutdatedHash` (logged once per account per process)
+ * and the owner regenerates the hash with `kubeoidc hash-password`.
  */
 
 /** Login names compare after Unicode normalisation, so visually identical input matches. */
@@ -28,7 +34,10 @@ function indexRecords(records: readonly { record: AccountRecord; option: string 
       throw new ConfigError(`${option}.sub`, 'must be a string of 1 to 255 characters');
     }
     if (typeof record.password_hash !== 'string' || !isPasswordHash(record.password_hash)) {
-      throw new ConfigError(`${option}.password_hash`, 'must be a scrypt hash made by `kubeoidc hash-password`');
+      throw new ConfigError(
+        `${option}.password_hash`,
+        'must be an argon2id (or scrypt) hash made by `kubeoidc hash-password`',
+      );
     }
     if (record.claims !== undefined && (typeof record.claims !== 'object' || Array.isArray(record.claims))) {
       throw new ConfigError(`${option}.claims`, 'must be an object');
@@ -61,17 +70,28 @@ function toAccount(record: AccountRecord): Account {
   return { accountId: record.sub, sub: record.sub, claims };
 }
 
+/** Told when an account logged in with a hash weaker than today's default (see the module comment). */
+export type OutdatedHashListener = (accountId: string) => void;
+
 /** Accounts held in memory, loaded once at start. */
 export class RecordAccountStore implements AccountStore {
   readonly #byUsername: ReadonlyMap<string, AccountRecord>;
   readonly #bySub: ReadonlyMap<string, AccountRecord>;
-  /** Verified against for unknown usernames, so they cost the same scrypt work as known ones. */
+  /** Verified against for unknown usernames, so they cost the same hashing work as known ones. */
   readonly #decoyHash: string;
+  /** Hashes upgraded after a login, by account id (in memory only). */
+  readonly #upgraded = new Map<string, string>();
+  #onOutdatedHash: OutdatedHashListener | undefined;
 
   private constructor(indexes: ReturnType<typeof indexRecords>, decoyHash: string) {
     this.#byUsername = indexes.byUsername;
     this.#bySub = indexes.bySub;
     this.#decoyHash = decoyHash;
+  }
+
+  /** Where to report an account whose stored hash is outdated (once per account). */
+  onOutdatedHash(listener: OutdatedHashListener): void {
+    this.#onOutdatedHash = listener;
   }
 
   /**
@@ -98,10 +118,8 @@ export class RecordAccountStore implements AccountStore {
       });
     }
     const indexes = indexRecords(sources);
-    // The decoy uses the cost of the stored hashes, so its timing matches theirs.
-    const sample = sources.at(0)?.record.password_hash.split('$');
-    const cost = sample ? { N: Number(sample[1]), r: Number(sample[2]), p: Number(sample[3]) } : undefined;
-    const decoy = await hashPassword(randomBytes(16).toString('base64url'), cost);
+    // The decoy is made like the stored hashes (algorithm and cost), so its timing matches theirs.
+    const decoy = await decoyHashLike(sources.at(0)?.record.password_hash);
     return new RecordAccountStore(indexes, decoy);
   }
 
@@ -117,7 +135,13 @@ export class RecordAccountStore implements AccountStore {
 
   async authenticate(username: string, password: string): Promise<string | undefined> {
     const record = this.#byUsername.get(normaliseUsername(username));
-    const ok = await verifyPassword(password, record?.password_hash ?? this.#decoyHash);
-    return ok && record ? record.sub : undefined;
+    const stored = record ? (this.#upgraded.get(record.sub) ?? record.password_hash) : this.#decoyHash;
+    const ok = await verifyPassword(password, stored);
+    if (!ok || !record) return undefined;
+    if (needsRehash(stored)) {
+      this.#upgraded.set(record.sub, await hashPassword(password));
+      this.#onOutdatedHash?.(record.sub);
+    }
+    return record.sub;
   }
 }

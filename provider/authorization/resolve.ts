@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AccountStore } from '../accounts/account-store.ts';
+import { boundToCurrentClient, type ClientRef } from '../clients/incarnation.ts';
 import { ConsentRequired, LoginRequired } from '../errors/oidc-error.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import { contextOf } from '../http/context.ts';
@@ -50,8 +51,7 @@ export async function resolveAuthorization(
     login && !login.carried ? loggedIn(loaded, login, now, config.ttl.session) : undefined;
   const session: Session | undefined = issued?.session ?? loaded;
   const account = session?.accountId === undefined ? undefined : await deps.accounts.findById(session.accountId);
-  const grant =
-    account && session ? await findGrant(models, session, client.clientId, account.accountId, result) : undefined;
+  const grant = account && session ? await findGrant(models, session, client, account.accountId, result) : undefined;
   if (session) ctx.oidc.session = session;
   if (account) ctx.oidc.accountId = account.accountId;
 
@@ -83,8 +83,8 @@ export async function resolveAuthorization(
   const loggedInSession = session as Session & { accountId: string };
 
   events.emitSafely('authorization.accepted', ctx);
-  const before = JSON.stringify(clientAuthorization(session, client.clientId));
-  const authorization = authorizeClient(session, client.clientId, grant.jti);
+  const before = JSON.stringify(clientAuthorization(session, client));
+  const authorization = authorizeClient(session, client, grant.jti);
   if (issued) await sessions.issue(cookies, issued, loaded);
   else if (JSON.stringify(authorization) !== before) await sessions.update(session);
 
@@ -103,17 +103,17 @@ export async function resolveAuthorization(
 
 /**
  * The grant this account gave this client: the one a consent just made, else the one the session recorded for the
- * client. A grant of another account or client (or an expired one) does not count.
+ * client. A grant of another account or client — or of an earlier registration of this client's id — does not count.
  */
 async function findGrant(
   models: ModelRepository,
   session: Session,
-  clientId: string,
+  client: ClientRef,
   accountId: string,
   result: Interaction['result'] | undefined,
 ): Promise<Grant | undefined> {
-  const grantId = result?.consent?.grantId ?? clientAuthorization(session, clientId)?.grantId;
+  const grantId = result?.consent?.grantId ?? clientAuthorization(session, client)?.grantId;
   if (grantId === undefined) return undefined;
   const grant = await models.find('Grant', grantId);
-  return grant?.accountId === accountId && grant.clientId === clientId ? grant : undefined;
+  return grant?.accountId === accountId && boundToCurrentClient(grant, client) ? grant : undefined;
 }

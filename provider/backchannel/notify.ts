@@ -5,6 +5,7 @@ import type { RequestContext } from '../events/context.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import type { KeystoreHolder } from '../keys/keystore.ts';
 import type { Session } from '../models/types.ts';
+import { outboundPolicyOf } from '../outbound/of-config.ts';
 import { clientAuthorization } from '../sessions/session.ts';
 import { epochSeconds, type Clock } from '../time/clock.ts';
 import { deliverLogoutToken } from './deliver.ts';
@@ -37,8 +38,9 @@ export async function notifyBackchannelLogout(
   const now = epochSeconds(deps.clock);
   await Promise.all(
     clientIds.map(async (clientId) => {
-      const sid = clientAuthorization(session, clientId)?.sid;
       const client = await deps.clients.find(clientId);
+      // An entry left by a deleted client of the same id is not this client's: its new registration learns nothing.
+      const sid = client && clientAuthorization(session, client)?.sid;
       const uri = client?.metadata.backchannel_logout_uri;
       if (!client || uri === undefined || sid === undefined) return;
       try {
@@ -46,7 +48,7 @@ export async function notifyBackchannelLogout(
           { issuer: deps.config.issuer, client, sid, now, ...(account ? { sub: account.sub } : {}) },
           deps.keys,
         );
-        await deliverLogoutToken(uri, token);
+        await deliverLogoutToken(uri, token, outboundPolicyOf(deps.config));
         deps.events.emitSafely('backchannel.success', ctx, client, accountId, sid);
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.ts';
 import type { ProviderConfig, StaticClient } from '../config/options.ts';
 import type { OIDCError } from '../errors/oidc-error.ts';
+import { outboundPolicyOf } from '../outbound/of-config.ts';
 import type { ClientRecord } from '../models/types.ts';
 import type { Adapter } from '../storage/adapter.ts';
 import { Client, type ClientSecretMaterial } from './client.ts';
@@ -21,6 +22,7 @@ export function metadataContext(config: ProviderConfig): MetadataContext {
     deviceFlow: config.features.deviceFlow.enabled,
     jwtAccessTokens: config.features.jwtAccessTokens.enabled,
     backchannelLogout: config.features.backchannelLogout.enabled,
+    outbound: outboundPolicyOf(config),
   };
 }
 

@@ -99,13 +99,19 @@ export class Client {
   readonly metadata: Readonly<ClientMetadata>;
   /** Whether it is a static client from configuration (cannot be changed through registration). */
   readonly isStatic: boolean;
+  /**
+   * Which registration of this `client_id` it is (random, set at registration, kept by updates; undefined for static
+   * clients and clients registered before incarnations existed). Grants and session entries record it.
+   */
+  readonly incarnation: string | undefined;
   readonly #secret: ClientSecretMaterial;
   readonly #scopes: ReadonlySet<string>;
 
-  constructor(metadata: ClientMetadata, secret: ClientSecretMaterial, isStatic: boolean) {
+  constructor(metadata: ClientMetadata, secret: ClientSecretMaterial, isStatic: boolean, incarnation?: string) {
     this.clientId = metadata.client_id;
     this.metadata = Object.freeze({ ...metadata });
     this.isStatic = isStatic;
+    this.incarnation = incarnation;
     this.#secret = { ...secret };
     this.#scopes = new Set(metadata.scope.split(' ').filter(Boolean));
   }
@@ -159,6 +165,7 @@ export class Client {
     const record: ClientRecord = { jti: this.clientId, kind: 'Client', iat, exp, metadata: { ...this.metadata } };
     if (this.#secret.secretHash) record.secretHash = this.#secret.secretHash;
     if (this.#secret.jwtSecret) record.secretForJwt = this.#secret.jwtSecret;
+    if (this.incarnation !== undefined) record.incarnation = this.incarnation;
     return record;
   }
 
@@ -167,6 +174,6 @@ export class Client {
     const secret: ClientSecretMaterial = {};
     if (record.secretHash) secret.secretHash = record.secretHash;
     if (record.secretForJwt) secret.jwtSecret = record.secretForJwt;
-    return new Client(record.metadata as ClientMetadata, secret, false);
+    return new Client(record.metadata as ClientMetadata, secret, false, record.incarnation);
   }
 }

@@ -9,6 +9,7 @@ import {
 } from './client.ts';
 import { checkAuthMaterial } from './auth-material.ts';
 import { ClientMetadataError, RedirectUriError } from './metadata-errors.ts';
+import type { OutboundPolicy } from '../outbound/policy.ts';
 import { redirectUriProblem, serverUriProblem } from './uris.ts';
 
 export { ClientMetadataError, RedirectUriError } from './metadata-errors.ts';
@@ -31,6 +32,8 @@ export interface MetadataContext {
   deviceFlow: boolean;
   jwtAccessTokens: boolean;
   backchannelLogout: boolean;
+  /** Where the provider may send requests (`outbound.allow`): URIs whose host it refuses are refused at once. */
+  outbound: OutboundPolicy;
 }
 
 /** Every metadata name this provider recognises (others are ignored by registration, refused in configuration). */
@@ -183,11 +186,20 @@ function accessTokenFormat(value: string | undefined, context: MetadataContext):
   );
 }
 
+/**
+ * URLs the provider will call: well-formed, and not on a host the outbound policy refuses by its name or address
+ * literal (an early, clear `invalid_client_metadata`; the policy is enforced again on every connection, on the
+ * address a name resolves to then).
+ */
 function checkServerUris(
   input: Readonly<Record<string, unknown>>,
   metadata: ClientMetadata,
   context: MetadataContext,
 ): void {
+  if (metadata.jwks_uri !== undefined) {
+    const refused = outboundProblem(metadata.jwks_uri, context.outbound);
+    if (refused) throw new ClientMetadataError('jwks_uri', refused);
+  }
   const uri = input.backchannel_logout_uri;
   if (uri === undefined) return;
   if (!context.backchannelLogout) {
@@ -195,5 +207,15 @@ function checkServerUris(
   }
   const problem = typeof uri === 'string' ? serverUriProblem(uri) : 'must be a string';
   if (problem) throw new ClientMetadataError('backchannel_logout_uri', problem);
+  const refused = outboundProblem(uri as string, context.outbound);
+  if (refused) throw new ClientMetadataError('backchannel_logout_uri', refused);
   metadata.backchannel_logout_uri = uri as string;
+}
+
+function outboundProblem(uri: string, policy: OutboundPolicy): string | undefined {
+  const host = URL.parse(uri)?.hostname ?? '';
+  const problem = policy.hostProblem(host);
+  return problem === undefined
+    ? undefined
+    : `must not point to an internal address (${problem}); the provider's outbound.allow can permit it`;
 }

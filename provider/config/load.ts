@@ -59,7 +59,7 @@ export async function loadConfig({ env, readFile }: LoadSources): Promise<Provid
       development: true,
       clients: devClients,
       features: devFeatures(createHash('sha256').update(DEMO_INITIAL_ACCESS_TOKEN, 'utf8').digest('hex')),
-      accounts: { records: [demoAccount(await hashPassword(DEMO_ACCOUNT_PASSWORD, { N: 2 ** 14, r: 8, p: 1 }))] },
+      accounts: { records: [demoAccount(await hashPassword(DEMO_ACCOUNT_PASSWORD))] },
     };
   }
   const merged = [base, ...envOverrides(env)].reduce<unknown>((acc, layer) => deepMerge(acc, layer), defaults) as {

@@ -32,7 +32,10 @@ export interface TtlOptions {
 export type StorageOptions =
   | {
       type: 'memory';
-      /** Upper bound on stored entries, protecting the process; when full, the oldest entries are evicted first. */
+      /**
+       * Upper bound on stored entries, protecting the process. Live entries are never evicted: when full (or a kind
+       * anyone can create reaches a tenth of it), new records are refused with 503 (docs/security.md).
+       */
       maxEntries: number;
     }
   | {
@@ -70,6 +73,16 @@ export interface EventStreamOptions {
   bufferSize: number;
 }
 
+/**
+ * Requests the provider sends to URLs clients chose — fetching a `jwks_uri`, POSTing to a `backchannel_logout_uri`
+ * (`provider/outbound/`, docs/security.md). Loopback, link-local, private (RFC 1918, ULA), CGNAT and cluster-internal
+ * addresses and names are refused unless listed here, checked on the address connected to.
+ */
+export interface OutboundOptions {
+  /** CIDR ranges (`10.1.0.0/16`, `::1/128`), addresses, or host names (exact) that may be reached even so. */
+  allow: string[];
+}
+
 /** A client declared in configuration (OIDC Dynamic Client Registration metadata names). */
 export interface StaticClient {
   client_id: string;
@@ -96,7 +109,7 @@ export interface StaticClient {
 /** An account in the file-backed account store. */
 export interface AccountRecord {
   username: string;
-  /** `scrypt$N$r$p$salt$hash` (base64url parts), made by `kubeoidc hash-password`. */
+  /** argon2id PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) made by `kubeoidc hash-password`; older `scrypt$N$r$p$salt$hash` still verifies. */
   password_hash: string;
   /** Subject identifier; stable, never reassigned. */
   sub: string;
@@ -227,6 +240,8 @@ export interface ProviderConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Clients whose id may appear as a metric label; operator-managed clients are added at runtime. Others → `other`. */
   metricsClientAllowlist: string[];
+  /** Outbound requests to client-chosen URLs (server-side request forgery policy). */
+  outbound: OutboundOptions;
   /** Whether this configuration is the embedded development default (printed loudly at start). */
   development: boolean;
 }
@@ -272,5 +287,6 @@ export const defaults: ProviderConfig = {
   clientAuthentication: { strictSecretMethod: false, assertionMaxLifetime: 600 },
   logLevel: 'info',
   metricsClientAllowlist: [],
+  outbound: { allow: [] },
   development: false,
 };

@@ -170,6 +170,14 @@ export const configSchema = {
     },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     metricsClientAllowlist: { type: 'array', items: { type: 'string' } },
+    outbound: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        allow: { type: 'array', default: [], maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 253 } },
+      },
+    },
     eventStream: {
       type: 'object',
       additionalProperties: false,

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { Ajv } from 'ajv';
 import { ConfigError } from './config-error.ts';
+import { allowEntryProblem } from '../outbound/policy.ts';
 import { issuerProblem } from './issuer.ts';
 import type { ProviderConfig } from './options.ts';
 import { configSchema } from './schema.ts';
@@ -44,6 +45,10 @@ export function validateConfig(candidate: unknown): ProviderConfig {
   config.trustedProxies.forEach((entry, index) => {
     const problem = trustedProxyProblem(entry);
     if (problem) throw new ConfigError(`trustedProxies[${index}]`, problem);
+  });
+  config.outbound.allow.forEach((entry, index) => {
+    const problem = allowEntryProblem(entry);
+    if (problem) throw new ConfigError(`outbound.allow[${index}]`, problem);
   });
   const ids = new Set<string>();
   config.clients.forEach((client, index) => {

@@ -9,6 +9,7 @@ import type { Endpoint } from '../http/endpoint.ts';
 import { emitError, errorBody } from '../http/error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
+import { outboundPolicyOf } from '../outbound/of-config.ts';
 import type { DeviceCode } from '../models/types.ts';
 import { epochSeconds } from '../time/clock.ts';
 import { newOpaqueToken } from '../tokens/opaque.ts';
@@ -59,7 +60,7 @@ export function deviceAuthorizationEndpoint(deps: DeviceAuthorizationDeps): Endp
     const { client } = await authenticateAt(
       paths.deviceAuthorization,
       { authorization: req.get('authorization'), body: singleValues(body) },
-      { ...deps, issuer: config.issuer, ...config.clientAuthentication },
+      { ...deps, issuer: config.issuer, ...config.clientAuthentication, outbound: outboundPolicyOf(config) },
     );
     ctx.oidc.client = client.toJSON();
     if (!client.allowsGrantType(deviceCodeGrantType)) {

@@ -3,6 +3,7 @@ import type { AuthorizationRequest } from '../authorization/request.ts';
 import { loggableParams } from '../authorization/parameters.ts';
 import type { ResolveDeps } from '../authorization/resolve.ts';
 import { requiredPrompt } from '../authorization/prompts.ts';
+import { boundToCurrentClient } from '../clients/incarnation.ts';
 import { contextOf } from '../http/context.ts';
 import { startInteraction } from '../interactions/start.ts';
 import type { DeviceCode, Interaction, Session } from '../models/types.ts';
@@ -48,7 +49,9 @@ export async function resolveDevice(
   const grantId = result?.consent?.grantId;
   const found = grantId === undefined ? undefined : await models.find('Grant', grantId);
   const grant =
-    found && account && found.accountId === account.accountId && found.clientId === client.clientId ? found : undefined;
+    found && account && found.accountId === account.accountId && boundToCurrentClient(found, client)
+      ? found
+      : undefined;
   ctx.oidc.params = loggableParams(request.params);
   ctx.oidc.client = client;
   if (session) ctx.oidc.session = session;
@@ -79,8 +82,8 @@ export async function resolveDevice(
 
   // As at the authorization endpoint: accepted once nothing more is asked of the end-user, success once answered.
   events.emitSafely('authorization.accepted', ctx);
-  const before = JSON.stringify(clientAuthorization(session, client.clientId));
-  const authorization = authorizeClient(session, client.clientId, grant.jti);
+  const before = JSON.stringify(clientAuthorization(session, client));
+  const authorization = authorizeClient(session, client, grant.jti);
   if (issued) await sessions.issue(cookies, issued, loaded);
   else if (JSON.stringify(authorization) !== before) await sessions.update(session);
 

@@ -104,13 +104,15 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       interaction.sessionUid === undefined ? undefined : await deps.models.findSessionByUid(interaction.sessionUid);
     const accountId = session?.accountId;
     if (!session || accountId === undefined) throw new InteractionNotFound();
-    const clientId = interaction.clientId;
-    const existingId = clientAuthorization(session, clientId)?.grantId;
+    // The request was checked again on load: this is the client as registered now (its current incarnation).
+    const client = request.client;
+    if (!client) throw new InteractionNotFound();
+    const existingId = clientAuthorization(session, client)?.grantId;
     const existing = existingId === undefined ? undefined : await deps.models.find('Grant', existingId);
     const grant = grantAfterConsent({
       existing,
       accountId,
-      clientId,
+      client,
       scopes: request.scopes,
       claims: claimsNeedingConsent(request.claims),
       resource: request.params.resource,

@@ -1,7 +1,7 @@
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { Client } from '../clients/client.ts';
 import type { ClientStore } from '../clients/client-store.ts';
-import { issuedToCurrentClient } from '../clients/incarnation.ts';
+import { boundToCurrentClient, issuedToCurrentClient } from '../clients/incarnation.ts';
 import type { ModelRepository } from '../models/repository.ts';
 import { epochSeconds, type Clock } from '../time/clock.ts';
 import type { PresentedToken } from '../tokens/find-presented.ts';
@@ -46,7 +46,7 @@ export async function activeTokenClaims(
   if (token.kind === 'ClientCredentials') return { claims, client };
 
   const grant = await deps.models.find('Grant', token.grantId);
-  if (!grant || grant.exp <= now || grant.clientId !== token.clientId || grant.accountId !== token.accountId) {
+  if (!grant || grant.exp <= now || !boundToCurrentClient(grant, client) || grant.accountId !== token.accountId) {
     return undefined;
   }
   const account = await deps.accounts.findById(token.accountId);

@@ -9,6 +9,7 @@ import { clientAuthErrorHandler } from '../http/client-auth-error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
 import type { Clock } from '../time/clock.ts';
+import { outboundPolicyOf } from '../outbound/of-config.ts';
 import { readPresentedTokenRequest } from '../tokens/presented-token-request.ts';
 import { activeTokenClaims } from './active.ts';
 import { mayIntrospect } from './policy.ts';
@@ -40,6 +41,7 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Endpoint
       issuer: config.issuer,
       strictSecretMethod: config.clientAuthentication.strictSecretMethod,
       assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
+      outbound: outboundPolicyOf(config),
     });
     const active =
       token && mayIntrospect(client, token, config.features.introspection.allowedClients ?? [])

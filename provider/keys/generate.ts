@@ -22,8 +22,18 @@ export function generateCookieKey(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** A complete key file: one active key per algorithm and one cookie key. */
+/** A new key for secrets at rest (AES-256, base64url). */
+export function generateSecretKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** A complete key file: one active key per algorithm, one cookie key and one key for secrets at rest. */
 export async function generateKeyFile(algorithms: readonly SigningAlgorithm[]): Promise<KeyFile> {
   const keys = await Promise.all(algorithms.map(generateSigningKey));
-  return { keys, active: keys.map((key) => key.kid), cookieKeys: [generateCookieKey()] };
+  return {
+    keys,
+    active: keys.map((key) => key.kid),
+    cookieKeys: [generateCookieKey()],
+    secretKeys: [generateSecretKey()],
+  };
 }

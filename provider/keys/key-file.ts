@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import { secretKeyProblem } from './secret-box.ts';
 
 /** Signing algorithms the provider can use. */
 export type SigningAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
@@ -19,6 +20,11 @@ export interface KeyFile {
   active?: string[];
   /** Cookie signing secrets (base64url, ≥ 32 bytes); the first signs, all verify (rotation). */
   cookieKeys: string[];
+  /**
+   * Keys that encrypt secrets at rest (AES-256-GCM, base64url, exactly 32 bytes; `secret-box.ts`): the first encrypts,
+   * all decrypt (rotation). Without them the provider cannot store a client_secret_jwt secret and refuses such clients.
+   */
+  secretKeys?: string[];
 }
 
 /** Why a parsed key file is unusable, or undefined. Names the member at fault; never echoes key material. */
@@ -47,6 +53,12 @@ export function keyFileProblem(file: unknown): string | undefined {
   if (!Array.isArray(cookieKeys) || cookieKeys.length === 0) return '"cookieKeys" must be a non-empty array';
   if (cookieKeys.some((key) => typeof key !== 'string' || Buffer.from(key, 'base64url').length < 32)) {
     return '"cookieKeys" entries must be base64url secrets of at least 32 bytes';
+  }
+  const { secretKeys } = file as Partial<KeyFile>;
+  if (secretKeys !== undefined) {
+    if (!Array.isArray(secretKeys) || secretKeys.length === 0) return '"secretKeys" must be a non-empty array';
+    const bad = secretKeys.findIndex((key) => secretKeyProblem(key) !== undefined);
+    if (bad >= 0) return `secretKeys[${bad}] ${secretKeyProblem(secretKeys[bad]) ?? ''}`;
   }
   return undefined;
 }

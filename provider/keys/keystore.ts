@@ -1,5 +1,6 @@
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import type { KeyFile, PrivateJwk, SigningAlgorithm } from './key-file.ts';
+import { SecretBox } from './secret-box.ts';
 
 /** Private members that must never leave the provider (RFC 7517/7518). */
 const privateMembers = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
@@ -24,12 +25,15 @@ export class Keystore {
   readonly cookieKeys: readonly string[];
   readonly activeKeyIds: readonly string[];
   readonly publishedKeyIds: readonly string[];
+  /** Encrypts secrets at rest with the key file's `secretKeys`; undefined when it lists none. */
+  readonly secretBox: SecretBox | undefined;
   readonly #signing: ReadonlyMap<SigningAlgorithm, SigningKey>;
   readonly #verification: ReadonlyMap<string, SigningKey>;
 
   private constructor(file: KeyFile, imported: SigningKey[], verifying: SigningKey[]) {
     this.jwks = { keys: file.keys.map((key) => publicJwk(key)) };
     this.cookieKeys = [...file.cookieKeys];
+    this.secretBox = file.secretKeys?.length ? new SecretBox(file.secretKeys) : undefined;
     this.publishedKeyIds = file.keys.map((key) => key.kid);
     const active = file.active ?? firstPerAlgorithm(file.keys);
     this.activeKeyIds = active;

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { watchFile, unwatchFile } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/config-error.ts';
-import { generateKeyFile } from './generate.ts';
+import { generateKeyFile, generateSecretKey } from './generate.ts';
 import { keyFileProblem, type KeyFile, type SigningAlgorithm } from './key-file.ts';
 import { Keystore } from './keystore.ts';
 
@@ -32,7 +32,13 @@ export async function loadOrCreateDevKeys(dir: string, algorithms: readonly Sign
   try {
     const existing = await readKeyFile(path);
     const missing = algorithms.filter((alg) => !existing.keys.some((key) => key.alg === alg));
-    if (missing.length === 0) return existing;
+    if (missing.length === 0 && existing.secretKeys) return existing;
+    if (missing.length === 0) {
+      // Development keys from before secrets were encrypted at rest: add a secret key, keep the rest.
+      const upgraded = { ...existing, secretKeys: [generateSecretKey()] };
+      await writeFile(path, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+      return upgraded;
+    }
   } catch (error) {
     if (!(error instanceof ConfigError) || !error.message.includes('ENOENT')) throw error;
   }

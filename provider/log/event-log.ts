@@ -1,5 +1,6 @@
 import type { RequestContext } from '../events/context.ts';
 import { eventNames, type EventName, type ProviderEmitter } from '../events/events.ts';
+import { errorLogFields } from './error-fields.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -7,7 +8,8 @@ import type { Logger } from './logger.ts';
  * allowlist of fields — ids, names, error codes — never from whole objects, so no token, code, CSRF token, password or
  * client secret can reach a log line even if a model grows a secret field. Stored ids (`jti`) of tokens and codes are
  * hashes of the values (provider/tokens/opaque.ts), safe to log. Levels: lifecycle and success events at `debug`,
- * handled errors (a client's mistake) at `info`, revoked grants at `warn`, `server_error` at `error` with the stack.
+ * handled errors (a client's mistake) at `info`, revoked grants at `warn`, `server_error` at `error` with the error's
+ * allow-listed fields (`error-fields.ts`: name, message, code, stack frames — never what a library attached to it).
  */
 
 type Fields = Record<string, unknown>;
@@ -60,7 +62,7 @@ export function logEvents(events: ProviderEmitter, logger: Logger): void {
   for (const event of eventNames) {
     events.on(event, (...args: unknown[]) => {
       const fields = line(event, args);
-      if (event === 'server_error') logger.error({ ...fields, err: args[1] }, event);
+      if (event === 'server_error') logger.error({ ...fields, err: errorLogFields(args[1]) }, event);
       else if (event === 'grant.revoked') logger.warn(fields, event);
       else if (event.endsWith('.error')) logger.info(fields, event);
       else logger.debug(fields, event);

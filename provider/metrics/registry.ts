@@ -23,8 +23,14 @@ export interface ProviderMetrics {
   storageErrors: Counter<'model' | 'operation'>;
   /** Signing keys by state: `active` (signing) or `published` (in the JWKS, not signing). */
   signingKeys: Gauge<'state'>;
+  /** Password logins by result: `success`, `failure` (wrong username or password), `locked_out` (rate limit). */
+  logins: Counter<'result'>;
   buildInfo: Gauge<'version' | 'node'>;
 }
+
+/** The results a login attempt is counted under (`kubeoidc_login_attempts_total{result}`). */
+export const loginResults = ['success', 'failure', 'locked_out'] as const;
+export type LoginResult = (typeof loginResults)[number];
 
 export interface MetricsSources {
   version: string;
@@ -92,6 +98,12 @@ export function createMetrics({ version, keys }: MetricsSources): ProviderMetric
         this.set({ state: 'published' }, publishedKeyIds.filter((kid) => !activeKeyIds.includes(kid)).length);
       },
     }),
+    logins: new Counter({
+      name: 'kubeoidc_login_attempts_total',
+      help: 'Password login attempts by result: success, failure (wrong credentials), locked_out (refused by the login rate limit). No account label.',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
     buildInfo: new Gauge({
       name: 'kubeoidc_build_info',
       help: 'Build information; always 1.',
@@ -102,5 +114,6 @@ export function createMetrics({ version, keys }: MetricsSources): ProviderMetric
   metrics.buildInfo.set({ version, node: process.version }, 1);
   // Every event starts at 0 so rate() and absent() behave from the first scrape.
   for (const event of eventNames) metrics.events.inc({ event }, 0);
+  for (const result of loginResults) metrics.logins.inc({ result }, 0);
   return metrics;
 }

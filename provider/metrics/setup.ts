@@ -3,7 +3,7 @@ import type { ProviderEmitter } from '../events/events.ts';
 import type { StorageObserver } from '../storage/instrumented.ts';
 import { routeLabel, statusClass, OTHER } from './labels.ts';
 import { observeEvents } from './observe-events.ts';
-import { createMetrics, type MetricsSources, type ProviderMetrics } from './registry.ts';
+import { createMetrics, type LoginResult, type MetricsSources, type ProviderMetrics } from './registry.ts';
 
 const methods = new Set(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH']);
 
@@ -12,6 +12,8 @@ export interface MetricsSetup {
   metrics: ProviderMetrics;
   observeRequest: (sample: RequestSample) => void;
   observeStorage: StorageObserver;
+  /** Counts a password login attempt by result (`interactions/observed-login.ts` reports them). */
+  observeLogin: (result: LoginResult) => void;
 }
 
 /** Creates the metrics, subscribes them to the events, and returns the HTTP and storage hooks. */
@@ -32,6 +34,9 @@ export function setupMetrics(
     observeStorage: (model, operation, seconds, failed) => {
       metrics.storageDuration.observe({ model, operation }, seconds);
       if (failed) metrics.storageErrors.inc({ model, operation });
+    },
+    observeLogin: (result) => {
+      metrics.logins.inc({ result });
     },
   };
 }

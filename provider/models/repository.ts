@@ -158,6 +158,14 @@ export class ModelRepository {
     return this.#storage.adapter(model).revokeByGrantId(grantId);
   }
 
+  /**
+   * Removes every Grant of a client and resolves their ids (no per-record events; callers revoke what was issued from
+   * them and emit `grant.revoked`).
+   */
+  revokeGrantsOfClient(clientId: string): Promise<string[]> {
+    return this.#storage.adapter('Grant').revokeByClientId(clientId);
+  }
+
   #emit(model: ModelName, step: Lifecycle, record: AnyModel): void {
     const name = lifecycleEvent(model, step);
     if (!name) return;

@@ -125,6 +125,8 @@ export interface DeviceCode extends BaseModel {
 export interface SessionAuthorization {
   sid: string;
   grantId: string;
+  /** The client's incarnation (`ClientRecord.incarnation`) it was authorized for; an entry of another one is void. */
+  clientIncarnation?: string;
 }
 
 export interface Session extends BaseModel {
@@ -178,6 +180,11 @@ export interface Grant extends BaseModel {
   claims: string[];
   /** Resource indicators consented to, with their scopes. */
   resources: Record<string, string[]>;
+  /**
+   * The incarnation of the client consented to (`ClientRecord.incarnation`; absent for static clients). A client
+   * deleted and registered again under the same `client_id` is another incarnation: the grant is void for it.
+   */
+  clientIncarnation?: string;
 }
 
 /** Registered or static client metadata as stored. `client_secret` is never here: only its hash. */
@@ -189,6 +196,11 @@ export interface ClientRecord extends BaseModel {
   secretHash?: string;
   /** Secret for client_secret_jwt, which needs the plaintext key (HMAC); encrypted at rest when a key is configured. */
   secretForJwt?: string;
+  /**
+   * Random value chosen when the client was registered, kept across updates: tells this registration from an earlier
+   * one under the same `client_id`, so grants and session entries of a deleted client never apply to a new one.
+   */
+  incarnation?: string;
 }
 
 export interface PushedAuthorizationRequest extends BaseModel {

@@ -11,6 +11,7 @@ import type { Endpoint } from '../http/endpoint.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import { secretId } from '../models/ids.ts';
 import type { ModelRepository } from '../models/repository.ts';
+import { outboundPolicyOf } from '../outbound/of-config.ts';
 import type { PushedAuthorizationRequest } from '../models/types.ts';
 import { epochSeconds } from '../time/clock.ts';
 import { requestUriFor } from './request-uri.ts';
@@ -51,7 +52,7 @@ export function pushedAuthorizationEndpoint(deps: ParEndpointDeps): Endpoint {
     const { client } = await authenticateAt(
       paths.pushedAuthorization,
       { authorization: req.get('authorization'), body: singleValues(body) },
-      { ...deps, issuer: config.issuer, ...config.clientAuthentication },
+      { ...deps, issuer: config.issuer, ...config.clientAuthentication, outbound: outboundPolicyOf(config) },
     );
     ctx.oidc.client = client.toJSON();
     if (body.request_uri !== undefined) throw new InvalidRequest("'request_uri' must not be pushed (RFC 9126 §2.1)");

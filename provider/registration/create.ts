@@ -54,7 +54,8 @@ export const createClient: RegistrationOperation = async (request, deps) => {
   const secret = secretForNewClient(metadata);
   metadata.client_id_issued_at = iat;
   if (secret.issued !== undefined) metadata.client_secret_expires_at = 0;
-  const client = new Client(metadata, secret.material, false);
+  // A fresh incarnation: whatever a deleted client of this id left behind (grants, session entries) is not this one's.
+  const client = new Client(metadata, secret.material, false, shortId());
   if (!(await deps.models.saveOnce(client.toRecord(iat, exp)))) {
     throw new InvalidClientMetadata('client_id is already in use');
   }

@@ -44,7 +44,7 @@ export const updateClient: RegistrationOperation = async (request, deps) => {
   const issuedAt = managed.client.metadata.client_id_issued_at;
   if (issuedAt !== undefined) metadata.client_id_issued_at = issuedAt;
   if (Object.keys(secret.material).length > 0) metadata.client_secret_expires_at = 0;
-  const client = new Client(metadata, secret.material, false);
+  const client = new Client(metadata, secret.material, false, managed.record.incarnation);
   await deps.models.save(client.toRecord(managed.record.iat, managed.record.exp));
   request.ctx.oidc.client = client.toJSON();
   deps.events.emitSafely('registration_update.success', request.ctx, client.toJSON());

@@ -8,6 +8,7 @@ import type { Endpoint } from '../http/endpoint.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
 import type { Clock } from '../time/clock.ts';
+import { outboundPolicyOf } from '../outbound/of-config.ts';
 import { readPresentedTokenRequest } from '../tokens/presented-token-request.ts';
 import { revokePresentedToken } from './revoke-token.ts';
 
@@ -36,6 +37,7 @@ export function revocationEndpoint(deps: RevocationEndpointDeps): Endpoint {
       issuer: config.issuer,
       strictSecretMethod: config.clientAuthentication.strictSecretMethod,
       assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
+      outbound: outboundPolicyOf(config),
     });
     if (token) await revokePresentedToken(token, client, ctx, deps);
     res.status(200).set('Cache-Control', 'no-store').end();

@@ -1,3 +1,4 @@
+import type { ClientRef } from '../clients/incarnation.ts';
 import { shortId } from '../models/ids.ts';
 import type { Session, SessionAuthorization } from '../models/types.ts';
 import { newOpaqueToken } from '../tokens/opaque.ts';
@@ -49,17 +50,25 @@ export function loggedIn(current: Session | undefined, login: LoginResult, now: 
 
 /**
  * Records that a client was authorized in this session under a grant, keeping the client's `sid` if it had one: the
- * `sid` claim stays stable for a client for the session's life (OIDC Front/Back-Channel Logout).
+ * `sid` claim stays stable for a client for the session's life (OIDC Front/Back-Channel Logout). The entry names the
+ * client's incarnation, so a client registered again under the same id gets a fresh `sid`.
  */
-export function authorizeClient(session: Session, clientId: string, grantId: string): SessionAuthorization {
-  const authorization = { sid: clientAuthorization(session, clientId)?.sid ?? shortId(), grantId };
-  session.authorizations[clientId] = authorization;
+export function authorizeClient(session: Session, client: ClientRef, grantId: string): SessionAuthorization {
+  const authorization: SessionAuthorization = { sid: clientAuthorization(session, client)?.sid ?? shortId(), grantId };
+  if (client.incarnation !== undefined) authorization.clientIncarnation = client.incarnation;
+  session.authorizations[client.clientId] = authorization;
   return authorization;
 }
 
-/** What the session recorded for a client (its `sid` and grant), if the client was authorized in it. */
-export function clientAuthorization(session: Session, clientId: string): SessionAuthorization | undefined {
-  return Object.hasOwn(session.authorizations, clientId) ? session.authorizations[clientId] : undefined;
+/**
+ * What the session recorded for a client (its `sid` and grant), if this client — this incarnation of its id — was
+ * authorized in it. An entry left by a deleted client of the same id does not count.
+ */
+export function clientAuthorization(session: Session, client: ClientRef): SessionAuthorization | undefined {
+  const entry = Object.hasOwn(session.authorizations, client.clientId)
+    ? session.authorizations[client.clientId]
+    : undefined;
+  return entry?.clientIncarnation === client.incarnation ? entry : undefined;
 }
 
 /** Seconds since the end-user authenticated, or undefined when nobody is logged in. */

@@ -27,6 +27,11 @@ export interface Adapter<T> {
   destroy(id: string): Promise<void>;
   /** Removes every record of this model carrying this `grantId`. */
   revokeByGrantId(grantId: string): Promise<void>;
+  /**
+   * Removes every Grant of this client (Grant only: the one model indexed by `clientId`) and resolves the removed
+   * ids, so the caller can revoke what was issued from them. Used when a client is deleted (RFC 7592 §2.3).
+   */
+  revokeByClientId(clientId: string): Promise<string[]>;
 }
 
 /** All adapters of one store, plus its lifecycle. */
@@ -45,3 +50,18 @@ export class StorageUnavailableError extends Error {
     this.name = 'StorageUnavailableError';
   }
 }
+
+/**
+ * Thrown by the memory store when a new record would exceed its bounds (`storage.maxEntries`, or the share of one kind
+ * that anyone can create without authenticating). Live records are never evicted to make room: the new one is refused
+ * and the request answered 503 `temporarily_unavailable`.
+ */
+export class StorageFullError extends StorageUnavailableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageFullError';
+  }
+}
+
+/** The model whose records storage indexes by `clientId` (`revokeByClientId`). */
+export const clientIndexedModel: ModelName = 'Grant';

@@ -39,6 +39,7 @@ export function instrumentStorage(storage: Storage, observe: StorageObserver): S
         consume: timed('consume', inner.consume.bind(inner)),
         destroy: timed('destroy', inner.destroy.bind(inner)),
         revokeByGrantId: timed('revokeByGrantId', inner.revokeByGrantId.bind(inner)),
+        revokeByClientId: timed('revokeByClientId', inner.revokeByClientId.bind(inner)),
       };
       adapters.set(model, wrapped);
       return wrapped;

@@ -1,29 +1,53 @@
 import type { Clock } from '../time/clock.ts';
 import type { ModelName, ModelTypes } from '../models/types.ts';
-import type { Adapter, Storage } from './adapter.ts';
+import { clientIndexedModel, StorageFullError, type Adapter, type Storage } from './adapter.ts';
 
 interface Entry {
+  model: ModelName;
   /** JSON text, so callers never share mutable objects with the store (as with Redis). */
   json: string;
   /** Expiry, ms since the epoch. */
   expiresAt: number;
   grantId?: string;
+  clientId?: string;
   uid?: string;
   userCode?: string;
 }
 
 /**
- * In-process storage: the embedded default for `npm start`, tests and single-process use. Bounded: expired entries
- * are swept periodically and lazily, and past `maxEntries` the oldest entries are evicted. Operations are synchronous
- * underneath, so `consume` is trivially atomic within the process.
+ * Models anyone can make the provider create without authenticating as an end-user or a confidential client: an
+ * interaction per `/authorize` request, a pushed request or a device code per public-client call, a client (and its
+ * registration access token) per open registration. Each may fill at most this share of `maxEntries`, so a flood of
+ * them leaves room for sessions, grants, tokens and replay-detection records.
+ */
+export const floodableModels: ReadonlySet<ModelName> = new Set<ModelName>([
+  'Interaction',
+  'PushedAuthorizationRequest',
+  'DeviceCode',
+  'Client',
+  'RegistrationAccessToken',
+]);
+export const FLOODABLE_SHARE = 0.1;
+
+/**
+ * In-process storage: the embedded default for `npm start`, tests and single-process use. Bounded: at most
+ * `maxEntries` records, and at most {@link FLOODABLE_SHARE} of them of each {@link floodableModels} kind. A live record
+ * is never evicted to make room — evicting the oldest would let a flood of anonymous requests push out sessions,
+ * grants and replay-detection records (and so allow a `jti` replay). When a bound is reached, expired entries are
+ * swept (at most once a second) and, if that frees nothing, the new record is refused with {@link StorageFullError}
+ * (503 `temporarily_unavailable`); replacing an existing record always works. Operations are synchronous underneath,
+ * so `consume` is trivially atomic within the process.
  */
 export class MemoryStorage implements Storage {
   readonly #entries = new Map<string, Entry>();
   readonly #byGrant = new Map<string, Set<string>>();
+  readonly #byClient = new Map<string, Set<string>>();
   readonly #byUid = new Map<string, string>();
   readonly #byUserCode = new Map<string, string>();
+  readonly #perModel = new Map<ModelName, number>();
   readonly #clock: Clock;
   readonly #maxEntries: number;
+  readonly #maxFloodable: number;
   readonly #sweeper: NodeJS.Timeout;
   /** Clock time of the last sweep: a full store sweeps at most once a second, not on every insert. */
   #lastSweep = Number.NEGATIVE_INFINITY;
@@ -31,6 +55,7 @@ export class MemoryStorage implements Storage {
   constructor(options: { clock: Clock; maxEntries: number; sweepIntervalMs?: number }) {
     this.#clock = options.clock;
     this.#maxEntries = options.maxEntries;
+    this.#maxFloodable = Math.max(1, Math.floor(options.maxEntries * FLOODABLE_SHARE));
     this.#sweeper = setInterval(() => {
       this.sweep();
     }, options.sweepIntervalMs ?? 30_000);
@@ -66,21 +91,32 @@ export class MemoryStorage implements Storage {
     };
     const write = (id: string, payload: ModelTypes[M], expiresIn: number): void => {
       const storeKey = key(id);
+      if (!this.#entries.has(storeKey)) this.#makeRoom(model);
       this.#remove(storeKey);
-      const record = payload as Partial<{ grantId: string; uid: string; userCode: string }>;
-      const entry: Entry = { json: JSON.stringify(payload), expiresAt: this.#clock.now() + expiresIn * 1000 };
+      const record = payload as Partial<{ grantId: string; clientId: string; uid: string; userCode: string }>;
+      const entry: Entry = { model, json: JSON.stringify(payload), expiresAt: this.#clock.now() + expiresIn * 1000 };
       if (record.grantId) entry.grantId = `${model}:${record.grantId}`;
+      if (record.clientId && model === clientIndexedModel) entry.clientId = `${model}:${record.clientId}`;
       if (record.uid) entry.uid = `${model}:${record.uid}`;
       if (record.userCode) entry.userCode = `${model}:${record.userCode}`;
       this.#insert(storeKey, entry);
     };
+    const removeAll = (index: Map<string, Set<string>>, indexKey: string): string[] => {
+      const removed: string[] = [];
+      for (const storeKey of [...(index.get(indexKey) ?? [])]) {
+        this.#remove(storeKey);
+        removed.push(storeKey.slice(model.length + 1));
+      }
+      return removed;
+    };
     return {
-      upsert: (id, payload, expiresIn) => {
+      // async: a full store rejects the promise rather than throwing at the call.
+      upsert: async (id, payload, expiresIn) => {
         write(id, payload, expiresIn);
         return Promise.resolve();
       },
       // Synchronous check-and-write: nothing can interleave within the process.
-      insert: (id, payload, expiresIn) => {
+      insert: async (id, payload, expiresIn) => {
         if (live(key(id))) return Promise.resolve(false);
         write(id, payload, expiresIn);
         return Promise.resolve(true);
@@ -102,9 +138,10 @@ export class MemoryStorage implements Storage {
         return Promise.resolve();
       },
       revokeByGrantId: (grantId) => {
-        for (const storeKey of [...(this.#byGrant.get(`${model}:${grantId}`) ?? [])]) this.#remove(storeKey);
+        removeAll(this.#byGrant, `${model}:${grantId}`);
         return Promise.resolve();
       },
+      revokeByClientId: (clientId) => Promise.resolve(removeAll(this.#byClient, `${model}:${clientId}`)),
     };
   }
 
@@ -117,21 +154,28 @@ export class MemoryStorage implements Storage {
     return Promise.resolve();
   }
 
+  /** Ensures one more record of `model` fits, sweeping expired entries if needed; throws when it does not. */
+  #makeRoom(model: ModelName): void {
+    const full = (): string | undefined => {
+      if (this.#entries.size >= this.#maxEntries) return `storage is full (${String(this.#maxEntries)} entries)`;
+      if (floodableModels.has(model) && (this.#perModel.get(model) ?? 0) >= this.#maxFloodable) {
+        return `storage holds its maximum of ${String(this.#maxFloodable)} ${model} entries`;
+      }
+      return undefined;
+    };
+    if (full() === undefined) return;
+    // A full sweep is O(entries): doing it on every insert into a full store would make each upsert scan the whole
+    // map. Once a second is enough to reclaim expired entries.
+    if (this.#clock.now() - this.#lastSweep >= 1000) this.sweep();
+    const reason = full();
+    if (reason !== undefined) throw new StorageFullError(reason);
+  }
+
   #insert(storeKey: string, entry: Entry): void {
-    // A full sweep is O(entries): doing it on every insert of a store full of live entries made each upsert scan
-    // the whole map. Once a second is enough to reclaim expired entries before live ones are evicted.
-    if (this.#entries.size >= this.#maxEntries && this.#clock.now() - this.#lastSweep >= 1000) this.sweep();
-    while (this.#entries.size >= this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done) break;
-      this.#remove(oldest.value);
-    }
     this.#entries.set(storeKey, entry);
-    if (entry.grantId) {
-      const set = this.#byGrant.get(entry.grantId) ?? new Set<string>();
-      set.add(storeKey);
-      this.#byGrant.set(entry.grantId, set);
-    }
+    this.#perModel.set(entry.model, (this.#perModel.get(entry.model) ?? 0) + 1);
+    if (entry.grantId) addTo(this.#byGrant, entry.grantId, storeKey);
+    if (entry.clientId) addTo(this.#byClient, entry.clientId, storeKey);
     if (entry.uid) this.#byUid.set(entry.uid, storeKey);
     if (entry.userCode) this.#byUserCode.set(entry.userCode, storeKey);
   }
@@ -140,12 +184,22 @@ export class MemoryStorage implements Storage {
     const entry = this.#entries.get(storeKey);
     if (!entry) return;
     this.#entries.delete(storeKey);
-    if (entry.grantId) {
-      const set = this.#byGrant.get(entry.grantId);
-      set?.delete(storeKey);
-      if (set?.size === 0) this.#byGrant.delete(entry.grantId);
-    }
+    this.#perModel.set(entry.model, (this.#perModel.get(entry.model) ?? 1) - 1);
+    if (entry.grantId) removeFrom(this.#byGrant, entry.grantId, storeKey);
+    if (entry.clientId) removeFrom(this.#byClient, entry.clientId, storeKey);
     if (entry.uid && this.#byUid.get(entry.uid) === storeKey) this.#byUid.delete(entry.uid);
     if (entry.userCode && this.#byUserCode.get(entry.userCode) === storeKey) this.#byUserCode.delete(entry.userCode);
   }
+}
+
+function addTo(index: Map<string, Set<string>>, indexKey: string, storeKey: string): void {
+  const set = index.get(indexKey) ?? new Set<string>();
+  set.add(storeKey);
+  index.set(indexKey, set);
+}
+
+function removeFrom(index: Map<string, Set<string>>, indexKey: string, storeKey: string): void {
+  const set = index.get(indexKey);
+  set?.delete(storeKey);
+  if (set?.size === 0) index.delete(indexKey);
 }

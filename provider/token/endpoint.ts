@@ -15,6 +15,7 @@ import { emitError, errorBody } from '../http/error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { KeystoreHolder } from '../keys/keystore.ts';
 import { ModelRepository } from '../models/repository.ts';
+import { outboundPolicyOf } from '../outbound/of-config.ts';
 import type { Storage } from '../storage/adapter.ts';
 import type { Clock } from '../time/clock.ts';
 import { authorizationCodeGrant } from './grants/authorization-code.ts';
@@ -83,6 +84,7 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
         tokenEndpointUrl: tokenUrl,
         strictSecretMethod: deps.config.clientAuthentication.strictSecretMethod,
         assertionMaxLifetime: deps.config.clientAuthentication.assertionMaxLifetime,
+        outbound: outboundPolicyOf(deps.config),
       },
     );
     ctx.oidc.client = client.toJSON();

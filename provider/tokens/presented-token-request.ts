@@ -7,6 +7,7 @@ import type { RequestContext } from '../events/context.ts';
 import { contextOf } from '../http/context.ts';
 import { paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
+import type { OutboundPolicy } from '../outbound/policy.ts';
 import type { Clock } from '../time/clock.ts';
 import { findPresentedToken, isStructuredToken, type PresentedToken } from './find-presented.ts';
 import { loggableTokenForm, readTokenForm, requiredToken } from './token-form.ts';
@@ -19,6 +20,8 @@ export interface PresentedTokenDeps {
   clients: ClientStore;
   models: ModelRepository;
   strictSecretMethod: boolean;
+  /** Where a client's `jwks_uri` may be fetched from; default: nothing internal. */
+  outbound?: OutboundPolicy | undefined;
 }
 
 /**

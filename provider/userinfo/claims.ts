@@ -1,4 +1,4 @@
-import { issuedToCurrentClient } from '../clients/incarnation.ts';
+import { boundToCurrentClient, issuedToCurrentClient } from '../clients/incarnation.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ClientStore } from '../clients/client-store.ts';
 import type { ProviderConfig } from '../config/options.ts';
@@ -84,7 +84,7 @@ export async function userinfoClaims(
     throw new InsufficientScope('the access token was not granted the openid scope');
   }
   const grant = await deps.models.find('Grant', record.grantId);
-  if (!grant || grant.exp <= epochSeconds(deps.clock))
+  if (!grant || grant.exp <= epochSeconds(deps.clock) || !boundToCurrentClient(grant, client))
     throw new InvalidToken('the grant of this access token was revoked');
   const account = await deps.accounts.findById(record.accountId);
   if (!account) throw new InvalidToken('the end-user of this access token no longer exists');

@@ -161,7 +161,7 @@ describe('a real Prometheus with the chart alert rules', { skip, timeout: 240_00
       const all = body.data.groups.flatMap((g) => g.rules);
       return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
     });
-    assert.equal(rules.length, 12);
+    assert.equal(rules.length, 13);
     for (const rule of rules) assert.equal(rule.health, 'ok', `${rule.name}: ${rule.lastError ?? ''}`);
   });
 

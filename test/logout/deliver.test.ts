@@ -3,11 +3,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { BackchannelDeliveryError, deliverLogoutToken } from '../../provider/backchannel/deliver.ts';
+import { OutboundPolicy } from '../../provider/outbound/policy.ts';
 
 /**
  * Delivering a logout token to a real loopback receiver: 200 and 204 succeed; another status, a redirect (never
- * followed) or no answer within the timeout fail with an error that names the cause but never the token.
+ * followed), an oversized answer or no answer within the timeout fail with an error that names the cause but never the
+ * token. Loopback is refused by the outbound policy unless allowed, so these tests allow it explicitly — and show that
+ * without the allowance nothing reaches the receiver.
  */
+const loopbackAllowed = new OutboundPolicy(['127.0.0.0/8']);
+
 describe('back-channel delivery', () => {
   const bodies: string[] = [];
   const paths: string[] = [];
@@ -21,7 +26,8 @@ describe('back-channel delivery', () => {
         bodies.push(body);
         paths.push(req.url ?? '');
         if (req.url === '/hang') return; // never answers
-        if (req.url === '/redirect') res.writeHead(302, { location: '/ok' }).end();
+        if (req.url === '/huge') res.writeHead(200).end(Buffer.alloc(1024 * 1024));
+        else if (req.url === '/redirect') res.writeHead(302, { location: '/ok' }).end();
         else res.writeHead(Number(req.url?.slice(1) ?? '200')).end();
       });
     });
@@ -34,8 +40,8 @@ describe('back-channel delivery', () => {
   });
 
   it('posts the token as the form field logout_token and accepts 200 and 204', async () => {
-    await deliverLogoutToken(`${base}/200`, 'token-a.b.c');
-    await deliverLogoutToken(`${base}/204`, 'token-a.b.c');
+    await deliverLogoutToken(`${base}/200`, 'token-a.b.c', loopbackAllowed);
+    await deliverLogoutToken(`${base}/204`, 'token-a.b.c', loopbackAllowed);
     assert.deepEqual(bodies.slice(-2), ['logout_token=token-a.b.c', 'logout_token=token-a.b.c']);
   });
 
@@ -48,14 +54,32 @@ describe('back-channel delivery', () => {
     ];
     for (const [path, message] of cases) {
       const started = Date.now();
-      await assert.rejects(deliverLogoutToken(`${base}${path}`, 'secret-token', 200), (error: unknown) => {
-        assert.ok(error instanceof BackchannelDeliveryError);
-        assert.match(error.message, message);
-        assert.ok(!error.message.includes('secret-token'));
-        return true;
-      });
+      await assert.rejects(
+        deliverLogoutToken(`${base}${path}`, 'secret-token', loopbackAllowed, 200),
+        (error: unknown) => {
+          assert.ok(error instanceof BackchannelDeliveryError);
+          assert.match(error.message, message);
+          assert.ok(!error.message.includes('secret-token'));
+          return true;
+        },
+      );
       assert.ok(Date.now() - started < 3000, `${path} fails fast`);
     }
     assert.ok(!paths.includes('/ok'), 'the redirect was not followed');
+    // An oversized answer is cut off (own deadline: reading 1 MiB under load may take longer than 200 ms).
+    await assert.rejects(deliverLogoutToken(`${base}/huge`, 'secret-token', loopbackAllowed), /too large/);
+  });
+
+  it('refuses loopback by default — by address literal and by a name that resolves to it — and sends nothing', async () => {
+    const before = bodies.length;
+    const port = new URL(base).port;
+    for (const uri of [`${base}/200`, `http://localhost:${port}/200`, `http://[::ffff:127.0.0.1]:${port}/200`]) {
+      await assert.rejects(deliverLogoutToken(uri, 'secret-token'), (error: unknown) => {
+        assert.ok(error instanceof BackchannelDeliveryError);
+        assert.match(error.message, /refused by the outbound policy/);
+        return true;
+      });
+    }
+    assert.equal(bodies.length, before, 'no request reached the receiver');
   });
 });

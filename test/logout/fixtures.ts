@@ -65,6 +65,8 @@ export async function startLogoutProvider(
   return startTestProvider(
     {
       features: { rpInitiatedLogout: { enabled: true }, backchannelLogout: { enabled: true } },
+      // The receivers are on loopback, which the outbound policy refuses unless allowed (docs/security.md).
+      outbound: { allow: ['127.0.0.0/8'] },
       accounts: {
         records: [
           {

@@ -34,7 +34,7 @@ describe('configuration', () => {
       ['demo', 'demo-spa', 'demo-jwt'],
     );
     assert.equal(config.accounts.records[0]?.username, 'demo');
-    assert.match(config.accounts.records[0]?.password_hash ?? '', /^scrypt\$/);
+    assert.match(config.accounts.records[0]?.password_hash ?? '', /^\$argon2id\$/);
     assert.deepEqual(config.ttl, defaults.ttl);
   });
 

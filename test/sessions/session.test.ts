@@ -14,12 +14,12 @@ describe('session values', () => {
     const first = loggedIn(undefined, login, 100, 1000);
     assert.equal(first.session.jti, opaqueTokenId(first.cookieValue), 'stored under the hash of the cookie value');
     assert.equal(first.session.exp, 1100);
-    const { sid } = authorizeClient(first.session, 'web', 'grant-1');
+    const { sid } = authorizeClient(first.session, { clientId: 'web' }, 'grant-1');
     const again = loggedIn(first.session, { ...login, loginTs: 200 }, 200, 1000);
     assert.notEqual(again.session.jti, first.session.jti);
     assert.equal(again.session.uid, first.session.uid);
     assert.equal(again.session.loginTs, 200);
-    assert.equal(authorizeClient(again.session, 'web', 'grant-2').sid, sid, 'sid is stable per client');
+    assert.equal(authorizeClient(again.session, { clientId: 'web' }, 'grant-2').sid, sid, 'sid is stable per client');
     const other = loggedIn(again.session, { accountId: 'b', loginTs: 300 }, 300, 1000);
     assert.notEqual(other.session.uid, first.session.uid);
     assert.deepEqual(other.session.authorizations, {});

@@ -218,6 +218,29 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
       assert.equal(await refresh.find(rt), undefined);
     });
 
+    it("revokes by client id that client's grants only, and answers their ids", async () => {
+      const [c1, c2] = [id('c1'), id('c2')];
+      const grants = storage.adapter('Grant');
+      const grant = (jti: string, clientId: string) =>
+        recordOf('Grant', jti, { accountId: 'alice', clientId, scopes: ['openid'], claims: [], resources: {} });
+      const mine = [id('g'), id('g')];
+      for (const jti of mine) await grants.upsert(jti, grant(jti, c1), 60);
+      const theirs = id('g');
+      await grants.upsert(theirs, grant(theirs, c2), 60);
+      // A grant id reused by another client since is not removed with the first client.
+      const moved = id('g');
+      await grants.upsert(moved, grant(moved, c1), 60);
+      await grants.upsert(moved, grant(moved, c2), 60);
+
+      assert.deepEqual((await grants.revokeByClientId(c1)).sort(), [...mine].sort());
+      for (const jti of mine) assert.equal(await grants.find(jti), undefined);
+      assert.ok(await grants.find(theirs), 'other client kept');
+      assert.ok(await grants.find(moved), 'grant now of another client kept');
+      assert.deepEqual(await grants.revokeByClientId(c1), []); // idempotent
+      assert.deepEqual(await storage.adapter('AccessToken').revokeByClientId(c2), [], 'only Grant is indexed');
+      assert.deepEqual((await grants.revokeByClientId(c2)).sort(), [theirs, moved].sort());
+    });
+
     it('hands out copies: mutating a given or found object does not change the store', async () => {
       const tokens = storage.adapter('AccessToken');
       const jti = id('at');

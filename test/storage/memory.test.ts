@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryStorage } from '../../provider/storage/memory.ts';
+import { StorageFullError, StorageUnavailableError } from '../../provider/storage/adapter.ts';
+import { FLOODABLE_SHARE, floodableModels, MemoryStorage } from '../../provider/storage/memory.ts';
 import { manualClock } from '../../provider/time/clock.ts';
-import { accessToken, runStorageContract } from './contract.ts';
+import { accessToken, recordOf, runStorageContract } from './contract.ts';
 
 runStorageContract('memory', () => {
   const clock = manualClock();
@@ -20,24 +21,43 @@ runStorageContract('memory', () => {
 });
 
 describe('MemoryStorage bounds', () => {
-  it('evicts the oldest entries past maxEntries, with their indexes', async () => {
+  it('never evicts a live entry: past maxEntries a new one is refused (StorageFullError), replacing still works', async () => {
     const storage = new MemoryStorage({ clock: manualClock(), maxEntries: 100 });
     try {
       const tokens = storage.adapter('AccessToken');
-      for (let i = 0; i < 150; i++) await tokens.upsert(`t${i}`, accessToken(`t${i}`, `g${i % 2}`), 60);
+      for (let i = 0; i < 100; i++) await tokens.upsert(`t${i}`, accessToken(`t${i}`, `g${i % 2}`), 60);
+      await assert.rejects(tokens.upsert('t100', accessToken('t100', 'g0'), 60), (error: unknown) => {
+        assert.ok(error instanceof StorageFullError);
+        assert.ok(error instanceof StorageUnavailableError, 'rendered as 503 temporarily_unavailable');
+        return true;
+      });
+      await assert.rejects(storage.adapter('ReplayDetection').insert('r', recordOf('ReplayDetection', 'r'), 60));
       assert.equal(storage.size, 100);
-      assert.equal(await tokens.find('t0'), undefined);
-      assert.equal(await tokens.find('t49'), undefined);
-      assert.ok(await tokens.find('t50'));
-      assert.ok(await tokens.find('t149'));
-      // Re-upserting refreshes an entry's age: t50 survives the next eviction, t51 does not.
-      await tokens.upsert('t50', accessToken('t50', 'g0'), 60);
-      await tokens.upsert('t150', accessToken('t150', 'g0'), 60);
-      assert.ok(await tokens.find('t50'));
-      assert.equal(await tokens.find('t51'), undefined);
+      assert.ok(await tokens.find('t0'), 'the oldest entry is still there');
+      await tokens.upsert('t0', accessToken('t0', 'g1'), 60);
       await tokens.revokeByGrantId('g0');
       await tokens.revokeByGrantId('g1');
       assert.equal(storage.size, 0);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('bounds each kind anyone can create (interactions, …) to a share of maxEntries; others still fit', async () => {
+    const storage = new MemoryStorage({ clock: manualClock(), maxEntries: 100 });
+    try {
+      const interactions = storage.adapter('Interaction');
+      const cap = 100 * FLOODABLE_SHARE;
+      for (let i = 0; i < cap; i++) await interactions.upsert(`i${i}`, recordOf('Interaction', `i${i}`), 60);
+      await assert.rejects(interactions.upsert('one-more', recordOf('Interaction', 'one-more'), 60), StorageFullError);
+      for (const model of ['PushedAuthorizationRequest', 'DeviceCode', 'Client', 'RegistrationAccessToken'] as const) {
+        assert.ok(floodableModels.has(model));
+      }
+      const sessions = storage.adapter('Session');
+      for (let i = 0; i < 100 - cap; i++) {
+        await sessions.upsert(`s${i}`, recordOf('Session', `s${i}`, { uid: `u${i}`, authorizations: {} }), 60);
+      }
+      assert.equal(storage.size, 100);
     } finally {
       await storage.close();
     }
@@ -56,7 +76,7 @@ describe('MemoryStorage bounds', () => {
       clock.advance(1);
       storage.sweep();
       assert.equal(storage.size, 5);
-      // When full, expired entries go first: the live ones survive.
+      // When full, expired entries make room: the live ones survive.
       for (let i = 0; i < 95; i++) await tokens.upsert(`x${i}`, accessToken(`x${i}`, 'g'), 5);
       clock.advance(5_000);
       await tokens.upsert('new', accessToken('new', 'g'), 100);
@@ -67,7 +87,7 @@ describe('MemoryStorage bounds', () => {
     }
   });
 
-  it('does not sweep on every insert when full of live entries (at most once a second)', async () => {
+  it('does not sweep on every insert into a store full of live entries (at most once a second)', async () => {
     // Sweeping 50 000 entries on each of 5 000 inserts took ≈ 2 s; the rule is checked by counting sweeps under a
     // frozen clock rather than by timing (speed is shown in benchmarks, not in timed unit tests).
     let sweeps = 0;
@@ -83,11 +103,12 @@ describe('MemoryStorage bounds', () => {
       const tokens = storage.adapter('ReplayDetection');
       const record = (jti: string) => ({ jti, kind: 'ReplayDetection' as const, iat: 0, exp: 0 });
       for (let i = 0; i < 50_000; i++) await tokens.upsert(`a${i}`, record(`a${i}`), 60);
-      for (let i = 0; i < 5_000; i++) await tokens.upsert(`b${i}`, record(`b${i}`), 60);
+      for (let i = 0; i < 5_000; i++)
+        await assert.rejects(tokens.upsert(`b${i}`, record(`b${i}`), 60), StorageFullError);
       assert.equal(sweeps, 1, 'one sweep for 5 000 inserts into a full store within one second');
       assert.equal(storage.size, 50_000);
       clock.advance(1_000);
-      await tokens.upsert('c', record('c'), 60);
+      await assert.rejects(tokens.upsert('c', record('c'), 60), StorageFullError);
       assert.equal(sweeps, 2, 'a second later, the next insert into a full store sweeps again');
     } finally {
       await storage.close();

@@ -86,6 +86,9 @@ export function checkingTtls(storage: RedisStorage, pattern: string): Storage {
         revokeByGrantId: checked('revokeByGrantId', (...args: Parameters<typeof inner.revokeByGrantId>) =>
           inner.revokeByGrantId(...args),
         ),
+        revokeByClientId: checked('revokeByClientId', (...args: Parameters<typeof inner.revokeByClientId>) =>
+          inner.revokeByClientId(...args),
+        ),
       };
     },
   };

@@ -3,7 +3,7 @@
  * randomness; the real source is the provider's own generator (provider/keys/generate.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { generateCookieKey, generateSigningKey } from '../../../provider/keys/generate.ts';
+import { generateCookieKey, generateSecretKey, generateSigningKey } from '../../../provider/keys/generate.ts';
 import type { PrivateJwk, SigningAlgorithm } from '../../../provider/keys/key-file.ts';
 
 /** Makes new signing and cookie keys. */
@@ -12,6 +12,8 @@ export interface KeySource {
   signingKey(alg: SigningAlgorithm): Promise<PrivateJwk>;
   /** A new cookie signing secret (base64url, ≥ 32 bytes). */
   cookieKey(): string;
+  /** A new key for secrets at rest (AES-256, base64url, 32 bytes; the key file's `secretKeys`). */
+  secretKey(): string;
   /** A new initial access token for client registration (base64url, 256 random bits). */
   initialAccessToken(): string;
 }
@@ -20,5 +22,6 @@ export interface KeySource {
 export const generatedKeys: KeySource = {
   signingKey: generateSigningKey,
   cookieKey: generateCookieKey,
+  secretKey: generateSecretKey,
   initialAccessToken: () => randomBytes(32).toString('base64url'),
 };

@@ -1,5 +1,6 @@
 import { endpointUrl, paths } from '../../http/paths.ts';
 import type { ModelRepository } from '../../models/repository.ts';
+import type { OutboundPolicy } from '../../outbound/policy.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { ClientStore } from '../client-store.ts';
 import { authenticateClient, type AuthenticatedClient } from './authenticate.ts';
@@ -14,6 +15,8 @@ export interface EndpointClientAuthDeps {
   strictSecretMethod: boolean;
   /** `clientAuthentication.assertionMaxLifetime` (s). */
   assertionMaxLifetime: number;
+  /** Where a client's `jwks_uri` may be fetched from (`outboundPolicyOf(config)`); default: nothing internal. */
+  outbound?: OutboundPolicy | undefined;
 }
 
 /**

@@ -117,7 +117,7 @@ export async function authenticateClient(
       break;
     case 'jwt':
       if (used === 'client_secret_jwt') await authenticateClientSecretJwt(client, credentials.assertion, check);
-      else await authenticatePrivateKeyJwt(client, credentials.assertion, check);
+      else await authenticatePrivateKeyJwt(client, credentials.assertion, check, deps.outbound);
       break;
     case 'none':
       break;

@@ -1,5 +1,6 @@
 import type { Clock } from '../../time/clock.ts';
 import type { ModelRepository } from '../../models/repository.ts';
+import type { OutboundPolicy } from '../../outbound/policy.ts';
 import type { ClientStore } from '../client-store.ts';
 
 /** The parts of an HTTP request client authentication looks at (no express objects: usable from any endpoint). */
@@ -25,4 +26,6 @@ export interface ClientAuthDeps {
   strictSecretMethod: boolean;
   /** Longest accepted lifetime of a client assertion (s): `clientAuthentication.assertionMaxLifetime`. */
   assertionMaxLifetime: number;
+  /** Where a client's `jwks_uri` may be fetched from; without it nothing internal is reachable. */
+  outbound?: OutboundPolicy | undefined;
 }

@@ -7,7 +7,7 @@
 import type { ModelName, ModelTypes } from '../../models/types.ts';
 import type { Clock } from '../../time/clock.ts';
 import { epochSeconds } from '../../time/clock.ts';
-import type { Adapter } from '../adapter.ts';
+import { clientIndexedModel, type Adapter } from '../adapter.ts';
 import type { RedisClient } from './connect.ts';
 import { guarded } from './errors.ts';
 import { modelKeys } from './keys.ts';
@@ -15,6 +15,7 @@ import { modelKeys } from './keys.ts';
 /** The fields storage indexes, when a record has them. */
 interface Indexed {
   grantId?: unknown;
+  clientId?: unknown;
   uid?: unknown;
   userCode?: unknown;
 }
@@ -27,6 +28,7 @@ export function redisAdapter<M extends ModelName>(
 ): Adapter<ModelTypes[M]> {
   type T = ModelTypes[M];
   const keys = modelKeys(prefix, model);
+  const byClient = model === clientIndexedModel;
   const parse = (json: string | null): T | undefined => (json === null ? undefined : (JSON.parse(json) as T));
   const find = async (id: string): Promise<T | undefined> => parse(await guarded(() => client.get(keys.record(id))));
   const findBy = async (indexKey: string, field: 'uid' | 'userCode', value: string): Promise<T | undefined> => {
@@ -44,10 +46,13 @@ export function redisAdapter<M extends ModelName>(
     if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw new RangeError(`expiresIn must be > 0, got ${expiresIn}`);
     const ttlMs = Math.ceil(expiresIn * 1000);
     const json = JSON.stringify(payload);
-    const { grantId, uid, userCode } = payload as Indexed;
+    const { grantId, clientId, uid, userCode } = payload as Indexed;
     return guarded(async () => {
       const indexes: Promise<unknown>[] = [];
       if (typeof grantId === 'string' && grantId) indexes.push(client.kubeoidcAddToSet(keys.grant(grantId), id, ttlMs));
+      if (byClient && typeof clientId === 'string' && clientId) {
+        indexes.push(client.kubeoidcAddToSet(keys.client(clientId), id, ttlMs));
+      }
       if (typeof uid === 'string' && uid) indexes.push(client.set(keys.uid(uid), id, 'PX', ttlMs));
       if (typeof userCode === 'string' && userCode) indexes.push(client.set(keys.userCode(userCode), id, 'PX', ttlMs));
       await Promise.all(indexes);
@@ -56,6 +61,29 @@ export function redisAdapter<M extends ModelName>(
         : await client.set(keys.record(id), json, 'PX', ttlMs);
       return reply === 'OK';
     });
+  };
+
+  /**
+   * Deletes the records an index set lists that still carry `field` = `value`, in batches (SSCAN) so a set with very
+   * many members never means one huge reply or burst of scripts; resolves the ids deleted.
+   */
+  const revokeIndexed = async (setKey: string, field: 'grantId' | 'clientId', value: string): Promise<string[]> => {
+    const removed: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, ids] = await guarded(() => client.sscan(setKey, cursor, 'COUNT', 200));
+      cursor = next;
+      if (ids.length === 0) continue;
+      const deleted = await guarded(() =>
+        Promise.all(ids.map((id) => client.kubeoidcDeleteIfField(keys.record(id), field, value))),
+      );
+      ids.forEach((id, index) => {
+        if (deleted[index] === 1) removed.push(id);
+      });
+      // Remove only the ids handled here: a record bound to this value meanwhile keeps its index entry.
+      await guarded(() => client.srem(setKey, ...ids));
+    } while (cursor !== '0');
+    return removed;
   };
 
   return {
@@ -77,9 +105,10 @@ export function redisAdapter<M extends ModelName>(
       const json = await guarded(() => client.getdel(keys.record(id)));
       if (json === null) return;
       // The record is gone; what follows only tidies indexes that would otherwise wait for their TTL.
-      const { grantId, uid, userCode } = JSON.parse(json) as Indexed;
+      const { grantId, clientId, uid, userCode } = JSON.parse(json) as Indexed;
       const tidy: (() => Promise<unknown>)[] = [];
       if (typeof grantId === 'string' && grantId) tidy.push(() => client.srem(keys.grant(grantId), id));
+      if (byClient && typeof clientId === 'string' && clientId) tidy.push(() => client.srem(keys.client(clientId), id));
       if (typeof uid === 'string' && uid) tidy.push(() => client.kubeoidcDeleteIfEquals(keys.uid(uid), id));
       if (typeof userCode === 'string' && userCode) {
         tidy.push(() => client.kubeoidcDeleteIfEquals(keys.userCode(userCode), id));
@@ -88,17 +117,11 @@ export function redisAdapter<M extends ModelName>(
     },
 
     async revokeByGrantId(grantId) {
-      const setKey = keys.grant(grantId);
-      // In batches (SSCAN), so a grant with very many records never means one huge reply or burst of scripts.
-      let cursor = '0';
-      do {
-        const [next, ids] = await guarded(() => client.sscan(setKey, cursor, 'COUNT', 200));
-        cursor = next;
-        if (ids.length === 0) continue;
-        await guarded(() => Promise.all(ids.map((id) => client.kubeoidcDeleteIfGrant(keys.record(id), grantId))));
-        // Remove only the ids handled here: a record bound to this grant meanwhile keeps its index entry.
-        await guarded(() => client.srem(setKey, ...ids));
-      } while (cursor !== '0');
+      await revokeIndexed(keys.grant(grantId), 'grantId', grantId);
+    },
+
+    async revokeByClientId(clientId) {
+      return byClient ? revokeIndexed(keys.client(clientId), 'clientId', clientId) : [];
     },
   };
 }

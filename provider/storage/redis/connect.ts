@@ -6,7 +6,7 @@
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { StorageOptions } from '../../config/options.ts';
-import { ADD_TO_SET, CONSUME, DELETE_IF_EQUALS, DELETE_IF_GRANT } from './scripts.ts';
+import { ADD_TO_SET, CONSUME, DELETE_IF_EQUALS, DELETE_IF_FIELD } from './scripts.ts';
 
 export type RedisStorageOptions = Extract<StorageOptions, { type: 'redis' }>;
 
@@ -14,8 +14,8 @@ export type RedisStorageOptions = Extract<StorageOptions, { type: 'redis' }>;
 export interface ScriptCommands {
   kubeoidcConsume(key: string, nowSeconds: number): Promise<number>;
   kubeoidcAddToSet(key: string, member: string, ttlMs: number): Promise<number>;
-  kubeoidcDeleteIfGrant(key: string, grantId: string): Promise<number>;
   kubeoidcDeleteIfEquals(key: string, value: string): Promise<number>;
+  kubeoidcDeleteIfField(key: string, field: string, value: string): Promise<number>;
 }
 
 export type RedisClient = (Redis | Cluster) & ScriptCommands;
@@ -72,8 +72,8 @@ export function createRedisClient(options: RedisStorageOptions, tuning: Connecti
   }
   client.defineCommand('kubeoidcConsume', { numberOfKeys: 1, lua: CONSUME });
   client.defineCommand('kubeoidcAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
-  client.defineCommand('kubeoidcDeleteIfGrant', { numberOfKeys: 1, lua: DELETE_IF_GRANT });
   client.defineCommand('kubeoidcDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
+  client.defineCommand('kubeoidcDeleteIfField', { numberOfKeys: 1, lua: DELETE_IF_FIELD });
   return client as RedisClient;
 }
 

@@ -6,6 +6,7 @@
  * | --- | --- | --- |
  * | `<prefix><Model>:rec:<id>` | the record as JSON | the record's `expiresIn` |
  * | `<prefix><Model>:grant:<grantId>` | set of ids of that model bound to the grant | ≥ its longest member's |
+ * | `<prefix>Grant:client:<clientId>` | set of ids of the client's Grants | ≥ its longest member's |
  * | `<prefix><Model>:uid:<uid>` | id of the Session with that `uid` | the record's |
  * | `<prefix><Model>:ucode:<userCode>` | id of the DeviceCode with that `userCode` | the record's |
  *
@@ -18,6 +19,7 @@ import type { ModelName } from '../../models/types.ts';
 export interface ModelKeys {
   record(id: string): string;
   grant(grantId: string): string;
+  client(clientId: string): string;
   uid(uid: string): string;
   userCode(userCode: string): string;
 }
@@ -27,6 +29,7 @@ export function modelKeys(prefix: string, model: ModelName): ModelKeys {
   return {
     record: (id) => `${base}rec:${id}`,
     grant: (grantId) => `${base}grant:${grantId}`,
+    client: (clientId) => `${base}client:${clientId}`,
     uid: (uid) => `${base}uid:${uid}`,
     userCode: (userCode) => `${base}ucode:${userCode}`,
   };

@@ -32,14 +32,14 @@ return 1
 `;
 
 /**
- * Deletes a record only if it is still bound to grant ARGV[1]: a grant set may list an id whose record was since
- * replaced by one of another grant, which must survive the old grant's revocation.
+ * Deletes a record only if its field ARGV[1] (`grantId`, `clientId`) still equals ARGV[2]: an index set may list an id
+ * whose record was since replaced by one bound elsewhere, which must survive the revocation. Answers 1 when it deleted.
  */
-export const DELETE_IF_GRANT = `
+export const DELETE_IF_FIELD = `
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
 local ok, record = pcall(cjson.decode, v)
-if ok and type(record) == 'table' and record.grantId == ARGV[1] then
+if ok and type(record) == 'table' and record[ARGV[1]] == ARGV[2] then
   redis.call('DEL', KEYS[1])
   return 1
 end

@@ -1,5 +1,6 @@
 import type { Account } from '../../accounts/account-store.ts';
 import type { Client } from '../../clients/client.ts';
+import { boundToCurrentClient } from '../../clients/incarnation.ts';
 import { InvalidGrant } from '../../errors/oidc-error.ts';
 import type { Grant, GrantBound } from '../../models/types.ts';
 import { epochSeconds } from '../../time/clock.ts';
@@ -13,11 +14,14 @@ import type { GrantDeps, TokenResponse } from './grant.ts';
  * the client may refresh and the end-user granted offline access (OIDC Core §11).
  */
 
-/** The remembered grant behind a code or token: it must still exist and belong to this client and account. */
+/**
+ * The remembered grant behind a code or token: it must still exist and belong to this client — this registration of
+ * its id — and account.
+ */
 export async function liveGrant(grantId: string, client: Client, accountId: string, deps: GrantDeps): Promise<Grant> {
   const grant = await deps.models.find('Grant', grantId);
   if (!grant || grant.exp <= epochSeconds(deps.clock)) throw new InvalidGrant('grant is no longer valid');
-  if (grant.clientId !== client.clientId || grant.accountId !== accountId) throw new InvalidGrant('grant mismatch');
+  if (!boundToCurrentClient(grant, client) || grant.accountId !== accountId) throw new InvalidGrant('grant mismatch');
   return grant;
 }
 

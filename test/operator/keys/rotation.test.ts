@@ -118,6 +118,20 @@ describe('key rotation', () => {
     assert.equal(nextRotationAt(ring, policy), start + 720 * HOUR + 719 * HOUR);
   });
 
+  it('adds one key for secrets at rest, to new and to older key files, and keeps it through rotation', async () => {
+    const now = Date.UTC(2026, 0, 1);
+    const fresh = await rotateKeys(undefined, policy, now, generatedKeys);
+    const [secretKey] = fresh.ring.file.secretKeys ?? [];
+    assert.ok(secretKey, 'a new key file has a secret key');
+    assert.equal(keyFileProblem(fresh.ring.file), undefined);
+    const later = await rotateKeys(fresh.ring, policy, now + 720 * HOUR, generatedKeys);
+    assert.ok(later.steps.length > 0, 'a rotation step ran');
+    assert.deepEqual(later.ring.file.secretKeys, [secretKey], 'kept (not rotated) by signing-key rotation');
+    const { secretKeys: _none, ...older } = fresh.ring.file;
+    const upgraded = await rotateKeys({ file: older, state: fresh.ring.state }, policy, now + 1000, generatedKeys);
+    assert.equal(upgraded.ring.file.secretKeys?.length, 1, 'an older key file gets one');
+  });
+
   it('generates a key at once for a newly configured algorithm, and retires keys of a dropped one', async () => {
     const now = Date.UTC(2026, 0, 1);
     const { ring } = await rotateKeys(undefined, { ...policy, algorithms: ['ES256'] }, now, generatedKeys);
