@@ -103,7 +103,10 @@ describe('chart applied to a real API server', { timeout: 240_000 }, () => {
       assert.equal(await can('update', 'leases.coordination.k8s.io', '-n', release.namespace), true);
       // The Lease only in the operator's namespace; nothing it was not given.
       assert.equal(await can('update', 'leases.coordination.k8s.io', '-n', 'default'), false);
-      assert.equal(await can('delete', 'secrets', '-n', 'apps'), false);
+      // The OIDCClient finalizer deletes its registration Secret; nothing else is deleted but PDBs and optional objects.
+      assert.equal(await can('delete', 'secrets', '-n', 'apps'), true);
+      assert.equal(await can('delete', 'configmaps', '-n', 'apps'), false);
+      assert.equal(await can('get', 'events.events.k8s.io', '-n', 'apps'), true);
       assert.equal(await can('update', 'oidcproviders.kubeoidc.dev', '-n', 'apps'), false);
       assert.equal(await can('create', 'clusterroles.rbac.authorization.k8s.io'), false);
     });
