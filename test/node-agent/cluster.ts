@@ -2,8 +2,37 @@
  * Small helpers for the node agent's tests: create objects, wait for a pod's status, fetch from a pod.
  */
 import type { V1Pod } from '@kubernetes/client-node';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
 import { callApi, isNotFound, type ApiEndpoint } from '../support/node-agent/kube-api.ts';
+import { startNodeAgent, type NodeAgent, type NodeAgentOptions } from '../support/node-agent/node-agent.ts';
+
+/** A control plane with one node agent, started in `before` and stopped in `after` of the calling suite. */
+export function agentCluster(options: NodeAgentOptions = {}): { readonly cp: ControlPlane; readonly node: NodeAgent } {
+  let cp: ControlPlane | undefined;
+  let node: NodeAgent | undefined;
+  before(async () => {
+    cp = await startControlPlane();
+    node = await startNodeAgent(cp, options);
+    // The ServiceAccount admission plugin wants the namespace's `default` account (no controller-manager creates it).
+    await create(cp, '/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'default' } });
+  });
+  after(async () => {
+    await node?.stop();
+    await cp?.stop();
+  });
+  return {
+    get cp() {
+      if (cp === undefined) throw new Error('the control plane did not start');
+      return cp;
+    },
+    get node() {
+      if (node === undefined) throw new Error('the node agent did not start');
+      return node;
+    },
+  };
+}
 
 /** POSTs an object to its collection (core v1 or apps/discovery with `apiPath`). */
 export function create(api: ApiEndpoint, collection: string, object: unknown): Promise<unknown> {
@@ -43,12 +72,17 @@ export function isReady(pod: V1Pod | undefined): boolean {
   return pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-/** Waits until the pod's Ready condition has `status`; returns the pod. */
-export function waitReady(api: ApiEndpoint, namespace: string, name: string, ready = true): Promise<V1Pod> {
-  return eventually(`pod ${namespace}/${name} Ready=${ready}`, async () => {
-    const pod = await getPod(api, namespace, name);
-    return pod !== undefined && isReady(pod) === ready ? pod : undefined;
-  });
+/** Waits until the pod's Ready condition has `status`; returns the pod. On time-out the error shows its status. */
+export async function waitReady(api: ApiEndpoint, namespace: string, name: string, ready = true): Promise<V1Pod> {
+  let last: V1Pod | undefined;
+  try {
+    return await eventually(`pod ${namespace}/${name} Ready=${ready}`, async () => {
+      last = await getPod(api, namespace, name);
+      return last !== undefined && isReady(last) === ready ? last : undefined;
+    });
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; status: ${JSON.stringify(last?.status)}`);
+  }
 }
 
 /** A pod bound to `nodeName` (no scheduler needed) running `script` with the Node.js image. */

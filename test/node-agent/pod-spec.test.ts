@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
+import { before, describe, it } from 'node:test';
 import { callApi } from '../support/node-agent/kube-api.ts';
-import { startNodeAgent, type NodeAgent } from '../support/node-agent/node-agent.ts';
-import { create, eventually, getPod, nodeScriptPod, waitReady } from './cluster.ts';
+import { agentCluster, create, eventually, getPod, nodeScriptPod, waitReady } from './cluster.ts';
 
 /**
  * A pod's spec reaches its process as on a kubelet: env from values, Secrets, ConfigMaps and pod fields; envFrom with
@@ -21,7 +19,7 @@ const report = () => {
   return {
     env: { FROM_VALUE: process.env.FROM_VALUE, FROM_SECRET: process.env.FROM_SECRET, FROM_CONFIGMAP: process.env.FROM_CONFIGMAP,
       POD_NAME: process.env.POD_NAME, POD_NAMESPACE: process.env.POD_NAMESPACE, POD_IP: process.env.POD_IP,
-      CFG_LEVEL: process.env.CFG_LEVEL, EXPANDED: process.env.EXPANDED, KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST },
+      CFG_level: process.env.CFG_level, EXPANDED: process.env.EXPANDED, KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST },
     config: fs.readFileSync('/etc/app/config/app.yaml', 'utf8'),
     configFiles: fs.readdirSync('/etc/app/config').sort(),
     secretFiles: fs.readdirSync('/etc/app/secret').sort(),
@@ -37,40 +35,42 @@ const report = () => {
 http.createServer((req, res) => {
   if (req.url === '/ready') { res.statusCode = ready ? 200 : 503; res.end(); return; }
   if (req.url === '/toggle') { ready = !ready; res.end(String(ready)); return; }
-  res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify(report()));
+  try {
+    const body = JSON.stringify(report());
+    res.setHeader('content-type', 'application/json');
+    res.end(body);
+  } catch (error) {
+    res.statusCode = 500;
+    res.end(String(error));
+  }
 }).listen(8080);
 `;
 
 describe('node agent: a pod spec becomes a process', () => {
-  let cp: ControlPlane;
-  let node: NodeAgent;
+  const cluster = agentCluster();
   before(async () => {
-    cp = await startControlPlane();
-    node = await startNodeAgent(cp);
-    await create(cp, '/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'default' } });
-    await create(cp, '/api/v1/namespaces/default/configmaps', {
+    await create(cluster.cp, '/api/v1/namespaces/default/configmaps', {
       metadata: { name: 'app-config' },
       data: { 'app.yaml': 'issuer: https://id.example\n', level: 'debug' },
     });
-    await create(cp, '/api/v1/namespaces/default/secrets', {
+    await create(cluster.cp, '/api/v1/namespaces/default/secrets', {
       metadata: { name: 'app-secret' },
       stringData: { password: 's3cret', unused: 'not mounted' },
     });
   });
-  after(async () => {
-    await node?.stop();
-    await cp?.stop();
-  });
 
   it('env, envFrom, volumes at their mount paths, user and read-only root; readiness drives Ready', async () => {
-    const pod = nodeScriptPod('reporter', node.nodeName, REPORTER, {
+    const pod = nodeScriptPod('reporter', cluster.node.nodeName, REPORTER, {
       securityContext: { runAsUser: 10001, runAsGroup: 10002, fsGroup: 10003, runAsNonRoot: true },
       volumes: [
         { name: 'config', configMap: { name: 'app-config', items: [{ key: 'app.yaml', path: 'app.yaml' }] } },
         {
           name: 'secret',
-          secret: { secretName: 'app-secret', defaultMode: 0o440, items: [{ key: 'password', path: 'nested/pw', mode: 0o400 }] },
+          secret: {
+            secretName: 'app-secret',
+            defaultMode: 0o440,
+            items: [{ key: 'password', path: 'nested/pw', mode: 0o400 }],
+          },
         },
         {
           name: 'tokens',
@@ -87,7 +87,11 @@ describe('node agent: a pod spec becomes a process', () => {
         workingDir: '/scratch',
         ports: [{ name: 'http', containerPort: 8080 }],
         readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
-        securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        securityContext: {
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+        },
         envFrom: [{ configMapRef: { name: 'app-config' }, prefix: 'CFG_' }],
         env: [
           { name: 'FROM_VALUE', value: 'plain' },
@@ -106,15 +110,18 @@ describe('node agent: a pod spec becomes a process', () => {
         ],
       },
     });
-    await create(cp, '/api/v1/namespaces/default/pods', pod);
-    const running = await waitReady(cp, 'default', 'reporter');
+    await create(cluster.cp, '/api/v1/namespaces/default/pods', pod);
+    const running = await waitReady(cluster.cp, 'default', 'reporter');
     const podIP = running.status?.podIP ?? '';
     assert.match(podIP, /^127\.\d+\.\d+\.\d+$/);
-    assert.equal(node.podIP('default', 'reporter'), podIP);
+    assert.equal(cluster.node.podIP('default', 'reporter'), podIP);
     assert.equal(running.status?.phase, 'Running');
-    assert.equal(running.status?.containerStatuses?.[0]?.ready, true);
+    assert.equal(running.status.containerStatuses?.[0]?.ready, true);
 
-    const report = (await (await fetch(`http://${podIP}:8080/`)).json()) as Record<string, unknown>;
+    const response = await fetch(`http://${podIP}:8080/`);
+    const text = await response.text();
+    assert.equal(response.status, 200, text);
+    const report = JSON.parse(text) as Record<string, unknown>;
     assert.deepEqual(report['env'], {
       FROM_VALUE: 'plain',
       FROM_SECRET: 's3cret',
@@ -122,7 +129,7 @@ describe('node agent: a pod spec becomes a process', () => {
       POD_NAME: 'reporter',
       POD_NAMESPACE: 'default',
       POD_IP: podIP,
-      CFG_LEVEL: 'debug',
+      CFG_level: 'debug', // envFrom: prefix + key
       EXPANDED: 'level=debug',
       KUBERNETES_SERVICE_HOST: 'kubernetes.default.svc',
     });
@@ -130,48 +137,50 @@ describe('node agent: a pod spec becomes a process', () => {
     assert.deepEqual(report['configFiles'], ['app.yaml']); // items: only the listed key
     assert.deepEqual(report['secretFiles'], ['nested']);
     assert.equal(report['secret'], 's3cret');
-    assert.equal(report['secretMode'], '400');
+    assert.equal(report['secretMode'], '440'); // mode 0400, plus group read for the fsGroup (kubelet rule)
     assert.equal(report['tokenParts'], 3); // a JWT from the TokenRequest API
     assert.equal(report['namespaceFile'], 'default');
     assert.equal(report['scratch'], 'ok');
     assert.equal(report['uid'], 10001);
     assert.equal(report['gid'], 10002);
-    assert.deepEqual(report['groups'], [10003]);
+    assert.deepEqual(report['groups'], [10002, 10003]); // Node.js lists the primary group too; fsGroup is supplementary
     assert.equal(report['rootWritable'], false);
     assert.equal(report['cwd'], '/scratch');
 
     // The readiness probe fails from now on: the Pod turns not Ready, and Ready again when it passes.
     await fetch(`http://${podIP}:8080/toggle`);
-    const notReady = await waitReady(cp, 'default', 'reporter', false);
+    const notReady = await waitReady(cluster.cp, 'default', 'reporter', false);
     assert.equal(notReady.status?.containerStatuses?.[0]?.ready, false);
-    assert.equal(notReady.status?.phase, 'Running');
+    assert.equal(notReady.status.phase, 'Running');
     await fetch(`http://${podIP}:8080/toggle`);
-    await waitReady(cp, 'default', 'reporter', true);
+    await waitReady(cluster.cp, 'default', 'reporter', true);
   });
 
   it('refuses to run a runAsNonRoot container as root, and says so in the status', async () => {
     await create(
-      cp,
+      cluster.cp,
       '/api/v1/namespaces/default/pods',
-      nodeScriptPod('as-root', node.nodeName, 'setInterval(() => {}, 1000)', { securityContext: { runAsNonRoot: true } }),
+      nodeScriptPod('as-root', cluster.node.nodeName, 'setInterval(() => {}, 1000)', {
+        securityContext: { runAsNonRoot: true },
+      }),
     );
     const waiting = await eventually('CreateContainerConfigError', async () => {
-      const pod = await getPod(cp, 'default', 'as-root');
+      const pod = await getPod(cluster.cp, 'default', 'as-root');
       const state = pod?.status?.containerStatuses?.[0]?.state?.waiting;
       return state?.reason === 'CreateContainerConfigError' ? state : undefined;
     });
     assert.match(waiting.message ?? '', /runAsNonRoot/);
-    await callApi(cp, 'DELETE', '/api/v1/namespaces/default/pods/as-root');
+    await callApi(cluster.cp, 'DELETE', '/api/v1/namespaces/default/pods/as-root');
   });
 
   it('an image outside the map is ErrImagePull', async () => {
     await create(
-      cp,
+      cluster.cp,
       '/api/v1/namespaces/default/pods',
-      nodeScriptPod('unknown-image', node.nodeName, '', { container: { image: 'example.com/nothing:1' } }),
+      nodeScriptPod('unknown-image', cluster.node.nodeName, '', { container: { image: 'example.com/nothing:1' } }),
     );
     await eventually('ErrImagePull', async () => {
-      const pod = await getPod(cp, 'default', 'unknown-image');
+      const pod = await getPod(cluster.cp, 'default', 'unknown-image');
       return pod?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull' ? true : undefined;
     });
   });

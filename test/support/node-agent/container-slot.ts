@@ -3,6 +3,8 @@
  * running, terminated; restart count; last state), its probes, and when it may start again after an exit
  * (`restartPolicy`, with a doubling back-off).
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { V1Container, V1ContainerState } from '@kubernetes/client-node';
 import type { ContainerRun } from './container.ts';
 import type { ContainerSnapshot } from './pod-status.ts';
@@ -64,7 +66,12 @@ export class ContainerSlot {
     };
     if (restart) {
       this.lastState = terminated;
-      this.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${this.#backoffMs / 1000}s restarting failed container` } };
+      this.state = {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off ${this.#backoffMs / 1000}s restarting failed container`,
+        },
+      };
       this.startAfter = Date.now() + this.#backoffMs;
       this.#backoffMs = Math.min(this.#backoffMs * 2, this.#backoff.maxMs);
     } else {

@@ -3,10 +3,11 @@
  * (see `container-script.ts`), its output in a log file, and a graceful stop (SIGTERM to the container's main
  * process, then SIGKILL after the grace period).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { containerScript, type ContainerLaunch } from './container-script.ts';
+import { resolveInRoot } from './root-paths.ts';
 import type { ExitStatus, SupervisedProcess, Supervisor } from './supervisor.ts';
 
 /** A started container process. */
@@ -28,8 +29,14 @@ export function startContainer(
   env: Readonly<Record<string, string>>,
   logPath: string,
 ): ContainerRun {
+  mkdirSync(launch.runDir, { recursive: true });
   const script = join(launch.runDir, 'start.sh');
-  writeFileSync(script, containerScript(launch), { mode: 0o700 });
+  const inRoot = {
+    ...launch,
+    mounts: launch.mounts.map((mount) => ({ ...mount, target: resolveInRoot(mount.target) })),
+    workingDir: resolveInRoot(launch.workingDir),
+  };
+  writeFileSync(script, containerScript(inRoot), { mode: 0o700 });
   const proc: SupervisedProcess = supervisor.start(
     'nsenter',
     [
@@ -61,7 +68,7 @@ export function startContainer(
   return {
     logPath,
     exited: proc.exited,
-    hasExited: proc.hasExited,
+    hasExited: () => proc.hasExited(),
     mainPid,
     stop(graceSeconds) {
       stopping ??= (async () => {

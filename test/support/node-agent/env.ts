@@ -3,6 +3,8 @@
  * their prefix), then `env` (values with `$(VAR)` expansion, `valueFrom` secretKeyRef / configMapKeyRef / fieldRef),
  * plus the `kubernetes` Service variables every container gets, and HOSTNAME.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import type { ApiEndpoint } from './kube-api.ts';
 import { podField, readKey, readKeys } from './object-refs.ts';
@@ -54,8 +56,7 @@ export async function containerEnv(
     else if (from.secretKeyRef !== undefined) value = await readKey(api, 'secrets', namespace, from.secretKeyRef);
     else if (from.configMapKeyRef !== undefined)
       value = await readKey(api, 'configmaps', namespace, from.configMapKeyRef);
-    else if (from.fieldRef !== undefined)
-      value = podField(pod, from.fieldRef.fieldPath, context.podIP, context.hostIP);
+    else if (from.fieldRef !== undefined) value = podField(pod, from.fieldRef.fieldPath, context.podIP, context.hostIP);
     else throw new Error(`env ${variable.name}: this valueFrom is not supported by the node agent`);
     if (value !== undefined) env[variable.name] = value;
   }

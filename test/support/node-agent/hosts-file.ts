@@ -14,7 +14,12 @@ export interface ServiceName {
 }
 
 /** The hosts file text for a pod. */
-export function hostsFile(podIP: string, hostname: string, namespace: string, services: readonly ServiceName[]): string {
+export function hostsFile(
+  podIP: string,
+  hostname: string,
+  namespace: string,
+  services: readonly ServiceName[],
+): string {
   const lines = [
     '# Kubernetes-managed hosts file (kubeoidc test node agent).',
     '127.0.0.1\tlocalhost',

@@ -41,7 +41,7 @@ export interface Image {
 }
 
 /** Image reference (as in `spec.containers[].image`) → image. */
-export type ImageMap = Readonly<Record<string, Image>>;
+export type ImageMap = Readonly<Partial<Record<string, Image>>>;
 
 /** The image reference the chart and the operator name by default. */
 export const KUBEOIDC_IMAGE = 'ghcr.io/kubeoidc/kubeoidc:0.1.0';

@@ -29,7 +29,16 @@ import { dialHost, ServiceProxies, type EndpointSlice } from './service-proxy.ts
 import { readHeader, splice } from './stream-header.ts';
 import { Supervisor } from './supervisor.ts';
 
-export { KUBEOIDC_IMAGE, NODE_IMAGE, REDIS_IMAGE, kubeoidcImage, nodeImage, redisImage, type Image, type ImageMap } from './images.ts';
+export {
+  KUBEOIDC_IMAGE,
+  NODE_IMAGE,
+  REDIS_IMAGE,
+  kubeoidcImage,
+  nodeImage,
+  redisImage,
+  type Image,
+  type ImageMap,
+} from './images.ts';
 
 /** Options of {@link startNodeAgent}. */
 export interface NodeAgentOptions {
@@ -46,12 +55,16 @@ export interface NodeAgentOptions {
 /** A running node agent. */
 export interface NodeAgent {
   readonly nodeName: string;
+  /** The agent's working directory (pods, logs, the built images); removed on stop. */
+  readonly agentDir: string;
   /** The loopback address of a pod on this node. */
   podIP(namespace: string, name: string): string | undefined;
   /** The loopback address of a Service's proxy. */
   serviceAddress(namespace: string, name: string): string | undefined;
   /** Everything a pod's container printed, over all its runs (for diagnostics). */
   logs(namespace: string, pod: string, container: string): string;
+  /** The agent's own log: pod sync errors (why a pod does not start, a status write that failed). */
+  agentLog(): string;
   /** Kills every pod process, closes the proxies, deregisters the Node. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -154,7 +167,10 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
       void runner
         .sync()
         .catch((error: unknown) => {
-          appendLog(agentLog, `pod ${runner.namespace}/${runner.name}: ${error instanceof Error ? error.message : String(error)}`);
+          appendLog(
+            agentLog,
+            `pod ${runner.namespace}/${runner.name}: ${error instanceof Error ? error.message : String(error)}`,
+          );
         })
         .finally(() => syncing.delete(uid));
     }
@@ -177,8 +193,10 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
   let stopping: Promise<void> | undefined;
   return {
     nodeName,
+    agentDir: dir,
     podIP(namespace, name) {
-      for (const runner of runners.values()) if (runner.namespace === namespace && runner.name === name) return runner.podIP;
+      for (const runner of runners.values())
+        if (runner.namespace === namespace && runner.name === name) return runner.podIP;
       return undefined;
     },
     serviceAddress: (namespace, name) => proxies.address(namespace, name),
@@ -195,6 +213,13 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
         .sort((a, b) => run(a) - run(b))
         .map((file) => readFileSync(join(podLogs, file), 'utf8'))
         .join('');
+    },
+    agentLog() {
+      try {
+        return readFileSync(agentLog, 'utf8');
+      } catch {
+        return '';
+      }
     },
     stop() {
       stopping ??= (async () => {

@@ -2,6 +2,8 @@
  * Reads of the ConfigMaps, Secrets and pod fields that env vars and volumes refer to, with the kubelet's rules for a
  * missing object or key (an error unless the reference is optional).
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { V1ConfigMap, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { callApi, isNotFound, type ApiEndpoint } from './kube-api.ts';
 
@@ -23,7 +25,8 @@ export async function readKeys(
   }
   const keys = new Map<string, Buffer>();
   if (kind === 'secrets') {
-    for (const [key, value] of Object.entries((object as V1Secret).data ?? {})) keys.set(key, Buffer.from(value, 'base64'));
+    for (const [key, value] of Object.entries((object as V1Secret).data ?? {}))
+      keys.set(key, Buffer.from(value, 'base64'));
   } else {
     const map = object as V1ConfigMap;
     for (const [key, value] of Object.entries(map.data ?? {})) keys.set(key, Buffer.from(value, 'utf8'));
@@ -43,7 +46,9 @@ export async function readKey(
   const keys = await readKeys(api, kind, namespace, ref.name ?? '', optional);
   const value = keys?.get(ref.key);
   if (value === undefined && keys !== undefined && !optional) {
-    throw new Error(`couldn't find key ${ref.key} in ${kind === 'secrets' ? 'Secret' : 'ConfigMap'} ${namespace}/${ref.name ?? ''}`);
+    throw new Error(
+      `couldn't find key ${ref.key} in ${kind === 'secrets' ? 'Secret' : 'ConfigMap'} ${namespace}/${ref.name ?? ''}`,
+    );
   }
   return value?.toString('utf8');
 }
@@ -53,7 +58,7 @@ export function podField(pod: V1Pod, fieldPath: string, podIP: string, hostIP: s
   const indexed = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(fieldPath);
   if (indexed !== null) {
     const map = indexed[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations;
-    return map?.[indexed[2] ?? ''] ?? '';
+    return map?.[indexed[2]] ?? '';
   }
   const map = (entries: Record<string, string> | undefined): string =>
     Object.entries(entries ?? {})

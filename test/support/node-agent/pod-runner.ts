@@ -8,11 +8,12 @@
  */
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { AddressBlock } from './addresses.ts';
 import type { BindMount, ContainerLaunch } from './container-script.ts';
 import { ContainerSlot, type RestartBackoff } from './container-slot.ts';
-import { startContainer } from './container.ts';
+import { startContainer, type ContainerRun } from './container.ts';
 import { containerEnv, expand } from './env.ts';
 import { hostsFile, writeInPlace, type ServiceName } from './hosts-file.ts';
 import type { ImageConfig, ImageMap } from './images.ts';
@@ -88,7 +89,7 @@ export class PodRunner {
   }
 
   /** A connection to a port of this pod. */
-  dial(port: number): Promise<import('node:net').Socket> {
+  dial(port: number): Promise<Socket> {
     if (this.#sandbox === undefined) return Promise.reject(new Error(`pod ${this.name} has no network yet`));
     return this.#sandbox.dial(port);
   }
@@ -97,7 +98,7 @@ export class PodRunner {
   async sync(): Promise<void> {
     if (this.#done) return;
     const meta = this.pod.metadata;
-    if (meta?.deletionTimestamp !== undefined && meta.deletionTimestamp !== null) {
+    if (meta?.deletionTimestamp !== undefined) {
       await this.terminate(meta.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30);
       await this.#removeObject();
       return;
@@ -108,7 +109,9 @@ export class PodRunner {
       mkdirSync(join(this.#context.logsDir, `${this.namespace}_${this.name}`), { recursive: true });
       this.#sandbox = await startSandbox(this.#context.supervisor, this.#dir, this.#podIP, this.#context.outSocket);
       this.#sandbox.exposePorts(
-        this.#slots.flatMap((slot) => (slot.spec.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.containerPort)),
+        this.#slots.flatMap((slot) =>
+          (slot.spec.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.containerPort),
+        ),
       );
       this.#volumes = new PodVolumes(this.#context.api, this.pod, this.#dir, this.#podIP, this.#context.hostIP);
     }
@@ -116,7 +119,8 @@ export class PodRunner {
     try {
       this.#volumeDirs = await this.#volumes!.refresh();
     } catch (error) {
-      for (const slot of this.#slots) if (slot.run === undefined && slot.runs === 0) slot.waiting('ContainerCreating', message(error));
+      for (const slot of this.#slots)
+        if (slot.run === undefined && slot.runs === 0) slot.waiting('ContainerCreating', message(error));
       await this.#writeStatus();
       return;
     }
@@ -184,11 +188,18 @@ export class PodRunner {
       slot.waiting('CreateContainerConfigError', message(error));
       return;
     }
-    const run = startContainer(this.#context.supervisor, launch, this.#sandbox!.pid, env, this.logPath(spec.name, slot.runs));
+    const run = startContainer(
+      this.#context.supervisor,
+      launch,
+      this.#sandbox!.pid,
+      env,
+      this.logPath(spec.name, slot.runs),
+    );
     slot.started(run);
     void run.exited.then((exit) => {
       const policy = this.pod.spec?.restartPolicy ?? 'Always';
-      const restart = slot.startAfter !== undefined && (policy === 'Always' || (policy === 'OnFailure' && exit.code !== 0));
+      const restart =
+        slot.startAfter !== undefined && (policy === 'Always' || (policy === 'OnFailure' && exit.code !== 0));
       slot.exited(exit, restart);
       rmSync(launch.runDir, { recursive: true, force: true });
     });
@@ -215,7 +226,12 @@ export class PodRunner {
       const dir = this.#volumeDirs?.get(mount.name);
       if (dir === undefined) throw new Error(`volumeMount ${mount.name}: no volume of that name`);
       const source = mount.subPath === undefined || mount.subPath === '' ? dir : join(dir, mount.subPath);
-      mounts.push({ source, target: mount.mountPath, readOnly: mount.readOnly ?? false, isFile: statSync(source).isFile() });
+      mounts.push({
+        source,
+        target: mount.mountPath,
+        readOnly: mount.readOnly ?? false,
+        isFile: statSync(source).isFile(),
+      });
     }
     mounts.push({ source: join(this.#dir, 'hosts'), target: '/etc/hosts', readOnly: true, isFile: true });
     const command = spec.command ?? image.entrypoint;
@@ -272,10 +288,26 @@ export class PodRunner {
     timeoutMs: number,
   ): Promise<number> {
     if (mainPid === undefined) return 1;
-    const groups = launch.supplementalGroups.length > 0 ? `--groups=${launch.supplementalGroups.join(',')}` : '--clear-groups';
+    const groups =
+      launch.supplementalGroups.length > 0 ? `--groups=${launch.supplementalGroups.join(',')}` : '--clear-groups';
     const proc = this.#context.supervisor.start(
       'nsenter',
-      ['-t', String(mainPid), '-m', '-p', '-n', '-r', '-w', '--', '/usr/bin/setpriv', `--reuid=${launch.uid}`, `--regid=${launch.gid}`, groups, '--', ...argv],
+      [
+        '-t',
+        String(mainPid),
+        '-m',
+        '-p',
+        '-n',
+        '-r',
+        '-w',
+        '--',
+        '/usr/bin/setpriv',
+        `--reuid=${launch.uid}`,
+        `--regid=${launch.gid}`,
+        groups,
+        '--',
+        ...argv,
+      ],
       { env, logPath: join(this.#dir, 'exec.log') },
     );
     const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
@@ -287,7 +319,9 @@ export class PodRunner {
   async #writeStatus(): Promise<void> {
     const containers = this.#slots.map((slot) => slot.snapshot(slot.spec.image ?? ''));
     const policy = this.pod.spec?.restartPolicy ?? 'Always';
-    const finished = this.#slots.every((slot) => slot.run === undefined && slot.startAfter === undefined && slot.runs > 0);
+    const finished = this.#slots.every(
+      (slot) => slot.run === undefined && slot.startAfter === undefined && slot.runs > 0,
+    );
     let phase: PodSnapshot['phase'] = this.#slots.some((slot) => slot.run !== undefined) ? 'Running' : 'Pending';
     if (finished && policy !== 'Always') {
       phase = this.#slots.every((slot) => slot.state.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';

@@ -4,6 +4,8 @@
  * host IPs, and each container's state, restart count and readiness. Written with a merge patch of the `status`
  * subresource, only when it changed, so ReplicaSets, Deployments and EndpointSlices see real readiness.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { V1ContainerState, V1ContainerStatus, V1Pod, V1PodCondition, V1PodStatus } from '@kubernetes/client-node';
 import { callApi, type ApiEndpoint } from './kube-api.ts';
 
@@ -39,8 +41,14 @@ export function podStatus(snapshot: PodSnapshot, previous: V1PodStatus | undefin
       type,
       status: value,
       lastProbeTime: null as unknown as undefined,
-      lastTransitionTime: (before?.status === value ? before.lastTransitionTime : undefined) ?? (now() as unknown as Date),
-      ...(status ? {} : { reason: type === 'Ready' ? 'ContainersNotReady' : type === 'ContainersReady' ? 'ContainersNotReady' : undefined }),
+      lastTransitionTime:
+        (before?.status === value ? before.lastTransitionTime : undefined) ?? (now() as unknown as Date),
+      ...(status
+        ? {}
+        : {
+            reason:
+              type === 'Ready' ? 'ContainersNotReady' : type === 'ContainersReady' ? 'ContainersNotReady' : undefined,
+          }),
     };
   };
   const containerStatuses: V1ContainerStatus[] = snapshot.containers.map((c) => ({
@@ -83,7 +91,13 @@ export class StatusWriter {
     const text = JSON.stringify(status);
     if (text === this.#written) return;
     const { namespace = 'default', name = '' } = pod.metadata ?? {};
-    await callApi(this.#api, 'PATCH', `/api/v1/namespaces/${namespace}/pods/${name}/status`, { status }, 'application/merge-patch+json');
+    await callApi(
+      this.#api,
+      'PATCH',
+      `/api/v1/namespaces/${namespace}/pods/${name}/status`,
+      { status },
+      'application/merge-patch+json',
+    );
     this.#written = text;
     this.#last = status;
   }

@@ -15,11 +15,12 @@ import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { readHeader, splice } from './stream-header.ts';
 
-const [podDir, podIP, outSocket] = process.argv.slice(2);
-if (podDir === undefined || podIP === undefined || outSocket === undefined) {
+const args = process.argv.slice(2);
+if (args.length !== 3) {
   console.error('usage: sandbox-main.ts <podDir> <podIP> <agentOutSocket>');
   process.exit(2);
 }
+const [podDir, podIP, outSocket] = args as [string, string, string];
 
 const inbound = createServer((socket) => {
   readHeader(socket).then(

@@ -42,7 +42,19 @@ export async function startSandbox(
   const logPath = join(podDir, 'sandbox.log');
   const proc: SupervisedProcess = supervisor.start(
     'unshare',
-    ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sandbox', process.execPath, SANDBOX_MAIN, podDir, podIP, outSocket],
+    [
+      '--net',
+      '--',
+      'sh',
+      '-c',
+      'ip link set lo up && exec "$@"',
+      'sandbox',
+      process.execPath,
+      SANDBOX_MAIN,
+      podDir,
+      podIP,
+      outSocket,
+    ],
     { logPath, env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin' } },
   );
   const inSocket = join(podDir, 'in.sock');

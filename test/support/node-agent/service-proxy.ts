@@ -79,9 +79,7 @@ export class ServiceProxies {
       for (const port of ports) {
         targets.set(
           port.port,
-          key === 'default/kubernetes'
-            ? [this.#apiServer]
-            : readyEndpoints(slices, namespace, name, port.name ?? ''),
+          key === 'default/kubernetes' ? [this.#apiServer] : readyEndpoints(slices, namespace, name, port.name ?? ''),
         );
         if (!proxied.listeners.has(port.port)) proxied.listeners.set(port.port, this.#listen(proxied, port.port));
       }
@@ -142,7 +140,6 @@ export class ServiceProxies {
     const endpoints = proxied.targets.get(port) ?? [];
     for (let attempt = 0; attempt < endpoints.length; attempt++) {
       const endpoint = endpoints[proxied.next++ % endpoints.length];
-      if (endpoint === undefined) break;
       try {
         const upstream = await this.#dial(endpoint.ip, endpoint.port);
         if (client.destroyed) {
@@ -159,7 +156,12 @@ export class ServiceProxies {
   }
 }
 
-function readyEndpoints(slices: readonly EndpointSlice[], namespace: string, name: string, portName: string): Endpoint[] {
+function readyEndpoints(
+  slices: readonly EndpointSlice[],
+  namespace: string,
+  name: string,
+  portName: string,
+): Endpoint[] {
   const endpoints: Endpoint[] = [];
   for (const slice of slices) {
     if (slice.metadata?.namespace !== namespace) continue;

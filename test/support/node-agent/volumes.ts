@@ -3,12 +3,25 @@
  * emptyDir, configMap and secret (all keys or `items`, with `defaultMode` and per-item `mode`), projected (sources
  * serviceAccountToken from the TokenRequest API, configMap, secret, downwardAPI), downwardAPI and hostPath.
  *
- * Files belong to root and to the pod's `fsGroup` when it has one, as the kubelet sets them. `refresh` runs again on
+ * Files belong to root and to the pod's `fsGroup` when it has one, which may then also read them (the kubelet adds
+ * group read to these read-only volumes for an fsGroup). `refresh` runs again on
  * every sync, so a changed ConfigMap or Secret reaches running pods (each file is replaced by a rename, so a reader sees
  * the old or the new content, never a mix). The ServiceAccount token is requested once per pod.
  */
+// client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
 import type { V1KeyToPath, V1Pod, V1Volume } from '@kubernetes/client-node';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { callApi, type ApiEndpoint } from './kube-api.ts';
 import { podField, readKeys } from './object-refs.ts';
@@ -162,8 +175,9 @@ function writeFiles(dir: string, files: readonly VolumeFile[], fsGroup: number |
     const temp = join(dirname(path), `..tmp-${relative.replaceAll('/', '_')}`);
     writeFileSync(temp, file.content);
     chownSync(temp, 0, gid);
-    chmodSync(temp, file.mode);
+    chmodSync(temp, fsGroup === undefined ? file.mode : file.mode | 0o440);
     renameSync(temp, path);
   }
-  for (const entry of readdirSync(dir)) if (!wanted.has(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
+  for (const entry of readdirSync(dir))
+    if (!wanted.has(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
 }
