@@ -21,7 +21,11 @@ async function redisPing(host: string, port: number): Promise<string> {
         resolve(reply.trim());
       }
     });
+    socket.setTimeout(5000, () => socket.destroy(new Error('no reply')));
     socket.on('error', reject);
+    socket.on('close', () => {
+      reject(new Error(`closed after ${JSON.stringify(reply)}`));
+    });
     socket.write('PING\r\n');
   });
 }
@@ -77,7 +81,7 @@ describe('node agent: Services', () => {
     const address = await eventually('the Service address', () =>
       Promise.resolve(cluster.node.serviceAddress('default', 'redis')),
     );
-    assert.equal(await eventually('PONG via the proxy', () => redisPing(address, 6379).catch(() => undefined)), 'PONG');
+    assert.equal(await eventually('PONG via the proxy', () => redisPing(address, 6379).catch(() => undefined)), '+PONG');
 
     // Inside a pod, the Service names resolve through /etc/hosts and lead to the same Redis.
     await create(
@@ -98,7 +102,7 @@ describe('node agent: Services', () => {
           for (;;) {
             const replies = await Promise.all(['redis.default.svc', 'redis.default.svc.cluster.local', 'redis.default', 'redis'].map(ping));
             console.log(JSON.stringify({ replies, hostsHasRedis: hosts.includes('redis.default.svc') }));
-            if (replies.every((r) => r === 'PONG')) break;
+            if (replies.every((r) => r === '+PONG')) break;
             await new Promise((w) => setTimeout(w, 500));
           }
         })();`,
@@ -109,7 +113,7 @@ describe('node agent: Services', () => {
       (await getPod(cluster.cp, 'default', 'client'))?.status?.phase === 'Succeeded' ? true : undefined,
     );
     const last = cluster.node.logs('default', 'client', 'main').trim().split('\n').pop() ?? '';
-    assert.deepEqual(JSON.parse(last), { replies: ['PONG', 'PONG', 'PONG', 'PONG'], hostsHasRedis: true });
+    assert.deepEqual(JSON.parse(last), { replies: ['+PONG', '+PONG', '+PONG', '+PONG'], hostsHasRedis: true });
   });
 
   it('round-robin over ready endpoints only', async () => {

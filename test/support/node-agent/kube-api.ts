@@ -39,7 +39,10 @@ export function callApi<T>(
         headers: {
           authorization: `Bearer ${api.token}`,
           accept: 'application/json',
-          ...(payload === undefined ? {} : { 'content-type': contentType }),
+          // Explicit length: Node sends a DELETE body without one, and the server then reads it as the next request.
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }),
         },
       },
       (res) => {

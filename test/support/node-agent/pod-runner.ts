@@ -164,7 +164,10 @@ export class PodRunner {
     const { names, ports } = this.#context.services();
     const hostname = this.pod.spec?.hostname ?? this.name;
     writeInPlace(join(this.#dir, 'hosts'), hostsFile(this.#podIP ?? '', hostname, this.namespace, names));
-    this.#sandbox?.setServices(ports);
+    // A Service listener on a port the pod binds itself would take that port from it (a wildcard bind conflicts with
+    // any address on the same port): such Service ports are not served inside this pod (without NAT, a limitation).
+    const own = new Set(this.#slots.flatMap((slot) => (slot.spec.ports ?? []).map((p) => p.containerPort)));
+    this.#sandbox?.setServices(ports.filter((p) => !own.has(p.port)));
   }
 
   async #start(slot: ContainerSlot): Promise<void> {

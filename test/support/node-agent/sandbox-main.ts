@@ -5,7 +5,8 @@
  *   that port inside the namespace and answers an empty line once connected, or closes when refused (probes, Service
  *   proxies and tests reach the pod this way);
  * - outbound: it listens inside the namespace on every Service address and port listed in `<podDir>/services.json`
- *   (rewritten by the agent as Services come and go) and forwards each connection to the agent's `out.sock` with the
+ *   (rewritten by the agent as Services come and go; ports the pod declares itself are left out, as listening on them
+ *   would take them from the pod) and forwards each connection to the agent's `out.sock` with the
  *   header `ADDRESS PORT\n`, and the agent connects to that Service's proxy on the host.
  *
  * Usage: `node sandbox-main.ts <podDir> <podIP> <agentOutSocket>` (the agent starts it under `unshare --net`).
