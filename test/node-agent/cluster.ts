@@ -81,7 +81,9 @@ export async function waitReady(api: ApiEndpoint, namespace: string, name: strin
       return last !== undefined && isReady(last) === ready ? last : undefined;
     });
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; status: ${JSON.stringify(last?.status)}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}; status: ${JSON.stringify(last?.status)}`,
+    );
   }
 }
 

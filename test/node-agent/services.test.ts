@@ -81,7 +81,10 @@ describe('node agent: Services', () => {
     const address = await eventually('the Service address', () =>
       Promise.resolve(cluster.node.serviceAddress('default', 'redis')),
     );
-    assert.equal(await eventually('PONG via the proxy', () => redisPing(address, 6379).catch(() => undefined)), '+PONG');
+    assert.equal(
+      await eventually('PONG via the proxy', () => redisPing(address, 6379).catch(() => undefined)),
+      '+PONG',
+    );
 
     // Inside a pod, the Service names resolve through /etc/hosts and lead to the same Redis.
     await create(

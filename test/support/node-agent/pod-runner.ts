@@ -191,13 +191,14 @@ export class PodRunner {
       slot.waiting('CreateContainerConfigError', message(error));
       return;
     }
-    const run = startContainer(
-      this.#context.supervisor,
-      launch,
-      this.#sandbox!.pid,
-      env,
-      this.logPath(spec.name, slot.runs),
-    );
+    let run: ContainerRun;
+    try {
+      const logPath = this.logPath(spec.name, slot.runs);
+      run = startContainer(this.#context.supervisor, launch, this.#sandbox!.pid, env, logPath);
+    } catch (error) {
+      slot.waiting('RunContainerError', message(error));
+      return;
+    }
     slot.started(run);
     void run.exited.then((exit) => {
       const policy = this.pod.spec?.restartPolicy ?? 'Always';

@@ -10,7 +10,7 @@ import { posix } from 'node:path';
 export function resolveInRoot(path: string): string {
   let pending = path.split('/').filter(Boolean);
   const resolved: string[] = [];
-  for (let hops = 0; pending.length > 0; ) {
+  for (let hops = 0; pending.length > 0;) {
     const [part = '', ...rest] = pending;
     pending = rest;
     if (part === '.') continue;
