@@ -73,7 +73,13 @@ export function isReady(pod: V1Pod | undefined): boolean {
 }
 
 /** Waits until the pod's Ready condition has `status`; returns the pod. On time-out the error shows its status. */
-export async function waitReady(api: ApiEndpoint, namespace: string, name: string, ready = true): Promise<V1Pod> {
+export async function waitReady(
+  api: ApiEndpoint,
+  namespace: string,
+  name: string,
+  ready = true,
+  node?: NodeAgent,
+): Promise<V1Pod> {
   let last: V1Pod | undefined;
   try {
     return await eventually(`pod ${namespace}/${name} Ready=${ready}`, async () => {
@@ -81,9 +87,11 @@ export async function waitReady(api: ApiEndpoint, namespace: string, name: strin
       return last !== undefined && isReady(last) === ready ? last : undefined;
     });
   } catch (error) {
-    throw new Error(
-      `${error instanceof Error ? error.message : String(error)}; status: ${JSON.stringify(last?.status)}`,
+    const logs = (last?.spec?.containers ?? []).map(
+      (c) => `--- ${c.name}:\n${node?.logs(namespace, name, c.name).slice(-3000) ?? '(no node given)'}`,
     );
+    const status = JSON.stringify(last?.status);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; status: ${status}\n${logs.join('\n')}`);
   }
 }
 

@@ -63,6 +63,8 @@ export interface NodeAgent {
   serviceAddress(namespace: string, name: string): string | undefined;
   /** Everything a pod's container printed, over all its runs (for diagnostics). */
   logs(namespace: string, pod: string, container: string): string;
+  /** Prepares an image of the map ahead of its first pod (the kubeoidc image compiles the checkout: tens of seconds). */
+  pullImage(image: string): Promise<void>;
   /** The agent's own log: pod sync errors (why a pod does not start, a status write that failed). */
   agentLog(): string;
   /** Kills every pod process, closes the proxies, deregisters the Node. Safe to call more than once. */
@@ -213,6 +215,11 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
         .sort((a, b) => run(a) - run(b))
         .map((file) => readFileSync(join(podLogs, file), 'utf8'))
         .join('');
+    },
+    async pullImage(image) {
+      const entry = images[image];
+      if (entry === undefined) throw new Error(`image ${image} is not in the node agent's image map`);
+      await entry.pull();
     },
     agentLog() {
       try {

@@ -180,6 +180,7 @@ export class PodRunner {
     let launch: ContainerLaunch;
     let env: Record<string, string>;
     try {
+      await this.#writeStatus(); // ContainerCreating while the image is prepared
       const config = await image.pull();
       env = await containerEnv(this.#context.api, this.pod, spec, config.env, {
         podIP: this.#podIP ?? '',
