@@ -159,4 +159,39 @@ describe('node agent: Services', () => {
       answers.push(await (await fetch(`http://${address}/`, { headers: { connection: 'close' } })).text());
     assert.deepEqual([...new Set(answers)].sort(), ['web-a', 'web-b']);
   });
+
+  it('the `kubernetes` Service leads pods to the API server, which knows them by their projected token', async () => {
+    const script = `
+      const token = require('node:fs').readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/token', 'utf8');
+      const url = 'https://' + process.env.KUBERNETES_SERVICE_HOST + ':' + process.env.KUBERNETES_SERVICE_PORT;
+      fetch(url + '/api/v1/namespaces/default/secrets', { headers: { authorization: 'Bearer ' + token } })
+        .then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json() })))
+        .catch((e) => console.log(JSON.stringify({ error: String(e.cause ?? e) })));`;
+    await create(
+      cluster.cp,
+      '/api/v1/namespaces/default/pods',
+      nodeScriptPod('in-cluster', cluster.node.nodeName, script, {
+        restartPolicy: 'Never',
+        volumes: [
+          {
+            name: 'api-access',
+            projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] },
+          },
+        ],
+        container: {
+          // The test control plane's certificate is self-signed and not handed to pods here.
+          env: [{ name: 'NODE_TLS_REJECT_UNAUTHORIZED', value: '0' }],
+          volumeMounts: [{ name: 'api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }],
+        },
+      }),
+    );
+    await eventually('in-cluster Succeeded', async () =>
+      (await getPod(cluster.cp, 'default', 'in-cluster'))?.status?.phase === 'Succeeded' ? true : undefined,
+    );
+    const line = cluster.node.logs('default', 'in-cluster', 'main').trim().split('\n').pop() ?? '';
+    const result = JSON.parse(line) as { status?: number; body?: { message?: string } };
+    // Authenticated as the pod's ServiceAccount (RBAC then denies it: it was granted nothing).
+    assert.equal(result.status, 403, line);
+    assert.match(result.body?.message ?? '', /system:serviceaccount:default:default/);
+  });
 });
