@@ -67,10 +67,15 @@ export function kubeoidcImage(buildDir: string): Image {
     pull: once(async () => {
       const app = join(buildDir, 'app');
       mkdirSync(join(app, 'node_modules'), { recursive: true });
+      // Under `--pdeathsig` like every process of the agent: a killed test process leaves no compiler running.
+      const tsc = join(root, 'node_modules/typescript/bin/tsc');
+      const outDir = join(app, 'dist');
       await run(
-        process.execPath,
-        [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(app, 'dist')],
-        { cwd: root },
+        'setpriv',
+        ['--pdeathsig', 'KILL', '--', process.execPath, tsc, '-p', 'tsconfig.build.json', '--outDir', outDir],
+        {
+          cwd: root,
+        },
       );
       copyFileSync(join(root, 'package.json'), join(app, 'package.json'));
       return {

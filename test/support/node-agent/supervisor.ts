@@ -40,6 +40,7 @@ export class Supervisor {
   readonly #watchdog: Watchdog;
   readonly #running = new Set<SupervisedProcess>();
   readonly #unregister: () => void;
+  #stopped = false;
 
   /** `dir` is removed by the watchdog when the test process dies. */
   constructor(dir: string) {
@@ -51,6 +52,8 @@ export class Supervisor {
 
   /** Starts `command` under `setpriv --pdeathsig KILL`. */
   start(command: string, args: readonly string[], options: StartOptions): SupervisedProcess {
+    // A pod sync still running when the agent stops must not start anything that nobody would stop.
+    if (this.#stopped) throw new Error('the node agent is stopping');
     const fd = openSync(options.logPath, 'a');
     let child: ChildProcess;
     try {
@@ -87,6 +90,7 @@ export class Supervisor {
 
   /** Kills everything, waits for the exits and dismisses the watchdog. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     const all = [...this.#running];
     this.killAll();
     await Promise.all(all.map((proc) => proc.exited));
