@@ -165,7 +165,8 @@ describe('node agent: Services', () => {
       const token = require('node:fs').readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/token', 'utf8');
       const url = 'https://' + process.env.KUBERNETES_SERVICE_HOST + ':' + process.env.KUBERNETES_SERVICE_PORT;
       fetch(url + '/api/v1/namespaces/default/secrets', { headers: { authorization: 'Bearer ' + token } })
-        .then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json() })))
+        .then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json(), links: {
+          host: process.env.REDIS_SERVICE_HOST, port: process.env.REDIS_SERVICE_PORT_REDIS, url: process.env.REDIS_PORT } })))
         .catch((e) => console.log(JSON.stringify({ error: String(e.cause ?? e) })));`;
     await create(
       cluster.cp,
@@ -189,7 +190,14 @@ describe('node agent: Services', () => {
       (await getPod(cluster.cp, 'default', 'in-cluster'))?.status?.phase === 'Succeeded' ? true : undefined,
     );
     const line = cluster.node.logs('default', 'in-cluster', 'main').trim().split('\n').pop() ?? '';
-    const result = JSON.parse(line) as { status?: number; body?: { message?: string } };
+    const result = JSON.parse(line) as {
+      status?: number;
+      body?: { message?: string };
+      links?: Record<string, string>;
+    };
+    // Service links, as a kubelet sets them, for the Redis Service the first test created in this namespace.
+    const redis = cluster.node.serviceAddress('default', 'redis') ?? '';
+    assert.deepEqual(result.links, { host: redis, port: '6379', url: `tcp://${redis}:6379` });
     // Authenticated as the pod's ServiceAccount (RBAC then denies it: it was granted nothing).
     assert.equal(result.status, 403, line);
     assert.match(result.body?.message ?? '', /system:serviceaccount:default:default/);

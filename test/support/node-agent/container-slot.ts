@@ -17,7 +17,8 @@ export interface RestartBackoff {
   readonly maxMs: number;
 }
 
-const timestamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+/** Now, to the second (the API's timestamps have no fraction). */
+const timestamp = (): Date => new Date(Math.floor(Date.now() / 1000) * 1000);
 
 /** State of one container of a pod. */
 export class ContainerSlot {
@@ -45,7 +46,7 @@ export class ContainerSlot {
     if (this.runs > 0) this.restartCount++;
     this.runs++;
     this.run = run;
-    this.state = { running: { startedAt: timestamp() as unknown as Date } };
+    this.state = { running: { startedAt: timestamp() } };
     this.probesPassing = this.spec.readinessProbe === undefined;
   }
 
@@ -61,7 +62,7 @@ export class ContainerSlot {
         reason: exit.code === 0 ? 'Completed' : 'Error',
         ...(exit.signal === null ? {} : { signal: exit.code - 128 }),
         startedAt: this.state.running?.startedAt,
-        finishedAt: timestamp() as unknown as Date,
+        finishedAt: timestamp(),
       },
     };
     if (restart) {

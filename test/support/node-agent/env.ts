@@ -1,7 +1,8 @@
 /**
  * A container's environment as the kubelet builds it: the image's ENV, then `envFrom` (ConfigMaps and Secrets, with
  * their prefix), then `env` (values with `$(VAR)` expansion, `valueFrom` secretKeyRef / configMapKeyRef / fieldRef),
- * plus the `kubernetes` Service variables every container gets, and HOSTNAME.
+ * over the service-link variables (`service-links.ts`) and the `kubernetes` Service variables every container gets, and
+ * HOSTNAME.
  */
 // client-node's models are classes only to carry type metadata; the API takes and returns plain JSON objects.
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
@@ -15,6 +16,8 @@ export interface EnvContext {
   readonly hostIP: string;
   /** The address and port of the `kubernetes` Service proxy. */
   readonly kubernetesService: { readonly host: string; readonly port: number };
+  /** Service-link variables of the pod's namespace (empty when the pod sets `enableServiceLinks: false`). */
+  readonly serviceLinks: Readonly<Record<string, string>>;
 }
 
 /** Expands `$(VAR)` from `env`; `$$(VAR)` stays literal `$(VAR)`; unknown references stay as written (kubelet rules). */
@@ -36,6 +39,7 @@ export async function containerEnv(
   const namespace = pod.metadata?.namespace ?? 'default';
   const env: Record<string, string> = {
     ...imageEnv,
+    ...context.serviceLinks,
     HOSTNAME: pod.spec?.hostname ?? pod.metadata?.name ?? '',
     KUBERNETES_SERVICE_HOST: context.kubernetesService.host,
     KUBERNETES_SERVICE_PORT: String(context.kubernetesService.port),

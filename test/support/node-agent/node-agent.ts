@@ -129,6 +129,7 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
     outSocket,
     backoff: options.restartBackoff ?? { initialMs: 1000, maxMs: 10_000 },
     services: () => ({ names: proxies.names(), ports: proxies.ports() }),
+    serviceLinks: (namespace) => proxies.linkEnv(namespace),
     kubernetesService: () => ({ host: 'kubernetes.default.svc', port: 443 }),
   };
 

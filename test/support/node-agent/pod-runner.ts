@@ -38,11 +38,14 @@ export interface PodRunnerContext {
   readonly backoff: RestartBackoff;
   /** The Services pods see now. */
   services(): { names: ServiceName[]; ports: ServicePort[] };
+  /** The service-link variables of a namespace. */
+  serviceLinks(namespace: string): Record<string, string>;
   /** Where pods reach the API server (`KUBERNETES_SERVICE_HOST`/`_PORT`). */
   kubernetesService(): { host: string; port: number };
 }
 
-const timestamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+/** Now, to the second (the API's timestamps have no fraction). */
+const timestamp = (): Date => new Date(Math.floor(Date.now() / 1000) * 1000);
 
 /** Runs one pod. */
 export class PodRunner {
@@ -186,6 +189,7 @@ export class PodRunner {
         podIP: this.#podIP ?? '',
         hostIP: this.#context.hostIP,
         kubernetesService: this.#context.kubernetesService(),
+        serviceLinks: this.pod.spec?.enableServiceLinks === false ? {} : this.#context.serviceLinks(this.namespace),
       });
       launch = this.#launch(slot, config, env);
     } catch (error) {

@@ -24,11 +24,12 @@ export interface PodSnapshot {
   readonly phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
   readonly podIP?: string;
   readonly hostIP: string;
-  readonly startTime: string;
+  readonly startTime: Date;
   readonly containers: readonly ContainerSnapshot[];
 }
 
-const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+/** Now, to the second (the API's timestamps have no fraction). */
+const now = (): Date => new Date(Math.floor(Date.now() / 1000) * 1000);
 
 /** The status to write, keeping the transition times of conditions that did not flip. */
 export function podStatus(snapshot: PodSnapshot, previous: V1PodStatus | undefined): V1PodStatus {
@@ -40,9 +41,7 @@ export function podStatus(snapshot: PodSnapshot, previous: V1PodStatus | undefin
     return {
       type,
       status: value,
-      lastProbeTime: null as unknown as undefined,
-      lastTransitionTime:
-        (before?.status === value ? before.lastTransitionTime : undefined) ?? (now() as unknown as Date),
+      lastTransitionTime: (before?.status === value ? before.lastTransitionTime : undefined) ?? now(),
       ...(status
         ? {}
         : {
@@ -71,7 +70,7 @@ export function podStatus(snapshot: PodSnapshot, previous: V1PodStatus | undefin
     ],
     hostIP: snapshot.hostIP,
     ...(snapshot.podIP === undefined ? {} : { podIP: snapshot.podIP, podIPs: [{ ip: snapshot.podIP }] }),
-    startTime: snapshot.startTime as unknown as Date,
+    startTime: snapshot.startTime,
     containerStatuses,
   };
 }

@@ -10,6 +10,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressBlock } from './addresses.ts';
 import type { ServiceName } from './hosts-file.ts';
 import type { ServicePort } from './sandbox.ts';
+import { serviceLinkEnv, type LinkedPort } from './service-links.ts';
 import { splice } from './stream-header.ts';
 
 /** The parts of a `discovery.k8s.io/v1beta1` EndpointSlice the proxy reads. */
@@ -30,6 +31,7 @@ interface Endpoint {
 
 interface ProxiedService {
   readonly address: string;
+  ports: LinkedPort[];
   readonly listeners: Map<number, Server>;
   /** Ready endpoints by service port. */
   targets: Map<number, Endpoint[]>;
@@ -71,7 +73,13 @@ export class ServiceProxies {
       seen.add(key);
       let proxied = this.#services.get(key);
       if (proxied === undefined) {
-        proxied = { address: this.#addresses.serviceAddress(), listeners: new Map(), targets: new Map(), next: 0 };
+        proxied = {
+          address: this.#addresses.serviceAddress(),
+          ports: [],
+          listeners: new Map(),
+          targets: new Map(),
+          next: 0,
+        };
         this.#services.set(key, proxied);
       }
       const ports = (service.spec?.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
@@ -90,6 +98,11 @@ export class ServiceProxies {
         }
       }
       proxied.targets = targets;
+      proxied.ports = ports.map((p) => ({
+        port: p.port,
+        protocol: p.protocol ?? 'TCP',
+        ...(p.name === undefined ? {} : { name: p.name }),
+      }));
     }
     for (const [key, proxied] of this.#services) {
       if (seen.has(key)) continue;
@@ -110,6 +123,16 @@ export class ServiceProxies {
       const [namespace = '', name = ''] = key.split('/');
       return { namespace, name, address: proxied.address };
     });
+  }
+
+  /** The service-link variables of every Service in `namespace` (see `service-links.ts`). */
+  linkEnv(namespace: string): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [key, proxied] of this.#services) {
+      const [serviceNamespace = '', name = ''] = key.split('/');
+      if (serviceNamespace === namespace) Object.assign(env, serviceLinkEnv(name, proxied.address, proxied.ports));
+    }
+    return env;
   }
 
   /** Every Service address and port, for pod sandboxes. */
