@@ -4,11 +4,13 @@
  *
  * Several agents may run at once (test files run concurrently), so each claims a /23 of its own: `127.A.B.0/24` for
  * pods and `127.A.B+1.0/24` for Services. The claim is a file created exclusively under the system temp dir and
- * naming the claiming process; a claim whose process is gone is taken over.
+ * naming the claiming process; it is removed on close or when the process exits, and a claim whose process is gone
+ * (killed outright) is taken over.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onProcessExit } from '../processes.ts';
 
 const CLAIMS_DIR = join(tmpdir(), 'kubeoidc-node-agent-addresses');
 
@@ -64,6 +66,9 @@ export function claimAddressBlock(): AddressBlock {
 
 function block(podPrefix: string, servicePrefix: string, claim: string): AddressBlock {
   const used = new Set<string>();
+  const unregister = onProcessExit(() => {
+    rmSync(claim, { force: true });
+  });
   let next = { pod: 2, service: 2 };
   const take = (prefix: string, kind: 'pod' | 'service'): string => {
     for (let i = 0; i < 253; i++) {
@@ -83,6 +88,7 @@ function block(podPrefix: string, servicePrefix: string, claim: string): Address
     release: (address) => used.delete(address),
     close: () => {
       rmSync(claim, { force: true });
+      unregister();
     },
   };
 }

@@ -134,7 +134,7 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
   };
 
   const registration = await registerNode(api, nodeName, hostIP);
-  const syncing = new Set<string>();
+  const syncing = new Map<string, Promise<void>>();
   const agentLog = join(dir, 'agent.log');
   const tick = async (): Promise<void> => {
     const [services, slices, pods] = await Promise.all([
@@ -166,8 +166,7 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
         continue;
       }
       if (syncing.has(uid)) continue;
-      syncing.add(uid);
-      void runner
+      const sync = runner
         .sync()
         .catch((error: unknown) => {
           appendLog(
@@ -176,6 +175,7 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
           );
         })
         .finally(() => syncing.delete(uid));
+      syncing.set(uid, sync);
     }
   };
 
@@ -234,11 +234,13 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
         stopped = true;
         clearTimeout(timer);
         await current;
+        // A sync may be waiting for an image build; it ends before the directory goes (it starts nothing any more).
+        await supervisor.stop();
+        await Promise.all(syncing.values());
         await Promise.all([...runners.values()].map((runner) => runner.terminate(0)));
         runners.clear();
         proxies.close();
         outServer.close();
-        await supervisor.stop();
         await registration.stop();
         addresses.close();
         rmSync(dir, { recursive: true, force: true });
