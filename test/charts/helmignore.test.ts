@@ -16,7 +16,10 @@ const hookPods = (release: RenderedRelease) =>
 describe('.helmignore', () => {
   it('keeps the helm test hook Pod in the chart', (t) => {
     const renderer = helmRenderer();
-    if (!renderer.ok) return t.skip(renderer.reason);
+    if (!renderer.ok) {
+      t.skip(renderer.reason);
+      return;
+    }
     const release = renderChart(renderer.binary);
     assert.deepEqual(
       hookPods(release).map((pod) => pod.metadata.name),
@@ -36,7 +39,10 @@ describe('.helmignore', () => {
 
   it('is applied by the renderer with Helm rules: an unanchored tests/ drops templates/tests/', (t) => {
     const renderer = helmRenderer();
-    if (!renderer.ok) return t.skip(renderer.reason);
+    if (!renderer.ok) {
+      t.skip(renderer.reason);
+      return;
+    }
     const copy = mkdtempSync(join(tmpdir(), 'kubeoidc-chart-'));
     try {
       cpSync(CHART_DIR, copy, { recursive: true });
