@@ -10,12 +10,18 @@
  * - `KUBEOIDC_OPERATOR_HEALTH_PORT` — port of /healthz, /readyz, /metrics (default 8081).
  * - `KUBEOIDC_LEASE_DURATION`, `KUBEOIDC_RENEW_DEADLINE`, `KUBEOIDC_RETRY_PERIOD` — Go durations (15s, 10s, 2s).
  * - `KUBEOIDC_LOG_LEVEL` — pino level (default info).
+ * - `KUBEOIDC_OPERATOR_PROVIDER_IMAGE`, `KUBEOIDC_OPERATOR_PROVIDER_IMAGE_PULL_POLICY` — image of provider pods whose
+ *   OIDCProvider names none (the chart sets them from its `image` values; `operator/providers/provider-image.ts`).
+ * - `KUBEOIDC_OPERATOR_PROVIDER_URLS`, `KUBEOIDC_OPERATOR_PROVIDER_URL_TEMPLATE` — where providers are reached when
+ *   the operator runs outside the cluster (default: their Services; `operator/clients/provider-urls.ts`).
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
+import { providerUrlResolver } from './clients/provider-urls.ts';
 import { DEFAULT_LEASE_TIMING, type LeaseTiming } from './controller/leader-election.ts';
+import { providerImageSetting } from './providers/provider-image.ts';
 import { startOperator } from './operator.ts';
 import { parseDuration } from './providers/keys/duration.ts';
 
@@ -53,6 +59,14 @@ try {
     leaseNamespace: env['POD_NAMESPACE'] ?? inClusterNamespace() ?? 'default',
     leaseTiming: timing,
     healthPort: Number(env['KUBEOIDC_OPERATOR_HEALTH_PORT'] ?? 8081),
+    providerImage: providerImageSetting(
+      env['KUBEOIDC_OPERATOR_PROVIDER_IMAGE'],
+      env['KUBEOIDC_OPERATOR_PROVIDER_IMAGE_PULL_POLICY'],
+    ),
+    providerUrl: providerUrlResolver({
+      urls: env['KUBEOIDC_OPERATOR_PROVIDER_URLS'],
+      template: env['KUBEOIDC_OPERATOR_PROVIDER_URL_TEMPLATE'],
+    }),
     log: {
       info: (message) => {
         log.info(message);

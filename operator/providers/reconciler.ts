@@ -26,6 +26,7 @@ import { describeStep, rotateKeys } from './rotate-keys.ts';
 import { specProblems } from './spec-problems.ts';
 import { evaluateStatus, statusChanged } from './status.ts';
 import { pruneOptional } from './prune.ts';
+import { DEFAULT_PROVIDER_IMAGE, withProviderImage, type ProviderImage } from './provider-image.ts';
 
 /** What the reconciler needs from the outside. */
 export interface ProviderReconcilerDeps {
@@ -34,6 +35,8 @@ export interface ProviderReconcilerDeps {
   readonly keys: KeySource;
   readonly events: EventRecorder;
   readonly capabilities: () => Promise<ServerCapabilities>;
+  /** The operator's provider image, for OIDCProviders that name none (default {@link DEFAULT_PROVIDER_IMAGE}). */
+  readonly providerImage?: ProviderImage;
 }
 
 /** Outcome of one reconcile. */
@@ -79,7 +82,7 @@ export async function reconcileProvider(
   const initialAccessToken = readInitialAccessToken(registrationSecret) ?? deps.keys.initialAccessToken();
   const capabilities = await deps.capabilities();
   const rendered = renderProvider(
-    provider,
+    withProviderImage(provider, deps.providerImage ?? DEFAULT_PROVIDER_IMAGE),
     { file: ring.file, annotations: rotationAnnotations(ring.state), initialAccessToken },
     capabilities,
   );
