@@ -14,12 +14,18 @@
  * - `KUBEOIDC_CACHE_SYNC_TIMEOUT` — how long a new leader waits for its caches (default 2m); a leader whose start
  *   fails releases the Lease and exits with status 1, so a standby takes over.
  * - `KUBEOIDC_LOG_LEVEL` — pino level (default info).
+ * - `KUBEOIDC_OPERATOR_PROVIDER_IMAGE`, `KUBEOIDC_OPERATOR_PROVIDER_IMAGE_PULL_POLICY` — image of provider pods whose
+ *   OIDCProvider names none (the chart sets them from its `image` values; `operator/providers/provider-image.ts`).
+ * - `KUBEOIDC_OPERATOR_PROVIDER_URLS`, `KUBEOIDC_OPERATOR_PROVIDER_URL_TEMPLATE` — where providers are reached when
+ *   the operator runs outside the cluster (default: their Services; `operator/clients/provider-urls.ts`).
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
+import { providerUrlResolver } from './clients/provider-urls.ts';
 import { DEFAULT_LEASE_TIMING, validateLeaseTiming, type LeaseTiming } from './controller/lease-timing.ts';
+import { providerImageSetting } from './providers/provider-image.ts';
 import { startOperator } from './operator.ts';
 import { parseDuration } from './providers/keys/duration.ts';
 
@@ -69,6 +75,14 @@ try {
       process.exit(1);
     },
     healthPort: Number(env['KUBEOIDC_OPERATOR_HEALTH_PORT'] ?? 8081),
+    providerImage: providerImageSetting(
+      env['KUBEOIDC_OPERATOR_PROVIDER_IMAGE'],
+      env['KUBEOIDC_OPERATOR_PROVIDER_IMAGE_PULL_POLICY'],
+    ),
+    providerUrl: providerUrlResolver({
+      urls: env['KUBEOIDC_OPERATOR_PROVIDER_URLS'],
+      template: env['KUBEOIDC_OPERATOR_PROVIDER_URL_TEMPLATE'],
+    }),
     log: {
       info: (message) => {
         log.info(message);

@@ -26,6 +26,7 @@ import { fencedClient, kubeClient, type KubeClient } from './kube/client.ts';
 import { cachedCapabilities, discoverCapabilities } from './providers/capabilities.ts';
 import { providerControllerSpec } from './providers/controller.ts';
 import { generatedKeys, type KeySource } from './providers/keys/key-source.ts';
+import type { ProviderImage } from './providers/provider-image.ts';
 import { systemClock, type Clock } from './time.ts';
 
 /** Where the operator logs to. */
@@ -74,6 +75,8 @@ export interface OperatorOptions {
   readonly registration?: RegistrationApi;
   /** Where a provider is reached (default: its in-cluster Service). Tests point it at 127.0.0.1. */
   readonly providerUrl?: ProviderUrlResolver;
+  /** Image of provider pods whose OIDCProvider names none (default `DEFAULT_PROVIDER_IMAGE`, provider-image.ts). */
+  readonly providerImage?: ProviderImage;
   /** How often a registered OIDCClient is checked at its provider again (default 5 min). */
   readonly clientResyncMs?: number;
   /** How long deleting an OIDCClient waits for an unreachable provider (default 10 min). */
@@ -120,7 +123,14 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     return {
       fenced,
       events,
-      providers: { client: fenced, clock, keys: options.keys ?? generatedKeys, events, capabilities },
+      providers: {
+        client: fenced,
+        clock,
+        keys: options.keys ?? generatedKeys,
+        events,
+        capabilities,
+        ...(options.providerImage === undefined ? {} : { providerImage: options.providerImage }),
+      },
       clients: {
         client: fenced,
         clock,

@@ -6,8 +6,6 @@
 /** Defaults the OIDCProvider CRD declares (the API server fills them in; `test/crds/types.test.ts` keeps them equal). */
 export const OIDC_PROVIDER_DEFAULTS = {
   replicas: 2,
-  image: 'ghcr.io/kubeoidc/kubeoidc:0.1.0',
-  imagePullPolicy: 'IfNotPresent',
   redisKeyPrefix: 'kubeoidc:',
   ttl: {
     authorizationCode: 60,

@@ -186,9 +186,9 @@ export interface OIDCProviderSpec {
   issuer: string;
   /** Provider replicas (default 2); the scale subresource's spec path. */
   replicas?: number;
-  /** Provider container image (default `ghcr.io/kubeoidc/kubeoidc:0.1.0`). */
+  /** Provider container image (default: the operator's provider image, `operator/providers/provider-image.ts`). */
   image?: string;
-  /** Image pull policy (default `IfNotPresent`). */
+  /** Image pull policy (default: the operator's with its image, else `IfNotPresent`). */
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** Redis connection. */
   redis: RedisSpec;

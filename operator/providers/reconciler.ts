@@ -31,6 +31,7 @@ import { describeStep, rotateKeys } from './rotate-keys.ts';
 import { specProblems } from './spec-problems.ts';
 import { evaluateStatus, statusChanged } from './status.ts';
 import { pruneOptional } from './prune.ts';
+import { DEFAULT_PROVIDER_IMAGE, withProviderImage, type ProviderImage } from './provider-image.ts';
 
 /** What the reconciler needs from the outside. */
 export interface ProviderReconcilerDeps {
@@ -41,6 +42,8 @@ export interface ProviderReconcilerDeps {
   readonly capabilities: () => Promise<ServerCapabilities>;
   /** Where the Secrets each provider references are recorded (the controller watches them through it). */
   readonly secretReferences?: SecretReferenceIndex;
+  /** The operator's provider image, for OIDCProviders that name none (default {@link DEFAULT_PROVIDER_IMAGE}). */
+  readonly providerImage?: ProviderImage;
 }
 
 /** Outcome of one reconcile. */
@@ -99,7 +102,7 @@ export async function reconcileProvider(
   const secretsChecksum = await referencedSecretsChecksum(client, deps.secretReferences, provider, initialAccessToken);
   const capabilities = await deps.capabilities();
   const rendered = renderProvider(
-    provider,
+    withProviderImage(provider, deps.providerImage ?? DEFAULT_PROVIDER_IMAGE),
     { file: ring.file, annotations: rotationAnnotations(ring.state), initialAccessToken },
     capabilities,
     secretsChecksum,

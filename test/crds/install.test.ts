@@ -65,8 +65,9 @@ describe('CRD installation (real kube-apiserver)', () => {
     const p = JSON.parse(await kubectl(cp!, 'get', 'oidcp', 'defaults', '-o', 'json')) as OIDCProvider;
     const d = OIDC_PROVIDER_DEFAULTS;
     assert.equal(p.spec.replicas, d.replicas);
-    assert.equal(p.spec.image, d.image);
-    assert.equal(p.spec.imagePullPolicy, d.imagePullPolicy);
+    // No default for the image: the operator's own (the chart's image values) applies (provider-image.ts).
+    assert.equal(p.spec.image, undefined);
+    assert.equal(p.spec.imagePullPolicy, undefined);
     assert.equal(p.spec.redis.keyPrefix, d.redisKeyPrefix);
     assert.deepEqual(p.spec.ttl, d.ttl);
     assert.deepEqual(p.spec.features, d.features);

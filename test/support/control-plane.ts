@@ -1,37 +1,46 @@
 /**
  * A real Kubernetes control plane for tests: Debian's `etcd` and a `kube-apiserver` (v1.20.2 built from Debian's
- * source package, or whatever `KUBEBUILDER_ASSETS` provides), on free loopback ports, in a temp dir.
+ * source package by `scripts/build-kube.sh`, or whatever `KUBEBUILDER_ASSETS` provides), on free loopback ports, in a
+ * temp dir. Clients authenticate as `admin` (group `system:masters`) with a random static token.
  *
- * There is no controller-manager and no kubelet (ENVIRONMENT.md): no garbage collection, no pods, no ServiceAccount
- * tokens. Clients authenticate as `admin` (group `system:masters`) with a random static token.
+ * By default only the API server runs (fast: most tests need nothing else): no garbage collection, no ReplicaSets,
+ * no ServiceAccount tokens. With `controllerManager: true` the controllers of `controller-manager.ts` run too, with
+ * `scheduler: true` the scheduler binds Pods to Nodes. There is never a kubelet: Pods run only when a test starts a
+ * node agent.
  *
  * ```ts
  * let cp: ControlPlane;
- * before(async () => { cp = await startControlPlane(); });
+ * before(async () => { cp = await startControlPlane({ controllerManager: true, scheduler: true }); });
  * after(() => cp?.stop());
  * ```
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, statfsSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
-import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { writeClusterCa } from './cluster-ca.ts';
+import { controllerManagerArgs, DEFAULT_CONTROLLERS } from './controller-manager.ts';
 import { freePort } from './free-port.ts';
-import { findKubeBinaries, type KubeBinaries } from './kube-binaries.ts';
+import {
+  findControllerBinaries,
+  findKubeBinaries,
+  type ControllerBinaries,
+  type KubeBinaries,
+} from './kube-binaries.ts';
 import { isListening } from './listeners.ts';
 import {
   killHard,
-  logTail,
   onProcessExit,
   removeDir,
   startLogged,
   startWatchdog,
   type LoggedProcess,
+  type Watchdog,
 } from './processes.ts';
+import { httpStatus, waitUntil } from './readiness.ts';
+import { schedulerArgs } from './scheduler.ts';
 
 export { applyManifest, kubectl, runKubectl, tryApplyManifest } from './kubectl.ts';
 
@@ -43,9 +52,16 @@ export interface ControlPlane {
   readonly token: string;
   /** Kubeconfig file for `admin` (context `kubeoidc-test`, namespace `default`, TLS verification off). */
   readonly kubeconfigPath: string;
+  /**
+   * PEM of the CA that signed the API server's certificate (valid for 127.0.0.1 and `kubernetes.default.svc`): what
+   * a cluster hands pods as `ca.crt`.
+   */
+  readonly caPath: string;
+  /** Log file of each running component, by name (`etcd`, `kube-apiserver`, `kube-controller-manager` …). */
+  readonly logPaths: Readonly<Record<string, string>>;
   /** A fresh client-node KubeConfig loaded from {@link kubeconfigPath}. */
   kubeConfig(): KubeConfig;
-  /** Kills etcd and kube-apiserver and removes the temp dir. Safe to call more than once. */
+  /** Kills every component and removes the temp dir. Safe to call more than once. */
   stop(): Promise<void>;
 }
 
@@ -53,24 +69,37 @@ export interface ControlPlane {
 export interface ControlPlaneOptions {
   /** Extra kube-apiserver flags, appended after the harness's own (a later flag wins). */
   readonly apiServerArgs?: readonly string[];
-  /** How long to wait for `/readyz` (default 90 s; the server is usually ready in about 10 s). */
+  /** How long to wait for each component's readiness (default 90 s; the API server is usually ready in ≈ 10 s). */
   readonly readyTimeoutMs?: number;
+  /** Also run kube-controller-manager (default false). */
+  readonly controllerManager?: boolean;
+  /** The controllers it runs (default {@link DEFAULT_CONTROLLERS}). */
+  readonly controllers?: readonly string[];
+  /** Also run kube-scheduler (default false). */
+  readonly scheduler?: boolean;
 }
 
 /** Starts etcd and kube-apiserver and waits until the API server is ready. */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const binaries = findKubeBinaries();
+  // Resolved up front: a missing binary fails before anything starts.
+  const controllerBinaries =
+    options.controllerManager === true || options.scheduler === true ? findControllerBinaries() : undefined;
   // Ports are picked before the servers bind them; another process may win the race, so try again once.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(binaries, options);
+      return await startOnce(binaries, controllerBinaries, options);
     } catch (error) {
       if (attempt >= 2 || !(error instanceof Error) || !/address already in use/i.test(error.message)) throw error;
     }
   }
 }
 
-async function startOnce(binaries: KubeBinaries, options: ControlPlaneOptions): Promise<ControlPlane> {
+async function startOnce(
+  binaries: KubeBinaries,
+  controllerBinaries: ControllerBinaries | undefined,
+  options: ControlPlaneOptions,
+): Promise<ControlPlane> {
   const dir = mkdtempSync(join(tempBase(), 'kubeoidc-cp-'));
   const watchdog = startWatchdog(dir);
   const processes: LoggedProcess[] = [];
@@ -95,7 +124,7 @@ async function startOnce(binaries: KubeBinaries, options: ControlPlaneOptions): 
   try {
     const token = randomBytes(24).toString('hex');
     const files = writeCredentials(dir, token);
-    const [etcdPort, peerPort, apiPort] = await distinctFreePorts(3);
+    const [etcdPort, peerPort, apiPort, managerPort, schedulerPort] = await distinctFreePorts(5);
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
 
@@ -113,19 +142,47 @@ async function startOnce(binaries: KubeBinaries, options: ControlPlaneOptions): 
     processes.push(apiserver);
     watchdog.guard(apiserver.child.pid);
     const server = `https://127.0.0.1:${apiPort}`;
+    const timeoutMs = options.readyTimeoutMs ?? 90_000;
     await waitUntil(
       apiserver,
-      options.readyTimeoutMs ?? 90_000,
+      timeoutMs,
       async () =>
         isListening(apiserver.child.pid ?? -1, apiPort) && (await httpStatus(`${server}/readyz`, token)) === 200,
     );
 
     const kubeconfigPath = join(dir, 'kubeconfig');
     writeFileSync(kubeconfigPath, kubeconfigYaml(server, token), { mode: 0o600 });
+    const caPath = join(dir, 'ca.crt');
+    writeClusterCa(join(dir, 'certs'), caPath);
+
+    const component: ComponentStarter = { dir, token, timeoutMs, watchdog, processes };
+    if (options.controllerManager === true && controllerBinaries !== undefined) {
+      const args = controllerManagerArgs({
+        dir,
+        kubeconfigPath,
+        port: managerPort,
+        serviceAccountPrivateKeyPath: files.saPrivateKey,
+        rootCaPath: caPath,
+        controllers: options.controllers ?? DEFAULT_CONTROLLERS,
+      });
+      await startComponent(
+        component,
+        'kube-controller-manager',
+        controllerBinaries.kubeControllerManager,
+        args,
+        managerPort,
+      );
+    }
+    if (options.scheduler === true && controllerBinaries !== undefined) {
+      const args = schedulerArgs({ dir, kubeconfigPath, port: schedulerPort });
+      await startComponent(component, 'kube-scheduler', controllerBinaries.kubeScheduler, args, schedulerPort);
+    }
     return {
       server,
       token,
       kubeconfigPath,
+      caPath,
+      logPaths: Object.fromEntries(processes.map((p) => [p.name, p.logPath])),
       kubeConfig() {
         const kc = new KubeConfig();
         kc.loadFromFile(kubeconfigPath);
@@ -137,6 +194,35 @@ async function startOnce(binaries: KubeBinaries, options: ControlPlaneOptions): 
     await stop();
     throw error;
   }
+}
+
+/** What {@link startComponent} needs from the control plane being started. */
+interface ComponentStarter {
+  readonly dir: string;
+  readonly token: string;
+  readonly timeoutMs: number;
+  readonly watchdog: Watchdog;
+  readonly processes: LoggedProcess[];
+}
+
+/** Starts a component serving HTTPS `/healthz` on `port` and waits until it answers 200 to the admin token. */
+async function startComponent(
+  cp: ComponentStarter,
+  name: string,
+  binary: string,
+  args: readonly string[],
+  port: number,
+): Promise<void> {
+  const proc = startLogged(name, binary, args, join(cp.dir, `${name}.log`));
+  cp.processes.push(proc);
+  cp.watchdog.guard(proc.child.pid);
+  await waitUntil(
+    proc,
+    cp.timeoutMs,
+    async () =>
+      isListening(proc.child.pid ?? -1, port) &&
+      (await httpStatus(`https://127.0.0.1:${port}/healthz`, cp.token)) === 200,
+  );
 }
 
 /**
@@ -224,37 +310,4 @@ async function distinctFreePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) ports.add(await freePort());
   return [...ports];
-}
-
-/** Polls `ready` every 200 ms; fails early with the process's log when it exits, or after `timeoutMs`. */
-async function waitUntil(proc: LoggedProcess, timeoutMs: number, ready: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.hasExited()) {
-      throw new Error(`${proc.name} exited during start-up; log ${proc.logPath}:\n${logTail(proc.logPath)}`);
-    }
-    if (await ready()) return;
-    if (Date.now() > deadline) {
-      throw new Error(`${proc.name} not ready after ${timeoutMs} ms; log ${proc.logPath}:\n${logTail(proc.logPath)}`);
-    }
-    await sleep(200);
-  }
-}
-
-/** GETs `url` and returns the status code, or 0 when nothing answers. TLS is not verified (self-signed). */
-function httpStatus(url: string, token?: string): Promise<number> {
-  return new Promise((resolve) => {
-    const headers = token === undefined ? {} : { authorization: `Bearer ${token}` };
-    const onResponse = (res: { statusCode?: number | undefined; resume(): void }): void => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    };
-    const req = url.startsWith('https:')
-      ? request(url, { method: 'GET', headers, rejectUnauthorized: false, timeout: 2000 }, onResponse).end()
-      : httpGet(url, { headers, timeout: 2000 }, onResponse);
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => {
-      resolve(0);
-    });
-  });
 }

@@ -12,7 +12,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -54,8 +54,13 @@ export function helmRenderer(): HelmRenderer {
 function buildRenderer(): HelmRenderer {
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.status !== 0) return { ok: false, reason: 'go not installed: apt-get install golang-go (see .ci/run)' };
-  const source = readFileSync(join(SOURCE_DIR, 'main.go'));
-  const hash = createHash('sha256').update(source).update(go.stdout).digest('hex').slice(0, 16);
+  const hasher = createHash('sha256');
+  for (const file of readdirSync(SOURCE_DIR)
+    .filter((name) => name.endsWith('.go'))
+    .sort()) {
+    hasher.update(file).update(readFileSync(join(SOURCE_DIR, file)));
+  }
+  const hash = hasher.update(go.stdout).digest('hex').slice(0, 16);
   const dir = join(kubeoidcCacheDir(process.env), 'helm-render');
   const binary = join(dir, `helm-render-${hash}`);
   if (existsSync(binary)) return { ok: true, binary };
@@ -92,13 +97,15 @@ export interface RenderOptions {
   readonly valuesFiles?: readonly string[];
   readonly releaseName?: string;
   readonly namespace?: string;
+  /** Another copy of the chart (default {@link CHART_DIR}). */
+  readonly chartDir?: string;
 }
 
 /** Renders the chart; throws with the renderer's message when a template fails (e.g. `required`). */
 export function renderChart(binary: string, options: RenderOptions = {}): RenderedRelease {
   const args = [
     '-chart',
-    CHART_DIR,
+    options.chartDir ?? CHART_DIR,
     '-name',
     options.releaseName ?? 'kubeoidc',
     '-namespace',

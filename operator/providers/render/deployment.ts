@@ -24,6 +24,7 @@ import {
   type ResourceList,
   type ResourceRequirements,
 } from '../../kube/crds.ts';
+import { DEFAULT_PROVIDER_IMAGE } from '../provider-image.ts';
 import {
   CONFIG_CHECKSUM_ANNOTATION,
   SECRETS_CHECKSUM_ANNOTATION,
@@ -86,8 +87,9 @@ function container(provider: OIDCProvider): V1Container {
   ];
   return {
     name: 'provider',
-    image: spec.image ?? OIDC_PROVIDER_DEFAULTS.image,
-    imagePullPolicy: spec.imagePullPolicy ?? OIDC_PROVIDER_DEFAULTS.imagePullPolicy,
+    // The reconciler fills in the operator's image (provider-image.ts); the fallback serves pure rendering.
+    image: spec.image ?? DEFAULT_PROVIDER_IMAGE.image,
+    imagePullPolicy: spec.imagePullPolicy ?? DEFAULT_PROVIDER_IMAGE.pullPolicy,
     args: ['provider'],
     env: env(provider),
     ports: [

@@ -7,7 +7,8 @@
 // It prints one JSON object: {"manifests": {"<chart>/templates/<file>": "<rendered text>"}, "notes": "<NOTES.txt>"}.
 // Like Helm: values.yaml coalesced with each -f file (a null removes a key), .Release/.Chart/.Capabilities/.Template,
 // sprig's functions without env/expandenv, include, tpl, required, toYaml, fromYaml, toJson, fromJson, lookup (always
-// empty, as in `helm template`), files starting with "_" are partials only, and a missing key renders as "".
+// empty, as in `helm template`), files starting with "_" are partials only, a missing key renders as "", and files the
+// chart's .helmignore excludes are not loaded (helmignore.go).
 // Not implemented: .Files, subcharts, schema validation (the tests validate values.schema.json with ajv).
 package main
 
@@ -195,15 +196,29 @@ func run(chartDir, name, namespace, kubeVersion, apis string, valueFiles []strin
 	}
 	root.Funcs(funcs)
 
-	// Parse every file under templates/ into one set, named as Helm names them: <chart>/templates/<path>.
-	templatesDir := filepath.Join(chartDir, "templates")
+	// Parse every file under templates/ that Helm loads (see helmignore.go) into one set, named as Helm names them:
+	// <chart>/templates/<path>.
+	rules, err := loadIgnoreRules(chartDir)
+	if err != nil {
+		return err
+	}
 	var names []string
-	err = filepath.WalkDir(templatesDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	err = filepath.WalkDir(chartDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(templatesDir, path)
-		tname := chartName + "/templates/" + filepath.ToSlash(rel)
+		rel, _ := filepath.Rel(chartDir, path)
+		rel = filepath.ToSlash(rel)
+		if rules.ignored(rel, d.IsDir()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !strings.HasPrefix(rel, "templates/") {
+			return nil
+		}
+		tname := chartName + "/" + rel
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return err
