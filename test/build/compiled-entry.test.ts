@@ -66,7 +66,7 @@ describe('compiled entry (what the image runs)', () => {
     }
   });
 
-  it('`kubeoidc hash-password` prints a scrypt hash; an unknown command prints the usage', async () => {
+  it('`kubeoidc hash-password` prints an argon2id hash; an unknown command prints the usage', async () => {
     const child = spawn(process.execPath, [join(outDir, 'bin/kubeoidc.js'), 'hash-password'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -75,7 +75,7 @@ describe('compiled entry (what the image runs)', () => {
     child.stdin.end('correct horse\n');
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0);
-    assert.match(stdout.trim(), /^scrypt\$\d+\$\d+\$\d+\$[\w-]+\$[\w-]+$/);
+    assert.match(stdout.trim(), /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/);
     await assert.rejects(
       run(process.execPath, [join(outDir, 'bin/kubeoidc.js'), 'teleport']),
       (error: { code?: number; stderr?: string }) => {
