@@ -261,6 +261,8 @@ export async function startContractProvider(): Promise<ContractProvider> {
   const userGrants = ['authorization_code', 'refresh_token'];
   const provider = await startTestProvider(
     {
+      // The back-channel receivers of these tests listen on loopback, which the outbound policy refuses by default.
+      outbound: { allow: ['127.0.0.0/8'] },
       features: {
         registration: {
           enabled: true,
