@@ -55,6 +55,8 @@ describe('login and consent in a real browser', { skip: chromiumMissing }, () =>
     const [demo] = devClients;
     assert.ok(demo);
     provider = await startTestProvider({
+      // As in the development default: its demo client may use the device grant.
+      features: { deviceFlow: { enabled: true } },
       clients: [{ ...demo, redirect_uris: [callback.url] }],
       accounts: { records: [demoAccount(await hashPassword(DEMO_ACCOUNT_PASSWORD, { N: 2 ** 12, r: 8, p: 1 }))] },
     });
@@ -70,10 +72,16 @@ describe('login and consent in a real browser', { skip: chromiumMissing }, () =>
     });
   });
 
+  // Whatever `before` got to start is stopped, also when it failed half-way (a server left open hangs the run).
   after(async () => {
-    await browser.close().catch(() => undefined);
-    await provider.stop();
-    callback.server.close();
+    // Each step alone (a variable `before` never set throws here too); `then` turns that into a rejection.
+    const settle = (step: () => unknown): Promise<unknown> =>
+      Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
+    await settle(() => browser.close());
+    await settle(() => provider.stop());
+    await settle(() => callback.server.close());
   });
 
   it('signs the demo user in to the demo client, which then redeems the code', async () => {

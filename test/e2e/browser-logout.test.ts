@@ -66,7 +66,8 @@ describe('logout in a real browser', { skip: chromiumMissing }, () => {
     const [demo] = devClients;
     assert.ok(demo);
     provider = await startTestProvider({
-      features: { rpInitiatedLogout: { enabled: true } },
+      // As in the development default (whose demo client may use the device grant).
+      features: { rpInitiatedLogout: { enabled: true }, deviceFlow: { enabled: true } },
       clients: [
         {
           ...demo,
@@ -82,10 +83,16 @@ describe('logout in a real browser', { skip: chromiumMissing }, () => {
     });
   });
 
+  // Whatever `before` got to start is stopped, also when it failed half-way (a server left open hangs the run).
   after(async () => {
-    await browser.close().catch(() => undefined);
-    await provider.stop();
-    rp.server.close();
+    // Each step alone (a variable `before` never set throws here too); `then` turns that into a rejection.
+    const settle = (step: () => unknown): Promise<unknown> =>
+      Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
+    await settle(() => browser.close());
+    await settle(() => provider.stop());
+    await settle(() => rp.server.close());
   });
 
   /** Signs the demo user in on `page` and returns the ID token the client got. */
