@@ -23,6 +23,7 @@ import { freePort } from '../support/free-port.ts';
 import { applyManifest } from '../support/kubectl.ts';
 import { startTestProvider, type TestProvider } from '../support/provider.ts';
 import { eventually } from './support.ts';
+import { reportProviderReady } from './clients/deployment-ready.ts';
 
 const mainTs = new URL('../../operator/main.ts', import.meta.url).pathname;
 const ns = 'default';
@@ -102,6 +103,8 @@ describe('operator/main.ts outside the cluster', { timeout: 180_000 }, () => {
     );
     const config = parse(configMap.data?.['config.yaml'] ?? '') as { features: { registration: unknown } };
     provider = await startTestProvider({ port, issuer, features: { registration: config.features.registration } });
+    // Registration waits for the provider's Ready; with no deployment controller here, the test reports the rollout.
+    await reportProviderReady(kube, ns, 'idp');
 
     await applyManifest(cp!, {
       apiVersion: 'kubeoidc.dev/v1alpha1',
