@@ -6,52 +6,25 @@
 // Objects read back from the API server may lack what their declared types call required: tests chain optionally.
 /* eslint-disable @typescript-eslint/no-unnecessary-condition */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
-import { apiEventRecorder } from '../../operator/controller/events.ts';
-import { kubeClient, MERGE_PATCH, type KubeClient } from '../../operator/kube/client.ts';
+import { kubeClient, MERGE_PATCH } from '../../operator/kube/client.ts';
 import type { OIDCProvider } from '../../operator/kube/crds.ts';
 import { getObject, listObjects, resourcePath } from '../../operator/kube/resources.ts';
-import { discoverCapabilities } from '../../operator/providers/capabilities.ts';
-import { generatedKeys } from '../../operator/providers/keys/key-source.ts';
-import { reconcileProvider, type ProviderReconcilerDeps } from '../../operator/providers/reconciler.ts';
+import { reconcileProvider } from '../../operator/providers/reconciler.ts';
 import { keyFileProblem, type KeyFile } from '../../provider/keys/key-file.ts';
-import { manualClock } from '../../provider/time/clock.ts';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
-import { installCrds } from '../support/crds.ts';
 import { applyManifest, kubectl } from '../support/kubectl.ts';
 import { asApplied, oidcProvider, withSpec } from './fixtures.ts';
+import { reconcilerOnApiServer } from './reconciler-on-api-server.ts';
 
 const MINUTE = 60_000;
 const secretRef = (name: string) => ({ apiVersion: 'v1', kind: 'Secret', namespace: 'default', name });
 
 describe('key rotation on a real API server', { timeout: 180_000 }, () => {
-  let cp: ControlPlane | undefined;
-  let client: KubeClient;
-  let deps: ProviderReconcilerDeps;
-  const clock = manualClock(Date.UTC(2026, 5, 1));
-
-  before(async () => {
-    cp = await startControlPlane();
-    await installCrds(cp);
-    client = kubeClient(cp.kubeConfig());
-    const capabilities = await discoverCapabilities(client);
-    deps = {
-      client,
-      clock,
-      keys: generatedKeys,
-      events: apiEventRecorder(client, clock, 'rotation-test', (error) => {
-        throw error;
-      }),
-      capabilities: () => Promise.resolve(capabilities),
-    };
-  });
-  after(async () => {
-    await cp?.stop();
-  });
+  const api = reconcilerOnApiServer('rotation-test');
 
   const secretOf = (name: string) =>
-    getObject<V1Secret>(client, { apiVersion: 'v1', kind: 'Secret', namespace: 'default', name: `${name}-keys` });
+    getObject<V1Secret>(api.client, { apiVersion: 'v1', kind: 'Secret', namespace: 'default', name: `${name}-keys` });
   const keysOf = async (name = 'rot') => {
     const secret = await secretOf(name);
     const decode = (key: string): unknown => JSON.parse(Buffer.from(secret?.data?.[key] ?? '', 'base64').toString());
@@ -62,7 +35,7 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
   };
   const statusOf = async (name = 'rot') =>
     (
-      await getObject<OIDCProvider>(client, {
+      await getObject<OIDCProvider>(api.client, {
         apiVersion: 'kubeoidc.dev/v1alpha1',
         kind: 'OIDCProvider',
         namespace: 'default',
@@ -72,7 +45,7 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
   const events = async (name: string) => {
     const list = await listObjects<
       { reason?: string; type?: string; regarding?: { name?: string }; eventTime?: string } & KubernetesObject
-    >(client, {
+    >(api.client, {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
       namespace: 'default',
@@ -83,10 +56,10 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
   };
   const reasons = async (name = 'rot') =>
     (await events(name)).map((event) => event.reason).filter((reason) => /^Key/.test(reason ?? ''));
-  /** Moves the clock, reconciles, and checks that every signing key is in the Secret's JWKS and in status. */
+  /** Moves the api.clock, reconciles, and checks that every signing key is in the Secret's JWKS and in status. */
   const at = async (minutes: number, name = 'rot') => {
-    clock.set(Date.UTC(2026, 5, 1) + minutes * MINUTE);
-    await reconcileProvider(deps, 'default', name);
+    api.clock.set(Date.UTC(2026, 5, 1) + minutes * MINUTE);
+    await reconcileProvider(api.deps, 'default', name);
     const { file, jwks } = await keysOf(name);
     assert.equal(keyFileProblem(file), undefined);
     const published = jwks.keys.map((key) => key.kid);
@@ -106,7 +79,7 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
 
   it('publishes, promotes and retires on schedule, one Event per step', async () => {
     await applyManifest(
-      cp!,
+      api.cp,
       oidcProvider(
         'rot',
         asApplied,
@@ -149,7 +122,7 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
 
   it('keeps a retiring key for the retention fixed when it stopped signing, whatever the spec says later', async () => {
     await applyManifest(
-      cp!,
+      api.cp,
       oidcProvider(
         'fixed',
         asApplied,
@@ -166,7 +139,7 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
     assert.equal(promoted.status?.nextRotationTime, '2026-06-01T05:50:00Z', 'retires 30 min after the promotion');
     // Shorter lifetimes now would give 1 + 10 = 11 minutes: tokens the old key signed were issued under the old ones.
     await kubectl(
-      cp!,
+      api.cp,
       'patch',
       'oidcp/fixed',
       '--type=merge',
@@ -179,7 +152,7 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
   });
 
   it('reports an unreadable key Secret as Degraded with a Warning Event and writes nothing to it', async () => {
-    const admin = kubeClient(cp!.kubeConfig());
+    const admin = kubeClient(api.cp.kubeConfig());
     const original = await secretOf('rot');
     const keysBefore = (await keysOf('rot')).file;
     const key = keysBefore.keys[0];
@@ -198,8 +171,8 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
         contentType: MERGE_PATCH,
         body: { data: { 'keys.json': keysJson } },
       });
-      clock.set(clock.now() + MINUTE);
-      await reconcileProvider(deps, 'default', 'rot');
+      api.clock.set(api.clock.now() + MINUTE);
+      await reconcileProvider(api.deps, 'default', 'rot');
       const after = await secretOf('rot');
       assert.equal(after?.metadata?.resourceVersion, patched.metadata?.resourceVersion, `${label}: Secret not written`);
       assert.deepEqual(after?.data, patched.data, label);
@@ -221,8 +194,8 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
       contentType: MERGE_PATCH,
       body: { data: { 'keys.json': original.data['keys.json'] } },
     });
-    clock.set(clock.now() + MINUTE);
-    await reconcileProvider(deps, 'default', 'rot');
+    api.clock.set(api.clock.now() + MINUTE);
+    await reconcileProvider(api.deps, 'default', 'rot');
     const repaired = (await keysOf('rot')).file;
     assert.deepEqual(repaired.active, keysBefore.active);
     for (const kept of keysBefore.keys) assert.ok(repaired.keys.some((k) => k.kid === kept.kid && k.d === kept.d));

@@ -7,59 +7,34 @@
 // Objects read back from the API server may lack what their declared types call required: tests chain optionally.
 /* eslint-disable @typescript-eslint/no-unnecessary-condition */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { KubernetesObject, V1Secret, V1Service } from '@kubernetes/client-node';
-import { apiEventRecorder } from '../../operator/controller/events.ts';
-import { kubeClient, type KubeClient } from '../../operator/kube/client.ts';
 import type { OIDCProvider } from '../../operator/kube/crds.ts';
 import { getObject, listObjects } from '../../operator/kube/resources.ts';
-import { discoverCapabilities } from '../../operator/providers/capabilities.ts';
-import { generatedKeys } from '../../operator/providers/keys/key-source.ts';
-import { reconcileProvider, type ProviderReconcilerDeps } from '../../operator/providers/reconciler.ts';
-import { manualClock } from '../../provider/time/clock.ts';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
-import { installCrds } from '../support/crds.ts';
+import { reconcileProvider } from '../../operator/providers/reconciler.ts';
 import { applyManifest, kubectl } from '../support/kubectl.ts';
 import { asApplied, oidcProvider } from './fixtures.ts';
+import { reconcilerOnApiServer } from './reconciler-on-api-server.ts';
 
 const ns = 'default';
 const ref = (apiVersion: string, kind: string, name: string) => ({ apiVersion, kind, namespace: ns, name });
 const providerRef = (name: string) => ref('kubeoidc.dev/v1alpha1', 'OIDCProvider', name);
 
 describe('OIDCProvider ownership on a real API server', { timeout: 180_000 }, () => {
-  let cp: ControlPlane | undefined;
-  let client: KubeClient;
-  let deps: ProviderReconcilerDeps;
-  const clock = manualClock(Date.UTC(2026, 5, 1));
-
-  before(async () => {
-    cp = await startControlPlane();
-    await installCrds(cp);
-    client = kubeClient(cp.kubeConfig());
-    const capabilities = await discoverCapabilities(client);
-    deps = {
-      client,
-      clock,
-      keys: generatedKeys,
-      events: apiEventRecorder(client, clock, 'ownership-test', (error) => {
-        throw error;
-      }),
-      capabilities: () => Promise.resolve(capabilities),
-    };
-  });
-  after(async () => {
-    await cp?.stop();
-  });
+  const api = reconcilerOnApiServer('ownership-test');
 
   const condition = async (name: string, type: string) =>
-    (await getObject<OIDCProvider>(client, providerRef(name)))?.status?.conditions?.find((c) => c.type === type);
+    (await getObject<OIDCProvider>(api.client, providerRef(name)))?.status?.conditions?.find((c) => c.type === type);
   const warnings = async (name: string) =>
     (
-      await listObjects<{ reason?: string; type?: string; regarding?: { name?: string } } & KubernetesObject>(client, {
-        apiVersion: 'events.k8s.io/v1',
-        kind: 'Event',
-        namespace: ns,
-      })
+      await listObjects<{ reason?: string; type?: string; regarding?: { name?: string } } & KubernetesObject>(
+        api.client,
+        {
+          apiVersion: 'events.k8s.io/v1',
+          kind: 'Event',
+          namespace: ns,
+        },
+      )
     ).items
       .filter((event) => event.regarding?.name === name && event.type === 'Warning')
       .map((event) => event.reason);
@@ -67,17 +42,17 @@ describe('OIDCProvider ownership on a real API server', { timeout: 180_000 }, ()
     (object?.metadata?.managedFields ?? []).map((entry) => entry.manager);
 
   it("refuses a user's Service of the provider's name: untouched, Degraded/OwnershipConflict, Warning Event", async () => {
-    await applyManifest(cp!, {
+    await applyManifest(api.cp, {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'shared', namespace: ns, labels: { owner: 'user' } },
       spec: { selector: { app: 'user-app' }, ports: [{ port: 8080 }] },
     });
-    const userService = await getObject<V1Service>(client, ref('v1', 'Service', 'shared'));
-    await applyManifest(cp!, oidcProvider('shared', asApplied));
-    await reconcileProvider(deps, ns, 'shared');
+    const userService = await getObject<V1Service>(api.client, ref('v1', 'Service', 'shared'));
+    await applyManifest(api.cp, oidcProvider('shared', asApplied));
+    await reconcileProvider(api.deps, ns, 'shared');
 
-    const service = await getObject<V1Service>(client, ref('v1', 'Service', 'shared'));
+    const service = await getObject<V1Service>(api.client, ref('v1', 'Service', 'shared'));
     assert.equal(service?.metadata?.resourceVersion, userService?.metadata?.resourceVersion, 'not written');
     assert.equal(service?.metadata?.ownerReferences, undefined, 'no owner reference for the garbage collector');
     assert.ok(!managers(service).includes('kubeoidc-operator'));
@@ -90,26 +65,26 @@ describe('OIDCProvider ownership on a real API server', { timeout: 180_000 }, ()
     assert.equal((await condition('shared', 'Ready'))?.status, 'False');
     assert.equal((await condition('shared', 'Progressing'))?.reason, 'OwnershipConflict');
     assert.ok((await warnings('shared')).includes('OwnershipConflict'));
-    assert.equal(await getObject(client, ref('apps/v1', 'Deployment', 'shared')), undefined, 'nothing applied');
-    assert.equal(await getObject(client, ref('v1', 'Secret', 'shared-keys')), undefined, 'nothing applied');
+    assert.equal(await getObject(api.client, ref('apps/v1', 'Deployment', 'shared')), undefined, 'nothing applied');
+    assert.equal(await getObject(api.client, ref('v1', 'Secret', 'shared-keys')), undefined, 'nothing applied');
 
     // Once the user's Service is gone, the provider takes the name.
-    await kubectl(cp!, 'delete', 'service', 'shared', '-n', ns);
-    await reconcileProvider(deps, ns, 'shared');
-    const owned = await getObject<V1Service>(client, ref('v1', 'Service', 'shared'));
-    const uid = (await getObject<OIDCProvider>(client, providerRef('shared')))?.metadata.uid;
+    await kubectl(api.cp, 'delete', 'service', 'shared', '-n', ns);
+    await reconcileProvider(api.deps, ns, 'shared');
+    const owned = await getObject<V1Service>(api.client, ref('v1', 'Service', 'shared'));
+    const uid = (await getObject<OIDCProvider>(api.client, providerRef('shared')))?.metadata.uid;
     assert.equal(owned?.metadata?.ownerReferences?.[0]?.uid, uid);
     assert.equal((await condition('shared', 'Degraded'))?.status, 'False');
   });
 
   it('refuses a key Secret another controller owns and neither reads nor writes it', async () => {
-    await applyManifest(cp!, {
+    await applyManifest(api.cp, {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'someone-else', namespace: ns },
     });
-    const other = await getObject<KubernetesObject>(client, ref('v1', 'ConfigMap', 'someone-else'));
-    await applyManifest(cp!, {
+    const other = await getObject<KubernetesObject>(api.client, ref('v1', 'ConfigMap', 'someone-else'));
+    await applyManifest(api.cp, {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: {
@@ -127,25 +102,25 @@ describe('OIDCProvider ownership on a real API server', { timeout: 180_000 }, ()
       },
       stringData: { 'keys.json': 'not ours' },
     });
-    const before = await getObject<V1Secret>(client, ref('v1', 'Secret', 'taken-keys'));
-    await applyManifest(cp!, oidcProvider('taken', asApplied));
-    await reconcileProvider(deps, ns, 'taken');
-    const after = await getObject<V1Secret>(client, ref('v1', 'Secret', 'taken-keys'));
+    const before = await getObject<V1Secret>(api.client, ref('v1', 'Secret', 'taken-keys'));
+    await applyManifest(api.cp, oidcProvider('taken', asApplied));
+    await reconcileProvider(api.deps, ns, 'taken');
+    const after = await getObject<V1Secret>(api.client, ref('v1', 'Secret', 'taken-keys'));
     assert.equal(after?.metadata?.resourceVersion, before?.metadata?.resourceVersion);
     const degraded = await condition('taken', 'Degraded');
     assert.equal(degraded?.reason, 'OwnershipConflict', 'not KeysUnreadable: the Secret is not read at all');
     assert.match(degraded?.message ?? '', /Secret taken-keys is controlled by ConfigMap someone-else/);
-    assert.equal(await getObject(client, ref('apps/v1', 'Deployment', 'taken')), undefined);
+    assert.equal(await getObject(api.client, ref('apps/v1', 'Deployment', 'taken')), undefined);
   });
 
   it('refuses names that cannot name the Service or be a label value (InvalidSpec), creating nothing', async () => {
     for (const name of ['dotted.name', '1leading-digit', `a${'b'.repeat(63)}`]) {
-      await applyManifest(cp!, oidcProvider(name, asApplied));
-      await reconcileProvider(deps, ns, name);
+      await applyManifest(api.cp, oidcProvider(name, asApplied));
+      await reconcileProvider(api.deps, ns, name);
       const degraded = await condition(name, 'Degraded');
       assert.equal(degraded?.reason, 'InvalidSpec', name);
       assert.match(degraded?.message ?? '', /metadata\.name .*(DNS-1035 label|longer than 63)/, name);
-      assert.equal(await getObject(client, ref('v1', 'Secret', `${name}-keys`)), undefined, name);
+      assert.equal(await getObject(api.client, ref('v1', 'Secret', `${name}-keys`)), undefined, name);
       assert.ok((await warnings(name)).includes('InvalidSpec'), name);
     }
   });

@@ -20,7 +20,7 @@ import { startControlPlane, type ControlPlane } from '../support/control-plane.t
 import { installCrds } from '../support/crds.ts';
 import { applyManifest, kubectl } from '../support/kubectl.ts';
 import { oidcProvider, asApplied, withSpec } from './fixtures.ts';
-import { eventually, sampleProvider, testLog } from './support.ts';
+import { eventually, sampleProvider, testLog, testOperatorOptions } from './support.ts';
 
 const ns = 'default';
 /** The Prometheus Operator's ServiceMonitor CRD, reduced to what the API server needs to serve the kind. */
@@ -64,16 +64,11 @@ describe('OIDCProvider reconciler on a real API server', { timeout: 180_000 }, (
   before(async () => {
     cp = await startControlPlane();
     await installCrds(cp);
-    operator = await startOperator({
-      kubeConfig: cp.kubeConfig(),
-      identity: 'operator-test',
-      leaseNamespace: ns,
-      leaseTiming: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 500 },
-      healthPort: 0,
-      healthHost: '127.0.0.1',
-      discoveryTtlMs: 0,
-      log,
-    });
+    operator = await startOperator(
+      testOperatorOptions(cp.kubeConfig(), 'operator-test', log, {
+        discoveryTtlMs: 0,
+      }),
+    );
     client = operator.client;
   });
   after(async () => {

@@ -19,7 +19,7 @@ import { installCrds } from '../support/crds.ts';
 import { freePort } from '../support/free-port.ts';
 import { applyManifest } from '../support/kubectl.ts';
 import { reportProviderReady } from './clients/deployment-ready.ts';
-import { eventually, sampleProvider, testLog } from './support.ts';
+import { eventually, sampleProvider, testLog, testOperatorOptions } from './support.ts';
 
 describe('operator RBAC', { timeout: 180_000 }, () => {
   let cp: ControlPlane | undefined;
@@ -93,18 +93,14 @@ describe('operator RBAC', { timeout: 180_000 }, () => {
   });
 
   it('reconciles an OIDCProvider with only the ClusterRole and leader-election Role', async () => {
-    operator = await startOperator({
-      kubeConfig: kc,
-      identity: 'rbac-test',
-      leaseNamespace: 'kubeoidc-system',
-      leaseTiming: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 500 },
-      healthPort: 0,
-      healthHost: '127.0.0.1',
-      log,
-      // No provider runs here: OIDCClients find it unreachable (a closed loopback port), which is enough to
-      // exercise their finalizer, status and Events under these rules.
-      providerUrl: () => `http://127.0.0.1:${closedPort}`,
-    });
+    operator = await startOperator(
+      testOperatorOptions(kc, 'rbac-test', log, {
+        leaseNamespace: 'kubeoidc-system',
+        // No provider runs here: OIDCClients find it unreachable (a closed loopback port), which is enough to
+        // exercise their finalizer, status and Events under these rules.
+        providerUrl: () => `http://127.0.0.1:${closedPort}`,
+      }),
+    );
     await applyManifest(cp!, sampleProvider('oidcprovider-minimal.yaml'));
     const client = kubeClient(kc);
     const status = await eventually(

@@ -17,7 +17,7 @@ import { startControlPlane, type ControlPlane } from '../support/control-plane.t
 import { installCrds } from '../support/crds.ts';
 import { applyManifest } from '../support/kubectl.ts';
 import { asApplied, oidcProvider, withSpec } from './fixtures.ts';
-import { eventually, testLog } from './support.ts';
+import { eventually, testLog, testOperatorOptions } from './support.ts';
 
 const ns = 'default';
 const redisSecret = (url: string, other = 'unchanged') => ({
@@ -36,15 +36,7 @@ describe('Secrets an OIDCProvider references roll its pods', { timeout: 180_000 
   before(async () => {
     cp = await startControlPlane();
     await installCrds(cp);
-    operator = await startOperator({
-      kubeConfig: cp.kubeConfig(),
-      identity: 'secrets-test',
-      leaseNamespace: ns,
-      leaseTiming: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 500 },
-      healthPort: 0,
-      healthHost: '127.0.0.1',
-      log,
-    });
+    operator = await startOperator(testOperatorOptions(cp.kubeConfig(), 'secrets-test', log));
     client = operator.client;
   });
   after(async () => {

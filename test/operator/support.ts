@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
 import type { OIDCProvider } from '../../operator/kube/crds.ts';
-import type { OperatorLog } from '../../operator/operator.ts';
+import type { OperatorLog, OperatorOptions } from '../../operator/operator.ts';
 
 /** One probe may take at most this long; a request that hangs is abandoned and the next probe tries afresh. */
 const PROBE_TIMEOUT_MS = 5_000;
@@ -60,4 +60,26 @@ export function testLog(): OperatorLog & { errors: string[] } {
 /** A sample from `crds/samples/`. */
 export function sampleProvider(file: string): OIDCProvider {
   return parse(readFileSync(new URL(`../../crds/samples/${file}`, import.meta.url), 'utf8')) as OIDCProvider;
+}
+
+/**
+ * The options of an operator in an integration test: leader election in `leaseNamespace` with relaxed timing (a
+ * loaded machine must not lose the lease), health on an ephemeral loopback port; `extra` adds or overrides.
+ */
+export function testOperatorOptions(
+  kubeConfig: OperatorOptions['kubeConfig'],
+  identity: string,
+  log: OperatorLog,
+  extra: Partial<OperatorOptions> = {},
+): OperatorOptions {
+  return {
+    kubeConfig,
+    identity,
+    leaseNamespace: 'default',
+    leaseTiming: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 500 },
+    healthPort: 0,
+    healthHost: '127.0.0.1',
+    log,
+    ...extra,
+  };
 }

@@ -23,7 +23,7 @@ import { installCrds } from '../../support/crds.ts';
 import { freePort } from '../../support/free-port.ts';
 import { applyManifest } from '../../support/kubectl.ts';
 import { startTestProvider, type TestProvider } from '../../support/provider.ts';
-import { eventually, testLog } from '../support.ts';
+import { eventually, testLog, testOperatorOptions } from '../support.ts';
 import { reportProviderReady } from './deployment-ready.ts';
 
 const ns = 'default';
@@ -88,19 +88,14 @@ describe('OIDCClient reconciler with a real API server and a real provider', { t
     await installCrds(cp);
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    operator = await startOperator({
-      kubeConfig: cp.kubeConfig(),
-      identity: 'clients-test',
-      leaseNamespace: ns,
-      leaseTiming: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 500 },
-      healthPort: 0,
-      healthHost: '127.0.0.1',
-      discoveryTtlMs: 0,
-      log,
-      providerUrl: () => issuer,
-      clientResyncMs: 500,
-      unregisterGraceMs: 3000,
-    });
+    operator = await startOperator(
+      testOperatorOptions(cp.kubeConfig(), 'clients-test', log, {
+        discoveryTtlMs: 0,
+        providerUrl: () => issuer,
+        clientResyncMs: 500,
+        unregisterGraceMs: 3000,
+      }),
+    );
     kube = operator.client;
     await applyManifest(cp, {
       apiVersion: 'kubeoidc.dev/v1alpha1',
