@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
-import { OIDCError, knownErrorCodes } from '../../provider/errors/oidc-error.ts';
-import { eventNames, type EventName } from '../../provider/events/events.ts';
-import { modelNames } from '../../provider/models/types.ts';
+import type { OIDCError } from '../../provider/errors/oidc-error.ts';
+import type { EventName } from '../../provider/events/events.ts';
 import { basicAuth, startBackChannelProvider, tokenRequest, type BackChannelProvider } from '../token/fixtures.ts';
+import { documentedArguments } from '../events/contract/documented.ts';
+import { assertContractShape, setDocumentedArguments } from '../events/contract/harness.ts';
 import { discover, signIn } from './relying-party.ts';
 
 /**
@@ -15,93 +14,18 @@ import { discover, signIn } from './relying-party.ts';
  * replayed client assertion) emit exactly the documented events, in order, with the documented arguments.
  */
 
-/** Listener argument names per event, from the contract table in docs/events.md. */
-async function documentedArguments(): Promise<Map<string, string[]>> {
-  const markdown = await readFile(resolve(import.meta.dirname, '../../docs/events.md'), 'utf8');
-  return new Map(
-    [...markdown.matchAll(/^\| `([a-z_.]+)`\s*\| `\(([^)]*)\)`\s*\|/gm)].map((match) => [
-      match[1],
-      match[2].split(',').map((arg) => arg.trim()),
-    ]),
-  );
-}
-
-/** The model kind each event prefix carries. */
-const kindOf: Record<string, string> = {
-  access_token: 'AccessToken',
-  authorization_code: 'AuthorizationCode',
-  refresh_token: 'RefreshToken',
-  client_credentials: 'ClientCredentials',
-  device_code: 'DeviceCode',
-  session: 'Session',
-  interaction: 'Interaction',
-  replay_detection: 'ReplayDetection',
-  pushed_authorization_request: 'PushedAuthorizationRequest',
-  initial_access_token: 'InitialAccessToken',
-  registration_access_token: 'RegistrationAccessToken',
-};
-
-/** Checks one argument against its documented name; returns a problem or undefined. */
-function argumentProblem(event: string, name: string, value: unknown): string | undefined {
-  const object = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  switch (name) {
-    case 'ctx': {
-      const oidc = object?.oidc as Record<string, unknown> | undefined;
-      const ok =
-        typeof object?.requestId === 'string' &&
-        typeof object.method === 'string' &&
-        typeof object.path === 'string' &&
-        typeof object.ip === 'string' &&
-        typeof oidc?.route === 'string' &&
-        typeof oidc.params === 'object';
-      return ok ? undefined : 'is not a request context';
-    }
-    case 'error':
-      if (event === 'server_error') return value instanceof Error ? undefined : 'is not an Error';
-      if (!(value instanceof OIDCError)) return 'is not an OIDCError';
-      return knownErrorCodes.has(value.error) && value.expose ? undefined : `has unexpected code ${value.error}`;
-    case 'grantId':
-    case 'accountId':
-    case 'sid':
-      return typeof value === 'string' && value.length > 0 ? undefined : 'is not a non-empty string';
-    case 'prompt':
-      return (object?.name === 'login' || object?.name === 'consent') && Array.isArray(object.reasons)
-        ? undefined
-        : 'is not a prompt';
-    case 'client':
-      return typeof object?.clientId === 'string' && typeof object.metadata === 'object'
-        ? undefined
-        : 'is not a client';
-    default: {
-      const expected = kindOf[event.split('.')[0]];
-      if (!expected || !(modelNames as readonly string[]).includes(expected)) return `no shape known for ${name}`;
-      const ok = object?.kind === expected && typeof object.jti === 'string' && typeof object.exp === 'number';
-      return ok ? undefined : `is not a ${expected} record`;
-    }
-  }
-}
-
 describe('events of the provider, end to end', () => {
   let provider: BackChannelProvider;
-  let documented: Map<string, string[]>;
   before(async () => {
     provider = await startBackChannelProvider();
-    documented = await documentedArguments();
+    setDocumentedArguments(await documentedArguments());
   });
   after(() => provider.stop());
 
-  /** Every event seen since `from`, checked against the contract. */
+  /** Every event seen since `from`, checked against the contract (test/events/contract/harness.ts). */
   function checked(from = 0): { name: EventName; args: unknown[] }[] {
     const events = provider.seen.slice(from);
-    for (const { name, args } of events) {
-      assert.ok((eventNames as readonly string[]).includes(name), `${name} is a documented event`);
-      const names = documented.get(name)!;
-      assert.equal(args.length, names.length, `${name} has ${names.length} arguments (${names.join(', ')})`);
-      names.forEach((argument, index) => {
-        const problem = argumentProblem(name, argument, args[index]);
-        assert.equal(problem, undefined, `${name} argument ${argument} ${problem ?? ''}`);
-      });
-    }
+    for (const event of events) assertContractShape(event);
     return events;
   }
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { eventNames } from '../../provider/events/events.ts';
 import { backChannelSituations } from './contract/back-channel.ts';
 import { deviceSituations } from './contract/device.ts';
+import { documentedArgumentsIn, eventsDoc } from './contract/documented.ts';
 import { frontChannelSituations } from './contract/front-channel.ts';
 import { covered, setDocumentedArguments, startContractProvider, type ContractProvider } from './contract/harness.ts';
 import { logoutSituations } from './contract/logout.ts';
@@ -21,8 +21,6 @@ import { tokenSituations } from './contract/token.ts';
  * Together the areas must assert every event of the contract except those docs/events.md says kubeoidc never emits.
  */
 
-const docs = resolve(import.meta.dirname, '../../docs/events.md');
-
 /** Events docs/events.md lists under "Never emitted", with the reason. */
 function neverEmitted(markdown: string): string[] {
   const section = /## Never emitted[\s\S]*?(?=\n## |$)/.exec(markdown)?.[0] ?? '';
@@ -31,15 +29,8 @@ function neverEmitted(markdown: string): string[] {
 
 let markdown = '';
 before(async () => {
-  markdown = await readFile(docs, 'utf8');
-  setDocumentedArguments(
-    new Map(
-      [...markdown.matchAll(/^\| `([a-z_.]+)`\s*\| `\(([^)]*)\)`\s*\|/gm)].map((match) => [
-        match[1],
-        match[2].split(',').map((argument) => argument.trim()),
-      ]),
-    ),
-  );
+  markdown = await readFile(eventsDoc, 'utf8');
+  setDocumentedArguments(documentedArgumentsIn(markdown));
 });
 
 describe('every situation that emits an event', () => {

@@ -143,7 +143,7 @@ function assertClient(event: string, value: unknown): void {
 }
 
 /** Checks one emission's arguments against the names docs/events.md gives them. */
-function assertContractShape({ name, args }: Emitted): void {
+export function assertContractShape({ name, args }: Emitted): void {
   const names = argumentNames[name];
   assert.equal(args.length, names.length, `${name} has the arguments (${names.join(', ')})`);
   names.forEach((argument, index) => {
