@@ -21,6 +21,17 @@ export interface EventRecorder {
   record(regarding: KubernetesObject, type: EventType, reason: string, action: string, note: string): Promise<void>;
 }
 
+/** The reference an Event's `regarding` holds to `object` (namespace `default` when it has none). */
+export function objectReference(object: KubernetesObject): Record<string, string | undefined> {
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: object.metadata?.name,
+    namespace: object.metadata?.namespace ?? 'default',
+    uid: object.metadata?.uid,
+  };
+}
+
 /** The controller name in every Event (`reportingController`). */
 export const REPORTING_CONTROLLER = 'kubeoidc.dev/operator';
 
@@ -84,13 +95,7 @@ export function apiEventRecorder(
             reason,
             type,
             note: truncateUtf8(note, 1024), // the API server's limit is 1 kB, counted in bytes
-            regarding: {
-              apiVersion: regarding.apiVersion,
-              kind: regarding.kind,
-              name: regarding.metadata?.name,
-              namespace,
-              uid: regarding.metadata?.uid,
-            },
+            regarding: objectReference(regarding),
           },
         });
         series.delete(key);

@@ -17,7 +17,7 @@
  * the bridge's rate limit).
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { REPORTING_CONTROLLER, type EventType } from '../controller/events.ts';
+import { objectReference, REPORTING_CONTROLLER, type EventType } from '../controller/events.ts';
 import { isConflict, isNotFound, MERGE_PATCH, type KubeClient } from '../kube/client.ts';
 import { resourcePath } from '../kube/resources.ts';
 import { truncateUtf8 } from '../kube/truncate.ts';
@@ -103,13 +103,7 @@ export function streamEventWriter(client: KubeClient, instance: string): StreamE
                 reason: event.reason,
                 type: event.type,
                 note: truncateUtf8(event.note, NOTE_LIMIT_BYTES),
-                regarding: {
-                  apiVersion: regarding.apiVersion,
-                  kind: regarding.kind,
-                  name: regarding.metadata?.name,
-                  namespace,
-                  uid: regarding.metadata?.uid,
-                },
+                regarding: objectReference(regarding),
               },
             });
             return 'created';
