@@ -1,10 +1,8 @@
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { loggableParams } from '../authorization/parameters.ts';
 import type { ResolveDeps } from '../authorization/resolve.ts';
-import type { ProviderEmitter } from '../events/events.ts';
 import { contextOf } from '../http/context.ts';
 import type { Endpoint } from '../http/endpoint.ts';
-import { emitError } from '../http/error-handler.ts';
 import { paths } from '../http/paths.ts';
 import { csrfTokenMatches } from '../interactions/csrf.ts';
 import { CsrfMismatch, InteractionNotFound } from '../interactions/load.ts';
@@ -13,7 +11,7 @@ import { interactionPath } from '../interactions/paths.ts';
 import { secretId } from '../models/ids.ts';
 import type { DeviceCode } from '../models/types.ts';
 import { deviceResultPage, userCodePage } from '../pages/device-page.ts';
-import { errorPage } from '../pages/error-page.ts';
+import { pageErrorHandler } from '../pages/page-error-handler.ts';
 import { pageHeaders, sendPage } from '../pages/send.ts';
 import { cookieNames, CookieJar } from '../sessions/cookies.ts';
 import { epochSeconds } from '../time/clock.ts';
@@ -142,21 +140,7 @@ export function deviceVerificationEndpoint(deps: DeviceVerificationDeps): Endpoi
       router.get(paths.deviceVerification, pageHeaders, show);
       router.post(paths.deviceVerification, pageHeaders, parseForm, enter);
       router.get(`${paths.deviceVerification}/resume/:uid`, pageHeaders, resume);
-      router.use(paths.deviceVerification, deviceErrorHandler(deps.events));
+      router.use(paths.deviceVerification, pageErrorHandler(deps.events, 'This device sign-in cannot continue'));
     },
-  };
-}
-
-/** Errors of the device pages are shown as a page (there is no client redirect in this flow). */
-function deviceErrorHandler(events: ProviderEmitter): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
-    const oidc = emitError(events, undefined, req, res, error);
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
-    const page: { error: string; description?: string } = { error: oidc.error };
-    if (oidc.expose) page.description = oidc.errorDescription;
-    sendPage(res, oidc.status, (nonce) => errorPage({ nonce, title: 'This device sign-in cannot continue', ...page }));
   };
 }

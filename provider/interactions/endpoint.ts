@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import type { AccountStore } from '../accounts/account-store.ts';
 import { claimsNeedingConsent } from '../accounts/claims.ts';
 import type { CheckDeps } from '../authorization/request.ts';
@@ -6,12 +6,11 @@ import { InvalidRequest } from '../errors/oidc-error.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import { contextOf } from '../http/context.ts';
 import type { Endpoint } from '../http/endpoint.ts';
-import { emitError } from '../http/error-handler.ts';
 import { paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
 import type { Interaction } from '../models/types.ts';
-import { errorPage } from '../pages/error-page.ts';
-import { pageHeaders, sendPage } from '../pages/send.ts';
+import { pageErrorHandler } from '../pages/page-error-handler.ts';
+import { pageHeaders } from '../pages/send.ts';
 import { clientAuthorization } from '../sessions/session.ts';
 import { epochSeconds } from '../time/clock.ts';
 import { grantAfterConsent } from './consent-grant.ts';
@@ -140,24 +139,7 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       router.post(`${base}/login`, pageHeaders, parseForm, login);
       router.post(`${base}/consent`, pageHeaders, parseForm, consent);
       router.post(`${base}/abort`, pageHeaders, parseForm, abort);
-      router.use(paths.interaction, interactionErrorHandler(deps.events));
+      router.use(paths.interaction, pageErrorHandler(deps.events, 'This sign-in page cannot be used'));
     },
-  };
-}
-
-/**
- * Errors of the interaction pages are shown as a page: there is no client to redirect to from here (the resume URL
- * does that). A handled error has no event of its own in EVENTS.md; anything unexpected emits `server_error`.
- */
-function interactionErrorHandler(events: ProviderEmitter): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
-    const oidc = emitError(events, undefined, req, res, error);
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
-    const page: { error: string; description?: string } = { error: oidc.error };
-    if (oidc.expose) page.description = oidc.errorDescription;
-    sendPage(res, oidc.status, (nonce) => errorPage({ nonce, title: 'This sign-in page cannot be used', ...page }));
   };
 }
