@@ -66,11 +66,10 @@ export function redisAdapter(client: Redis, prefix = 'oidc:') {
         if (expiresIn) multi.expire(grantKey, expiresIn, 'GT');
         multi.expire(grantKey, expiresIn ?? 14 * 24 * 3600, 'NX');
       }
-      if (payload.userCode) {
-        multi.set(`${prefix}userCode:${payload.userCode}`, id, ...(expiresIn ? (['EX', expiresIn] as const) : []));
-      }
-      if (payload.uid) {
-        multi.set(`${prefix}uid:${payload.uid}`, id, ...(expiresIn ? (['EX', expiresIn] as const) : []));
+      for (const index of [payload.userCode && `userCode:${payload.userCode}`, payload.uid && `uid:${payload.uid}`]) {
+        if (!index) continue;
+        if (expiresIn) multi.set(`${prefix}${index}`, id, 'EX', expiresIn);
+        else multi.set(`${prefix}${index}`, id);
       }
       await multi.exec();
     }

@@ -89,7 +89,7 @@ describe('password hashing', () => {
     );
     configured.onOutdatedHash((accountId) => reported.push(accountId));
     assert.equal(await configured.authenticate('cheap', 'pw'), 'c');
-    assert.deepEqual(reported, [], 'a hash at the configured cost is not outdated');
+    assert.equal(reported.length, 0, 'a hash at the configured cost is not outdated');
     const byDefault = await RecordAccountStore.create({ records }, () => Promise.reject(new Error('no file')));
     byDefault.onOutdatedHash((accountId) => reported.push(accountId));
     assert.equal(await byDefault.authenticate('cheap', 'pw'), 'c');

@@ -1,0 +1,156 @@
+/**
+ * The whole measurement: both servers started on their own Redis and pinned, warmed up, their idle RSS taken; then
+ * `rounds` rounds of every scenario, each scenario run against both servers back to back with the order alternating
+ * per round (so drift on a shared machine hits both); then a soak per server; then everything stopped.
+ * `timed: false` is the correctness check: every scenario once with a few requests, nothing timed.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyFile } from '../provider/keys/generate.ts';
+import { benchAccounts } from './accounts.ts';
+import { buildCompiledEntry } from './build.ts';
+import type { LoadLength, LoadResult } from './load.ts';
+import { RssSampler, rssMiB } from './memory.ts';
+import { pinPid, pinningPlan } from './pinning.ts';
+import { scenarios, type ScenarioContext } from './scenarios.ts';
+import { kubeoidcSpec, sourceEntry } from './servers/kubeoidc.ts';
+import { launch, type RunningServer } from './servers/launch.ts';
+import { peerSpec } from './servers/peer.ts';
+
+export const serverNames = ['kubeoidc', 'oidc-provider'] as const;
+export type ServerName = (typeof serverNames)[number];
+
+export interface BenchOptions {
+  timed: boolean;
+  /** Timed: seconds per scenario. */
+  seconds: number;
+  /** Check: requests (or flows) per scenario. */
+  amount: number;
+  rounds: number;
+  connections: number;
+  loginRunners: number;
+  soakSeconds: number;
+  /** `compiled`: build like the image and run `dist/bin/kubeoidc.js`; `source`: run `bin/kubeoidc.ts`. */
+  kubeoidcEntry: 'compiled' | 'source';
+  log: (line: string) => void;
+}
+
+export interface MemoryResult {
+  idle?: number;
+  peak?: number;
+  soakStart?: number;
+  soakEnd?: number;
+}
+
+export interface BenchResults {
+  options: BenchOptions;
+  pinned: { load: number; server: number } | undefined;
+  /** Per server, per row id, one result per round. */
+  results: Record<ServerName, Map<string, LoadResult[]>>;
+  memory: Record<ServerName, MemoryResult>;
+}
+
+const fmt = (r: LoadResult): string =>
+  `${r.rate.toFixed(1)}/s p50 ${String(r.p50)} ms p99 ${String(r.p99)} ms errors ${String(r.errors)}${r.firstError ? ` (${r.firstError})` : ''}`;
+
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const pinned = pinningPlan(process.env);
+  if (pinned) await pinPid(process.pid, pinned.load);
+  const scratch = await mkdtemp(join(tmpdir(), 'kubeoidc-bench-'));
+  const keysFile = join(scratch, 'keys.json');
+  await writeFile(keysFile, JSON.stringify(await generateKeyFile(['RS256', 'ES256'])), { mode: 0o600 });
+  const accounts = await benchAccounts(Math.max(options.connections, options.loginRunners));
+  let buildDir: string | undefined;
+  let entry = sourceEntry;
+  if (options.kubeoidcEntry === 'compiled') {
+    options.log('building the provider like the image (tsc -p tsconfig.build.json)…');
+    ({ entry, dir: buildDir } = await buildCompiledEntry());
+  }
+  const servers = new Map<ServerName, RunningServer>();
+  const samplers = new Map<ServerName, RssSampler>();
+  const results = { kubeoidc: new Map(), 'oidc-provider': new Map() } as BenchResults['results'];
+  const memory: BenchResults['memory'] = { kubeoidc: {}, 'oidc-provider': {} };
+  try {
+    servers.set('kubeoidc', await launch(kubeoidcSpec({ entry, keysFile, accounts }), pinned?.server));
+    servers.set('oidc-provider', await launch(peerSpec({ keysFile }), pinned?.server));
+    const contextFor = (name: ServerName, length: LoadLength): ScenarioContext => ({
+      baseUrl: servers.get(name)?.baseUrl ?? '',
+      length,
+      connections: options.connections,
+      loginRunners: options.loginRunners,
+      timed: options.timed,
+      rateOf: (row) => results[name].get(row)?.at(-1)?.rate,
+    });
+    const warmLength: LoadLength = options.timed ? { seconds: Math.min(2, options.seconds) } : { amount: 5 };
+    for (const name of serverNames) {
+      const server = servers.get(name);
+      if (!server) continue;
+      // Warm-up: every request kind once under light load, then the process is left alone before idle RSS is taken.
+      for (const scenario of scenarios.slice(0, 5)) await scenario.run(contextFor(name, warmLength));
+      await new Promise((wait) => setTimeout(wait, options.timed ? 3000 : 200));
+      memory[name].idle = await rssMiB(server.pid);
+      const sampler = new RssSampler(server.pid);
+      sampler.start();
+      samplers.set(name, sampler);
+      options.log(`${name}: ${server.baseUrl}, idle RSS ${String(memory[name].idle)} MiB`);
+    }
+    const length: LoadLength = options.timed ? { seconds: options.seconds } : { amount: options.amount };
+    for (let round = 0; round < options.rounds; round += 1) {
+      const order = round % 2 === 0 ? serverNames : [...serverNames].reverse();
+      for (const scenario of scenarios) {
+        for (const name of order) {
+          const rows = await scenario.run(contextFor(name, length));
+          scenario.rows.forEach((row, index) => {
+            const result = rows[index];
+            if (!result) return;
+            const list = results[name].get(row.id) ?? [];
+            list.push(result);
+            results[name].set(row.id, list);
+            options.log(`round ${String(round + 1)} ${row.id} ${name}: ${fmt(result)}`);
+          });
+        }
+      }
+    }
+    if (options.soakSeconds > 0) {
+      for (const name of serverNames) await soak(name, contextFor, options, servers, memory);
+    }
+    for (const name of serverNames) memory[name].peak = samplers.get(name)?.peak;
+  } finally {
+    for (const sampler of samplers.values()) sampler.stop();
+    for (const server of servers.values()) await server.stop();
+    await rm(scratch, { recursive: true, force: true });
+    if (buildDir) await rm(buildDir, { recursive: true, force: true });
+  }
+  return { options, pinned, results, memory };
+}
+
+/**
+ * Soak: the request-only scenarios (discovery, JWKS, both client_credentials, introspection) in turn, in chunks of at
+ * most 10 s, for `soakSeconds`. RSS after the first pass (warm) and at the end say whether memory still grows.
+ */
+async function soak(
+  name: ServerName,
+  contextFor: (name: ServerName, length: LoadLength) => ScenarioContext,
+  options: BenchOptions,
+  servers: Map<ServerName, RunningServer>,
+  memory: BenchResults['memory'],
+): Promise<void> {
+  const pid = servers.get(name)?.pid ?? 0;
+  const chunk = Math.max(1, Math.min(10, Math.floor(options.soakSeconds / 10)));
+  const end = performance.now() + options.soakSeconds * 1000;
+  const mix = scenarios.slice(0, 5);
+  let passes = 0;
+  while (performance.now() < end || passes === 0) {
+    for (const scenario of mix) {
+      const left = Math.ceil((end - performance.now()) / 1000);
+      const results = await scenario.run(contextFor(name, { seconds: Math.max(1, Math.min(chunk, left)) }));
+      const broken = results.find((r) => r.errors > 0);
+      if (broken) options.log(`soak ${name}: ${scenario.rows[0]?.id ?? ''} had errors: ${broken.firstError ?? ''}`);
+    }
+    passes += 1;
+    if (passes === 1) memory[name].soakStart = await rssMiB(pid);
+  }
+  memory[name].soakEnd = await rssMiB(pid);
+  options.log(`soak ${name}: RSS ${String(memory[name].soakStart)} → ${String(memory[name].soakEnd)} MiB`);
+}
