@@ -73,7 +73,7 @@ function pageText(page: Page): string {
 
 /** The page's form of a kind: the login form has a password field; a consent form an accept button or prompt. */
 function formOfKind(page: Page, kind: 'login' | 'consent') {
-  const bodies = [...page.html.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/g)].map((match) => match[1] ?? '');
+  const bodies = [...page.html.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/g)].map((match) => match[1]);
   const index = bodies.findIndex((inner) =>
     kind === 'login'
       ? /name="password"/.test(inner)

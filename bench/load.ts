@@ -48,9 +48,10 @@ export async function runLoad(
   let rejected = 0;
   let firstError: string | undefined;
   let exhausted = false;
-  let instance: ReturnType<typeof autocannon> | undefined;
+  // setupRequest may run before autocannon() returns (the first request is built at once): stop through a holder.
+  const control: { stop?: () => void } = {};
   const started = performance.now();
-  instance = autocannon({
+  const instance = autocannon({
     url: baseUrl,
     connections,
     ...('seconds' in length ? { duration: length.seconds } : { amount: length.amount }),
@@ -66,7 +67,7 @@ export async function runLoad(
               setupRequest: (req: { body?: string }, context: Record<string, unknown>) => {
                 const body = request.next?.(context);
                 if (body === undefined) {
-                  if (!exhausted) instance?.stop();
+                  if (!exhausted) control.stop?.();
                   exhausted = true;
                   return req; // the last body once more; the run is stopping
                 }
@@ -86,6 +87,9 @@ export async function runLoad(
       },
     ],
   });
+  control.stop = () => {
+    instance.stop();
+  };
   const result = await instance;
   const seconds = (performance.now() - started) / 1000;
   return {

@@ -3,7 +3,7 @@
  * kubeoidc/oidc-provider and whether the issue's goal is met, then memory. A row with errors on either side says
  * BROKEN instead of a verdict: its numbers are not a valid measurement.
  */
-import { cpus, availableParallelism, release } from 'node:os';
+import { cpus, release } from 'node:os';
 import type { LoadResult } from './load.ts';
 import { scenarios, type Goal, type Row } from './scenarios.ts';
 import type { BenchResults, MemoryResult } from './suite.ts';
@@ -39,7 +39,8 @@ export function summarise(results: readonly LoadResult[]): Summary {
 
 /** The verdict for one row: BROKEN with errors, else whether each goal holds, else "—" (no goal). */
 export function verdict(goal: Goal, kubeoidc: Summary, peer: Summary): string {
-  if (kubeoidc.errors > 0 || peer.errors > 0) return `BROKEN (errors: ${String(kubeoidc.errors)} / ${String(peer.errors)})`;
+  if (kubeoidc.errors > 0 || peer.errors > 0)
+    return `BROKEN (errors: ${String(kubeoidc.errors)} / ${String(peer.errors)})`;
   const checks: string[] = [];
   if (goal.ratio !== undefined) checks.push(peer.rate > 0 && kubeoidc.rate / peer.rate >= goal.ratio ? 'yes' : 'no');
   if (goal.p99 !== undefined) checks.push(kubeoidc.p99 <= goal.p99 ? 'yes' : 'no');
@@ -81,7 +82,8 @@ export interface MachineInfo {
 export function machineInfo(): MachineInfo {
   return {
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
-    cores: availableParallelism(),
+    // cpus(), not availableParallelism(): the bench pins itself to one core before the report is made.
+    cores: cpus().length,
     node: process.version,
     kernel: release(),
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -118,7 +120,8 @@ export function renderReport(bench: BenchResults, machine: MachineInfo, note?: s
       ['kubeoidc', k],
       ['oidc-provider', p],
     ] as const) {
-      if (summary.firstError) notes.push(`- ${row.title}, ${name}, first error: \`${summary.firstError.replace(/`/g, "'")}\``);
+      if (summary.firstError)
+        notes.push(`- ${row.title}, ${name}, first error: \`${summary.firstError.replace(/`/g, "'")}\``);
     }
   }
   lines.push(

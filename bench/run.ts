@@ -39,6 +39,7 @@ const bench = await runBench({
   loginRunners: integer('BENCH_LOGIN_CONCURRENCY', 8, 1),
   soakSeconds: integer('BENCH_SOAK_SECONDS', 300, 0),
   kubeoidcEntry: entry,
+  pin: true,
   log: (line) => {
     console.log(line);
   },

@@ -94,7 +94,10 @@ function ring(values: readonly string[], body: (value: string) => string): () =>
 }
 
 function single(row: Row, request: LoadRequest): Scenario {
-  return { rows: [row], run: async (c) => [await runLoad(c.baseUrl, request, { connections: c.connections, ...c.length })] };
+  return {
+    rows: [row],
+    run: async (c) => [await runLoad(c.baseUrl, request, { connections: c.connections, ...c.length })],
+  };
 }
 
 const seconds = (length: LoadLength): number => ('seconds' in length ? length.seconds : 1);
@@ -156,57 +159,69 @@ export const scenarios: Scenario[] = [
   {
     rows: [{ id: 'refresh', title: 'refresh_token (rotation, ID token)', unit: 'req/s', goal: tokenGoal }],
     async run(c) {
-      // One refresh token per connection from real code flows; each connection then rotates its own chain.
+      // One refresh token per connection from real code flows; each connection then rotates its own chain, sending
+      // the next request with the token the last answer gave. (autocannon resets per-connection state after every
+      // request, so these requests go through fetch, one keep-alive connection per runner.)
       const runners = users('trivial', c.connections);
       const starts = await Promise.all(runners.map((user) => codeFlow(c.baseUrl, user)));
-      const tokens = starts.map((flow) => flow.refreshToken);
-      const request: LoadRequest = {
-        method: 'POST',
-        path: '/token',
-        headers: { authorization: basicAuthorizationOf(benchWebClient), 'content-type': form },
-        next: (context) => {
-          context.token ??= tokens.pop();
-          return `grant_type=refresh_token&refresh_token=${String(context.token)}`;
-        },
-        accept: ok2xx((text) => typeof json(text)?.refresh_token === 'string' && typeof json(text)?.id_token === 'string'),
-        onAnswer: (body, context) => {
-          context.token = json(body)?.refresh_token;
-        },
-      };
-      return [await runLoad(c.baseUrl, request, { connections: c.connections, ...c.length })];
+      const chains = starts.map((flow) => flow.refreshToken);
+      const authorization = basicAuthorizationOf(benchWebClient);
+      return [
+        await runFlows(
+          async (runner) => {
+            const started = performance.now();
+            const response = await fetch(new URL('/token', c.baseUrl), {
+              method: 'POST',
+              headers: { authorization, 'content-type': form },
+              body: `grant_type=refresh_token&refresh_token=${chains[runner] ?? ''}`,
+            });
+            const text = await response.text();
+            const ms = performance.now() - started;
+            const answer = json(text);
+            if (
+              response.status !== 200 ||
+              typeof answer?.refresh_token !== 'string' ||
+              typeof answer.id_token !== 'string'
+            ) {
+              throw new Error(`${String(response.status)} ${text.slice(0, 200)}`);
+            }
+            chains[runner] = answer.refresh_token;
+            return ms;
+          },
+          { runners: runners.length, ...c.length },
+        ),
+      ];
     },
   },
-  ...(['trivial', 'default'] as const).map(
-    (cost): Scenario => ({
-      rows: [
-        cost === 'trivial'
-          ? {
-              id: 'code-flow',
-              title: 'authorization code + PKCE, HTML login and consent (trivial password hash)',
-              unit: 'flows/s',
-              goal: { ratio: 2.5 },
-            }
-          : {
-              id: 'code-flow-default-hash',
-              title: 'the same with the default password hash (argon2id m=19456 t=2)',
-              unit: 'flows/s',
-              goal: { note: 'oidc-provider checks no password: not an equal-cost comparison' },
-            },
-      ],
-      async run(c) {
-        const runners = users(cost, c.connections);
-        return [
-          await runFlows(
-            async (runner) => {
-              await codeFlow(c.baseUrl, runners[runner] ?? runners[0]!);
-              return undefined;
-            },
-            { runners: runners.length, ...c.length },
-          ),
-        ];
-      },
-    }),
-  ),
+  ...(['trivial', 'default'] as const).map((cost): Scenario => ({
+    rows: [
+      cost === 'trivial'
+        ? {
+            id: 'code-flow',
+            title: 'authorization code + PKCE, HTML login and consent (trivial password hash)',
+            unit: 'flows/s',
+            goal: { ratio: 2.5 },
+          }
+        : {
+            id: 'code-flow-default-hash',
+            title: 'the same with the default password hash (argon2id m=19456 t=2)',
+            unit: 'flows/s',
+            goal: { note: 'oidc-provider checks no password: not an equal-cost comparison' },
+          },
+    ],
+    async run(c) {
+      const runners = users(cost, c.connections);
+      return [
+        await runFlows(
+          async (runner) => {
+            await codeFlow(c.baseUrl, runners[runner] ?? runners[0]);
+            return undefined;
+          },
+          { runners: runners.length, ...c.length },
+        ),
+      ];
+    },
+  })),
   {
     rows: [
       {
@@ -236,7 +251,10 @@ export const scenarios: Scenario[] = [
         method: 'POST',
         path: '/token',
         headers: { authorization: basicAuthorizationOf(benchWebClient), 'content-type': form },
-        next: ring(codes, (code) => `grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=${code}`),
+        next: ring(
+          codes,
+          (code) => `grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=${code}`,
+        ),
         accept: (status, text) => status === 400 && json(text)?.error === 'authorization_pending',
       };
       const length = c.timed ? c.length : { amount: codes.length };
@@ -261,7 +279,7 @@ export const scenarios: Scenario[] = [
     async run(c) {
       const runners = users('default', c.loginRunners);
       const [logins, tokens] = await Promise.all([
-        runFlows(async (runner) => (await login(c.baseUrl, runners[runner] ?? runners[0]!)).ms, {
+        runFlows(async (runner) => (await login(c.baseUrl, runners[runner] ?? runners[0])).ms, {
           runners: runners.length,
           ...c.length,
         }),

@@ -33,6 +33,8 @@ export interface BenchOptions {
   soakSeconds: number;
   /** `compiled`: build like the image and run `dist/bin/kubeoidc.js`; `source`: run `bin/kubeoidc.ts`. */
   kubeoidcEntry: 'compiled' | 'source';
+  /** Pin servers and this process to cores (when the machine allows, see `pinning.ts`). */
+  pin: boolean;
   log: (line: string) => void;
 }
 
@@ -55,7 +57,7 @@ const fmt = (r: LoadResult): string =>
   `${r.rate.toFixed(1)}/s p50 ${String(r.p50)} ms p99 ${String(r.p99)} ms errors ${String(r.errors)}${r.firstError ? ` (${r.firstError})` : ''}`;
 
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
-  const pinned = pinningPlan(process.env);
+  const pinned = options.pin ? pinningPlan(process.env) : undefined;
   if (pinned) await pinPid(process.pid, pinned.load);
   const scratch = await mkdtemp(join(tmpdir(), 'kubeoidc-bench-'));
   const keysFile = join(scratch, 'keys.json');
@@ -72,8 +74,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const results = { kubeoidc: new Map(), 'oidc-provider': new Map() } as BenchResults['results'];
   const memory: BenchResults['memory'] = { kubeoidc: {}, 'oidc-provider': {} };
   try {
-    servers.set('kubeoidc', await launch(kubeoidcSpec({ entry, keysFile, accounts }), pinned?.server));
-    servers.set('oidc-provider', await launch(peerSpec({ keysFile }), pinned?.server));
+    // Started together (both on the server core); a failed start still stops the other in `finally`.
+    const started = await Promise.allSettled([
+      launch(kubeoidcSpec({ entry, keysFile, accounts }), pinned?.server),
+      launch(peerSpec({ keysFile }), pinned?.server),
+    ]);
+    for (const outcome of started)
+      if (outcome.status === 'fulfilled') servers.set(outcome.value.name as ServerName, outcome.value);
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     const contextFor = (name: ServerName, length: LoadLength): ScenarioContext => ({
       baseUrl: servers.get(name)?.baseUrl ?? '',
       length,
@@ -82,13 +91,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       timed: options.timed,
       rateOf: (row) => results[name].get(row)?.at(-1)?.rate,
     });
-    const warmLength: LoadLength = options.timed ? { seconds: Math.min(2, options.seconds) } : { amount: 5 };
+    const warmLength: LoadLength = { seconds: Math.min(2, options.seconds) };
     for (const name of serverNames) {
       const server = servers.get(name);
       if (!server) continue;
-      // Warm-up: every request kind once under light load, then the process is left alone before idle RSS is taken.
-      for (const scenario of scenarios.slice(0, 5)) await scenario.run(contextFor(name, warmLength));
-      await new Promise((wait) => setTimeout(wait, options.timed ? 3000 : 200));
+      // Warm-up (timed runs): the request-only scenarios under light load, then the process is left alone for a few
+      // seconds before idle RSS is taken.
+      if (options.timed) {
+        for (const scenario of scenarios.slice(0, 5)) await scenario.run(contextFor(name, warmLength));
+        await new Promise((wait) => setTimeout(wait, 3000));
+      }
       memory[name].idle = await rssMiB(server.pid);
       const sampler = new RssSampler(server.pid);
       sampler.start();
@@ -99,15 +111,23 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     for (let round = 0; round < options.rounds; round += 1) {
       const order = round % 2 === 0 ? serverNames : [...serverNames].reverse();
       for (const scenario of scenarios) {
-        for (const name of order) {
-          const rows = await scenario.run(contextFor(name, length));
+        const record = (name: ServerName, rows: LoadResult[]): void => {
           scenario.rows.forEach((row, index) => {
-            const result = rows[index];
+            const result = rows[index] as LoadResult | undefined;
             if (!result) return;
             const list = results[name].get(row.id) ?? [];
             list.push(result);
             results[name].set(row.id, list);
             options.log(`round ${String(round + 1)} ${row.id} ${name}: ${fmt(result)}`);
+          });
+        };
+        if (options.timed) {
+          for (const name of order) record(name, await scenario.run(contextFor(name, length)));
+        } else {
+          // The correctness check times nothing, so both servers are checked at once.
+          const both = await Promise.all(order.map((name) => scenario.run(contextFor(name, length))));
+          order.forEach((name, index) => {
+            record(name, both[index] ?? []);
           });
         }
       }

@@ -26,7 +26,11 @@ export interface RunningServer {
 export interface ServerSpec {
   readonly name: string;
   /** argv (without the pinning prefix) and environment of the server process. */
-  command(context: { port: number; redisUrl: string; dir: string }): Promise<{ argv: string[]; env: NodeJS.ProcessEnv }>;
+  command(context: {
+    port: number;
+    redisUrl: string;
+    dir: string;
+  }): Promise<{ argv: string[]; env: NodeJS.ProcessEnv }>;
 }
 
 async function waitForDiscovery(child: ChildProcess, baseUrl: string, logPath: string): Promise<void> {
@@ -81,7 +85,7 @@ export async function launch(spec: ServerSpec, core: number | undefined): Promis
     const logPath = join(redis.dir, `${spec.name}.log`);
     const log = openSync(logPath, 'a');
     const [file, ...args] = pinnedCommand(argv, core);
-    child = spawn(file ?? '', args, { env, stdio: ['ignore', log, log] });
+    child = spawn(file, args, { env, stdio: ['ignore', log, log] });
     closeSync(log);
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitForDiscovery(child, baseUrl, logPath);

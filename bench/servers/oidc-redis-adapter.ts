@@ -11,7 +11,7 @@
  *
  * Writes of one `upsert` go in one MULTI (one round trip). Bench code only: kubeoidc never imports oidc-provider.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string };
 
