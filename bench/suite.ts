@@ -13,7 +13,7 @@ import { buildCompiledEntry } from './build.ts';
 import type { LoadLength, LoadResult } from './load.ts';
 import { RssSampler, rssMiB } from './memory.ts';
 import { pinPid, pinningPlan } from './pinning.ts';
-import { scenarios, type ScenarioContext } from './scenarios.ts';
+import { scenarios, type Scenario, type ScenarioContext } from './scenarios.ts';
 import { kubeoidcSpec, sourceEntry } from './servers/kubeoidc.ts';
 import { launch, type RunningServer } from './servers/launch.ts';
 import { peerSpec } from './servers/peer.ts';
@@ -55,6 +55,16 @@ export interface BenchResults {
 
 const fmt = (r: LoadResult): string =>
   `${r.rate.toFixed(1)}/s p50 ${String(r.p50)} ms p99 ${String(r.p99)} ms errors ${String(r.errors)}${r.firstError ? ` (${r.firstError})` : ''}`;
+
+/** Runs a scenario; one that cannot even be prepared yields a result with that error on each row (BROKEN). */
+async function runGuarded(scenario: Scenario, context: ScenarioContext): Promise<LoadResult[]> {
+  try {
+    return await scenario.run(context);
+  } catch (error) {
+    const firstError = error instanceof Error ? error.message : String(error);
+    return scenario.rows.map(() => ({ rate: 0, p50: 0, p99: 0, accepted: 0, errors: 1, firstError, seconds: 0 }));
+  }
+}
 
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const pinned = options.pin ? pinningPlan(process.env) : undefined;
@@ -98,7 +108,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       // Warm-up (timed runs): the request-only scenarios under light load, then the process is left alone for a few
       // seconds before idle RSS is taken.
       if (options.timed) {
-        for (const scenario of scenarios.slice(0, 5)) await scenario.run(contextFor(name, warmLength));
+        for (const scenario of scenarios.slice(0, 5)) await runGuarded(scenario, contextFor(name, warmLength));
         await new Promise((wait) => setTimeout(wait, 3000));
       }
       memory[name].idle = await rssMiB(server.pid);
@@ -122,10 +132,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           });
         };
         if (options.timed) {
-          for (const name of order) record(name, await scenario.run(contextFor(name, length)));
+          for (const name of order) record(name, await runGuarded(scenario, contextFor(name, length)));
         } else {
           // The correctness check times nothing, so both servers are checked at once.
-          const both = await Promise.all(order.map((name) => scenario.run(contextFor(name, length))));
+          const both = await Promise.all(order.map((name) => runGuarded(scenario, contextFor(name, length))));
           order.forEach((name, index) => {
             record(name, both[index] ?? []);
           });
@@ -164,7 +174,7 @@ async function soak(
   while (performance.now() < end || passes === 0) {
     for (const scenario of mix) {
       const left = Math.ceil((end - performance.now()) / 1000);
-      const results = await scenario.run(contextFor(name, { seconds: Math.max(1, Math.min(chunk, left)) }));
+      const results = await runGuarded(scenario, contextFor(name, { seconds: Math.max(1, Math.min(chunk, left)) }));
       const broken = results.find((r) => r.errors > 0);
       if (broken) options.log(`soak ${name}: ${scenario.rows[0]?.id ?? ''} had errors: ${broken.firstError ?? ''}`);
     }

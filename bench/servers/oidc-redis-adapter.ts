@@ -7,7 +7,7 @@
  * - `<prefix><Model>:<id>`: the record as JSON (`SET … EX`); models that can be consumed keep it in a hash
  *   (`payload`, `consumed`) so `consume` is one `HSET` that keeps the key's expiry;
  * - `<prefix>grant:<grantId>`: a list of the keys bound to a grant, for `revokeByGrantId`;
- * - `<prefix>uid:<uid>` and `<prefix>userCode:<code>`: the id of the Session / DeviceCode they name.
+ * - `<prefix><Model>:uid:<uid>` and `<prefix><Model>:userCode:<code>`: the id of the Session / DeviceCode they name.
  *
  * Writes of one `upsert` go in one MULTI (one round trip). Bench code only: kubeoidc never imports oidc-provider.
  */
@@ -66,10 +66,13 @@ export function redisAdapter(client: Redis, prefix = 'oidc:') {
         if (expiresIn) multi.expire(grantKey, expiresIn, 'GT');
         multi.expire(grantKey, expiresIn ?? 14 * 24 * 3600, 'NX');
       }
-      for (const index of [payload.userCode && `userCode:${payload.userCode}`, payload.uid && `uid:${payload.uid}`]) {
+      for (const index of [
+        payload.userCode && key(this.model, `userCode:${payload.userCode}`),
+        payload.uid && key(this.model, `uid:${payload.uid}`),
+      ]) {
         if (!index) continue;
-        if (expiresIn) multi.set(`${prefix}${index}`, id, 'EX', expiresIn);
-        else multi.set(`${prefix}${index}`, id);
+        if (expiresIn) multi.set(index, id, 'EX', expiresIn);
+        else multi.set(index, id);
       }
       await multi.exec();
     }
@@ -87,12 +90,12 @@ export function redisAdapter(client: Redis, prefix = 'oidc:') {
     }
 
     async findByUid(uid: string): Promise<Payload | undefined> {
-      const id = await client.get(`${prefix}uid:${uid}`);
+      const id = await client.get(key(this.model, `uid:${uid}`));
       return id ? this.find(id) : undefined;
     }
 
     async findByUserCode(userCode: string): Promise<Payload | undefined> {
-      const id = await client.get(`${prefix}userCode:${userCode}`);
+      const id = await client.get(key(this.model, `userCode:${userCode}`));
       return id ? this.find(id) : undefined;
     }
 
