@@ -154,7 +154,20 @@ export const scenarios: Scenario[] = [
         accept: ok2xx(),
       };
       const length = c.timed ? c.length : { amount: tokens.length };
-      return [await runLoad(c.baseUrl, request, { connections: c.connections, ...length })];
+      const result = await runLoad(c.baseUrl, request, { connections: c.connections, ...length });
+      // A 200 alone proves nothing (RFC 7009 answers 200 for unknown tokens too): the first token must now be inactive.
+      const check = await fetch(new URL('/introspect', c.baseUrl), {
+        method: 'POST',
+        headers: { authorization: basicAuthorizationOf(benchClient), 'content-type': form },
+        body: `token=${tokens[0] ?? ''}&token_type_hint=access_token`,
+      });
+      const answer = await check.text();
+      if (check.status !== 200 || json(answer)?.active !== false) {
+        return [
+          { ...result, errors: result.errors + 1, firstError: `revoked token still active: ${answer.slice(0, 200)}` },
+        ];
+      }
+      return [result];
     },
   },
   {
