@@ -1,13 +1,21 @@
 // The few parts of autocannon's API the benchmarks use (the package ships no types).
 declare module 'autocannon' {
-  interface Options {
-    url: string;
+  interface Request {
     method?: 'GET' | 'POST';
+    path?: string;
     headers?: Record<string, string>;
     body?: string;
+    setupRequest?: (request: { body?: string }, context: Record<string, unknown>) => { body?: string } | undefined;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+  }
+  interface Options {
+    url: string;
     connections?: number;
     pipelining?: number;
     duration?: number;
+    amount?: number;
+    timeout?: number;
+    requests?: Request[];
   }
   interface Histogram {
     average: number;
@@ -24,6 +32,10 @@ declare module 'autocannon' {
     non2xx: number;
     '2xx': number;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** A running load: awaitable for its result, stoppable early. */
+  interface Instance extends PromiseLike<Result> {
+    stop(): void;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

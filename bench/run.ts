@@ -1,70 +1,49 @@
 /**
- * `npm run bench`: the same requests against kubeoidc and against panva's oidc-provider (the peer), each server in its
- * own process on a free loopback port, driven by autocannon from this process. Bounded: every scenario runs for
- * BENCH_SECONDS (default 5) with BENCH_CONNECTIONS (default 16) connections, then the servers are stopped.
- * Prints a markdown table (requests/s, latency p50/p99, errors, server RSS) and writes it to bench/results.md.
+ * `npm run bench`: kubeoidc (compiled like the image) against panva's oidc-provider 9, each on its own redis-server,
+ * servers pinned to one core and this load generator to the other, every scenario of issue 10, median of rounds,
+ * memory idle / peak / after a soak. Prints progress and the table, and writes it to bench/results.md.
+ *
+ * Environment (defaults in brackets): BENCH_SECONDS [10] per scenario, BENCH_ROUNDS [3], BENCH_CONNECTIONS [50],
+ * BENCH_LOGIN_CONCURRENCY [8] concurrent logins of the login burst, BENCH_SOAK_SECONDS [300] per server (0: none),
+ * BENCH_KUBEOIDC_ENTRY [compiled] or `source`, BENCH_PIN [1] (0: no pinning), BENCH_NOTE: a line added to the
+ * results (e.g. "the machine was shared"), BENCH_RESULTS [bench/results.md] where to write them.
+ * Quick smoke run: BENCH_SECONDS=1 BENCH_ROUNDS=1 BENCH_SOAK_SECONDS=2 npm run bench
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { freePort } from '../test/support/free-port.ts';
-import { runScenario, type ScenarioResult } from './load.ts';
-import { scenarios } from './scenarios.ts';
+import { machineInfo, renderReport } from './report.ts';
+import { runBench } from './suite.ts';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const servers = [
-  { name: 'kubeoidc', entry: resolve(import.meta.dirname, 'servers/kubeoidc.ts') },
-  { name: 'oidc-provider', entry: resolve(import.meta.dirname, 'servers/oidc-provider.ts') },
-];
-
-async function startServer(entry: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [entry, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes('ready')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${entry} did not start: ${output}`);
-    await new Promise((wait) => setTimeout(wait, 50));
+function integer(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    console.error(`bench: ${name} must be an integer ≥ ${String(min)}, got "${raw}"`);
+    process.exit(2);
   }
-  return child;
+  return Number(raw);
 }
 
-/** Resident set size of a process in MiB (Linux /proc). */
-async function rssMiB(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
+const entry = process.env.BENCH_KUBEOIDC_ENTRY ?? 'compiled';
+if (entry !== 'compiled' && entry !== 'source') {
+  console.error(`bench: BENCH_KUBEOIDC_ENTRY must be compiled or source, got "${entry}"`);
+  process.exit(2);
 }
 
-const rows: string[] = [];
-for (const server of servers) {
-  const port = await freePort();
-  const child = await startServer(server.entry, port);
-  try {
-    for (const scenario of scenarios) {
-      const result: ScenarioResult = await runScenario(scenario, `http://127.0.0.1:${port}`, { seconds, connections });
-      const rss = await rssMiB(child.pid!);
-      rows.push(
-        `| ${scenario.name} | ${server.name} | ${result.requestsPerSecond.toFixed(0)} | ${result.p50} | ${result.p99} | ${result.errors} | ${rss} |`,
-      );
-      console.log(rows.at(-1));
-    }
-  } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  }
-}
-
-const table = [
-  `Benchmarks (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${seconds} s per scenario, ${connections} connections, loopback):`,
-  '',
-  '| scenario | server | requests/s | p50 ms | p99 ms | non-2xx/errors | server RSS MiB |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
-  ...rows,
-  '',
-].join('\n');
-console.log(`\n${table}`);
-await writeFile(resolve(import.meta.dirname, 'results.md'), table);
+const bench = await runBench({
+  timed: true,
+  seconds: integer('BENCH_SECONDS', 10, 1),
+  amount: 0,
+  rounds: integer('BENCH_ROUNDS', 3, 1),
+  connections: integer('BENCH_CONNECTIONS', 50, 1),
+  loginRunners: integer('BENCH_LOGIN_CONCURRENCY', 8, 1),
+  soakSeconds: integer('BENCH_SOAK_SECONDS', 300, 0),
+  kubeoidcEntry: entry,
+  pin: true,
+  log: (line) => {
+    console.log(line);
+  },
+});
+const report = renderReport(bench, machineInfo(), process.env.BENCH_NOTE);
+console.log(`\n${report}`);
+await writeFile(process.env.BENCH_RESULTS ?? resolve(import.meta.dirname, 'results.md'), report);

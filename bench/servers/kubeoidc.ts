@@ -1,25 +1,53 @@
-/** Child process: kubeoidc on the port given as argv[2], printing `ready` once it listens. */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { deepMerge } from '../../provider/config/merge.ts';
-import { defaults } from '../../provider/config/options.ts';
-import { validateConfig } from '../../provider/config/validate.ts';
-import { startProvider } from '../../provider/runtime.ts';
-import { benchClient } from '../bench-client.ts';
+/**
+ * kubeoidc as the image runs it (`node dist/bin/kubeoidc.js provider`, NODE_ENV=production), or from the TypeScript
+ * sources (`bin/kubeoidc.ts`, for the quick correctness test), on Redis, configured through a KUBEOIDC_CONFIG file
+ * like a deployment: the bench clients and accounts, introspection, revocation, the device flow and JWT access tokens
+ * on, metrics on their own port, log level `info` (the default).
+ */
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { AccountRecord } from '../../provider/config/options.ts';
+import { freePort } from '../../test/support/free-port.ts';
+import { trivialHashCost } from '../accounts.ts';
+import { benchClient, benchJwtClient, benchScopes, benchWebClient } from '../bench-client.ts';
+import type { ServerSpec } from './launch.ts';
 
-const port = Number(process.argv[2]);
-const config = validateConfig(
-  deepMerge(defaults, {
-    issuer: `http://127.0.0.1:${port}`,
-    port,
-    host: '127.0.0.1',
-    metricsPort: 0,
-    logLevel: 'warn',
-    devKeysDir: await mkdtemp(join(tmpdir(), 'kubeoidc-bench-')),
-    scopes: ['openid', 'api:read'],
-    clients: [benchClient],
-  }),
-);
-await startProvider(config);
-console.log('ready');
+const root = resolve(import.meta.dirname, '../..');
+
+export function kubeoidcSpec(options: { entry: string; keysFile: string; accounts: AccountRecord[] }): ServerSpec {
+  return {
+    name: 'kubeoidc',
+    async command({ port, redisUrl, dir }) {
+      const configFile = join(dir, 'kubeoidc.json');
+      const config = {
+        clients: [benchClient, { ...benchJwtClient, access_token_format: 'jwt' }, benchWebClient],
+        accounts: { records: options.accounts, passwordHashCost: trivialHashCost },
+        scopes: benchScopes,
+        features: {
+          introspection: { enabled: true },
+          revocation: { enabled: true },
+          deviceFlow: { enabled: true },
+          jwtAccessTokens: { enabled: true },
+        },
+      };
+      await writeFile(configFile, JSON.stringify(config));
+      return {
+        argv: [process.execPath, options.entry, 'provider'],
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'production',
+          KUBEOIDC_CONFIG: configFile,
+          KUBEOIDC_KEYS_FILE: options.keysFile,
+          KUBEOIDC_REDIS_URL: redisUrl,
+          KUBEOIDC_ISSUER: `http://127.0.0.1:${String(port)}`,
+          KUBEOIDC_PORT: String(port),
+          KUBEOIDC_HOST: '127.0.0.1',
+          KUBEOIDC_METRICS_PORT: String(await freePort()),
+        },
+      };
+    },
+  };
+}
+
+/** The entry of the TypeScript sources (no build). */
+export const sourceEntry = join(root, 'bin/kubeoidc.ts');

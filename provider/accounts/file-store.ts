@@ -2,15 +2,23 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../config/config-error.ts';
 import type { AccountRecord } from '../config/options.ts';
 import type { Account, AccountStore } from './account-store.ts';
-import { decoyHashLike, hashPassword, isPasswordHash, needsRehash, verifyPassword } from './password.ts';
+import {
+  type Argon2Cost,
+  DEFAULT_ARGON2_COST,
+  decoyHashLike,
+  hashPassword,
+  isPasswordHash,
+  needsRehash,
+  verifyPassword,
+} from './password.ts';
 
 /**
  * The first account store: `AccountRecord`s from configuration — inline `accounts.records` and/or a YAML/JSON file
  * `accounts.file` (mounted from a Kubernetes Secret). The account id is the record's `sub`, which never changes even
  * when a username does.
  *
- * Rehashing: after a successful login with a hash weaker than today's default (scrypt, or argon2id below OWASP's
- * parameters), the password is hashed again with argon2id and the new hash replaces the old one in this process's
+ * Rehashing: after a successful login with a hash weaker than the configured cost (any scrypt hash, or argon2id below
+ * `accounts.passwordHashCost`, by default OWASP's parameters), the password is hashed again with argon2id and the new hash replaces the old one in this process's
  * memory. It cannot replace it at its source: the configuration and the accounts file are read-only inputs (a
  * ConfigMap, a Secret mounted read-only, shared by every replica and owned by whoever manages it — GitOps, the
  * platform team), so the provider reports the account through `onOutdatedHash` (logged once per account per process)
@@ -82,11 +90,14 @@ export class RecordAccountStore implements AccountStore {
   /** Hashes upgraded after a login, by account id (in memory only). */
   readonly #upgraded = new Map<string, string>();
   #onOutdatedHash: OutdatedHashListener | undefined;
+  /** The cost a stored hash must reach (`accounts.passwordHashCost`); weaker ones are rehashed at it. */
+  readonly #cost: Argon2Cost;
 
-  private constructor(indexes: ReturnType<typeof indexRecords>, decoyHash: string) {
+  private constructor(indexes: ReturnType<typeof indexRecords>, decoyHash: string, cost: Argon2Cost) {
     this.#byUsername = indexes.byUsername;
     this.#bySub = indexes.bySub;
     this.#decoyHash = decoyHash;
+    this.#cost = cost;
   }
 
   /** Where to report an account whose stored hash is outdated (once per account). */
@@ -99,7 +110,7 @@ export class RecordAccountStore implements AccountStore {
    * I/O). Throws `ConfigError` naming the bad record.
    */
   static async create(
-    options: { file?: string; records: readonly AccountRecord[] },
+    options: { file?: string; records: readonly AccountRecord[]; passwordHashCost?: Argon2Cost },
     readFile: (path: string) => Promise<string>,
   ): Promise<RecordAccountStore> {
     const sources = options.records.map((record, index) => ({ record, option: `accounts.records[${index}]` }));
@@ -120,7 +131,7 @@ export class RecordAccountStore implements AccountStore {
     const indexes = indexRecords(sources);
     // The decoy is made like the stored hashes (algorithm and cost), so its timing matches theirs.
     const decoy = await decoyHashLike(sources.at(0)?.record.password_hash);
-    return new RecordAccountStore(indexes, decoy);
+    return new RecordAccountStore(indexes, decoy, options.passwordHashCost ?? DEFAULT_ARGON2_COST);
   }
 
   findByUsername(username: string): Promise<Account | undefined> {
@@ -138,8 +149,8 @@ export class RecordAccountStore implements AccountStore {
     const stored = record ? (this.#upgraded.get(record.sub) ?? record.password_hash) : this.#decoyHash;
     const ok = await verifyPassword(password, stored);
     if (!ok || !record) return undefined;
-    if (needsRehash(stored)) {
-      this.#upgraded.set(record.sub, await hashPassword(password));
+    if (needsRehash(stored, this.#cost)) {
+      this.#upgraded.set(record.sub, await hashPassword(password, this.#cost));
       this.#onOutdatedHash?.(record.sub);
     }
     return record.sub;

@@ -222,7 +222,16 @@ export interface ProviderConfig {
   /** Static clients. */
   clients: StaticClient[];
   /** Accounts: a YAML/JSON file of `AccountRecord`s (mounted from a Secret) and/or inline records. */
-  accounts: { file?: string; records: AccountRecord[] };
+  accounts: {
+    file?: string;
+    records: AccountRecord[];
+    /**
+     * argon2id cost (`m` KiB of memory, `t` passes, `p` lanes) that a stored hash must reach; a weaker one is rehashed
+     * at this cost after a successful login. Default OWASP's (m=19456, t=2, p=1). Lower it only where the hashes are
+     * deliberately cheap too (the benchmark's trivial-cost accounts, `bench/`), never to save time in production.
+     */
+    passwordHashCost?: { m: number; t: number; p: number };
+  };
   /** Scopes the provider knows; `openid` is always supported. */
   scopes: string[];
   features: FeatureOptions;

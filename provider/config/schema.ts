@@ -91,6 +91,16 @@ export const configSchema = {
       additionalProperties: false,
       properties: {
         file: { type: 'string', minLength: 1 },
+        passwordHashCost: {
+          type: 'object',
+          required: ['m', 't', 'p'],
+          additionalProperties: false,
+          properties: {
+            m: { type: 'integer', minimum: 8 },
+            t: { type: 'integer', minimum: 1 },
+            p: { type: 'integer', minimum: 1, maximum: 255 },
+          },
+        },
         records: {
           type: 'array',
           items: {

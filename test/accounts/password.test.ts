@@ -80,4 +80,19 @@ describe('password hashing', () => {
     assert.equal(await store.authenticate('old', 'pw'), 's', 'the upgraded hash verifies');
     assert.deepEqual(reported, ['s']);
   });
+  it('rehashes only below accounts.passwordHashCost when one is configured', async () => {
+    const cheap = { m: 8, t: 1, p: 1 };
+    const records = [{ username: 'cheap', password_hash: await hashPassword('pw', cheap), sub: 'c' }];
+    const reported: string[] = [];
+    const configured = await RecordAccountStore.create({ records, passwordHashCost: cheap }, () =>
+      Promise.reject(new Error('no file')),
+    );
+    configured.onOutdatedHash((accountId) => reported.push(accountId));
+    assert.equal(await configured.authenticate('cheap', 'pw'), 'c');
+    assert.equal(reported.length, 0, 'a hash at the configured cost is not outdated');
+    const byDefault = await RecordAccountStore.create({ records }, () => Promise.reject(new Error('no file')));
+    byDefault.onOutdatedHash((accountId) => reported.push(accountId));
+    assert.equal(await byDefault.authenticate('cheap', 'pw'), 'c');
+    assert.deepEqual(reported, ['c'], 'below the default cost it is');
+  });
 });
