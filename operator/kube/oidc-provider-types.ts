@@ -232,6 +232,17 @@ export interface OIDCProviderSpec {
   trustedProxies?: string[];
   /** Provider log level (default `info`). */
   logLevel?: LogLevel;
+  /** The provider's metrics. */
+  metrics?: ProviderMetricsSpec;
+}
+
+/** The provider's metrics. */
+export interface ProviderMetricsSpec {
+  /**
+   * How many OIDCClients that opt in (`spec.metrics.label`) become a `client` label value, oldest first (default 50,
+   * at most 500); every other client is `other`.
+   */
+  maxClientLabels?: number;
 }
 
 /** Condition types of an OIDCProvider. */

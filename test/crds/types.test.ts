@@ -124,6 +124,7 @@ const providerSpec: DeepRequired<OIDCProviderSpec> = {
   serviceMonitor: { enabled: true, interval: '30s', labels: { release: 'prometheus' } },
   trustedProxies: ['10.42.0.0/16'],
   logLevel: 'debug',
+  metrics: { maxClientLabels: 20 },
 };
 
 const providerStatus: DeepRequired<OIDCProviderStatus> = {
@@ -166,6 +167,7 @@ const clientSpec: DeepRequired<OIDCClientSpec> = {
     annotations: { c: 'd' },
   },
   deletionPolicy: 'Orphan',
+  metrics: { label: true },
 };
 
 const clientStatus: DeepRequired<OIDCClientStatus> = {
