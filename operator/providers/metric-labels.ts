@@ -2,11 +2,12 @@
  * Which OIDCClients are a `client` label value of their provider's per-client metrics (the provider option
  * `metricsClientAllowlist`; every other client is counted as `other`, provider/metrics/labels.ts).
  *
- * A client opts in with `spec.metrics.label: true`; its provider grants at most `spec.metrics.maxClientLabels`, oldest
- * first (`creationTimestamp`, then name), so the same objects always give the same list and a newcomer never pushes out
- * a client teams already alert on. Only clients the provider knows count: the label value is the client id in status
- * (the id the provider registered, which the provider's events carry), so a client not registered yet takes no place.
- * Clients being deleted take none either.
+ * A client opts in with `spec.metrics.label: true`; its provider grants at most `spec.metrics.maxClientLabels` places,
+ * oldest first (`creationTimestamp`, then name), so the same objects always give the same list and a newer client
+ * never pushes out one teams already alert on. A place is held from the opt-in on, also while the client is not
+ * registered yet (so a registration finishing late moves nobody); the label value is the client id in status (the id
+ * the provider registered, which its events carry), so such a place has no value until then. Clients being deleted
+ * hold none.
  *
  * Pure. Both reconcilers use it: the provider's renders the allowlist into the configuration, the client's reports
  * in its MetricLabel condition whether it got a place.
@@ -50,7 +51,7 @@ function olderFirst(a: OIDCClient, b: OIDCClient): number {
 
 /**
  * The label selection of `provider` among `clients` (any OIDCClients of its namespace; those of other providers are
- * ignored). A client id held by two objects is granted once.
+ * ignored). A client id held by two objects is listed once.
  */
 export function selectMetricLabels(provider: OIDCProvider, clients: readonly OIDCClient[]): MetricLabelSelection {
   const max = maxClientLabels(provider);
@@ -60,17 +61,11 @@ export function selectMetricLabels(provider: OIDCProvider, clients: readonly OID
         client.spec.providerRef.name === provider.metadata.name &&
         client.metadata.namespace === provider.metadata.namespace &&
         client.metadata.deletionTimestamp === undefined &&
-        wantsMetricLabel(client) &&
-        client.status?.clientId !== undefined,
+        wantsMetricLabel(client),
     )
     .sort(olderFirst);
-  const clientIds: string[] = [];
-  const overLimit: string[] = [];
-  for (const client of candidates) {
-    const clientId = client.status?.clientId ?? '';
-    if (clientIds.includes(clientId)) continue;
-    if (clientIds.length < max) clientIds.push(clientId);
-    else overLimit.push(client.metadata.name ?? '');
-  }
+  const granted = candidates.slice(0, max);
+  const clientIds = [...new Set(granted.map((client) => client.status?.clientId).filter((id) => id !== undefined))];
+  const overLimit = candidates.slice(max).map((client) => client.metadata.name ?? '');
   return { clientIds, overLimit, max };
 }

@@ -43,11 +43,25 @@ describe('selectMetricLabels', () => {
     assert.deepEqual(selectMetricLabels(provider, [...clients].reverse()), selection);
   });
 
-  it('ignores clients that did not opt in, are not registered, are being deleted or belong to another provider', () => {
+  it('keeps the place of an older client that is not registered yet, without a value until it is', () => {
+    const clients = [
+      oidcClient('late', labelled, created(T(0))),
+      oidcClient('early', labelled, created(T(1)), registeredAs('early-app')),
+      oidcClient('newer', labelled, created(T(2)), registeredAs('newer-app')),
+    ];
+    assert.deepEqual(selectMetricLabels(provider, clients), { clientIds: ['early-app'], overLimit: ['newer'], max: 2 });
+    clients[0] = oidcClient('late', labelled, created(T(0)), registeredAs('late-app'));
+    assert.deepEqual(selectMetricLabels(provider, clients), {
+      clientIds: ['late-app', 'early-app'],
+      overLimit: ['newer'],
+      max: 2,
+    });
+  });
+
+  it('ignores clients that did not opt in, are being deleted or belong to another provider', () => {
     const selection = selectMetricLabels(provider, [
       oidcClient('plain', created(T(0)), registeredAs('plain-app')),
       oidcClient('off', withClientSpec({ metrics: { label: false } }), created(T(0)), registeredAs('off-app')),
-      oidcClient('unregistered', labelled, created(T(0))),
       oidcClient('leaving', labelled, created(T(0)), registeredAs('leaving-app'), (client) => {
         client.metadata.deletionTimestamp = T(5) as unknown as Date;
       }),
