@@ -53,7 +53,10 @@ function featuresOf(spec: FeaturesSpec | undefined, initialAccessTokenHash: stri
       initialAccessTokens:
         initialAccessTokenHash === undefined ? [] : [{ sha256: initialAccessTokenHash, policies: ['client_id'] }],
     },
-    introspection: { enabled: on(spec?.introspection, base.introspection) },
+    introspection: {
+      enabled: on(spec?.introspection, base.introspection),
+      allowedClients: [...(spec?.introspection?.allowedClients ?? [])],
+    },
     revocation: { enabled: on(spec?.revocation, base.revocation) },
     deviceFlow: { enabled: on(spec?.deviceFlow, base.deviceFlow) },
     pushedAuthorizationRequests: {
@@ -101,6 +104,7 @@ export function renderProviderConfig(
     trustedProxies: [...(spec.trustedProxies ?? defaults.trustedProxies)],
     logLevel: spec.logLevel ?? OIDC_PROVIDER_DEFAULTS.logLevel,
     metricsClientAllowlist: [...metricLabelClients],
+    outbound: { allow: [...(spec.outbound?.allow ?? [])] },
     development: false,
   };
   const redisFromSecret = spec.redis.secretRef !== undefined;
