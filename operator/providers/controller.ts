@@ -33,7 +33,8 @@ export function providerControllerSpec(
 ): ControllerSpec {
   const secretReferences = deps.secretReferences ?? new SecretReferenceIndex();
   const reconcileDeps = { ...deps, secretReferences };
-  // Keys of the clients last seen opting in: their opting out or deletion changes the allowlist too.
+  // Keys of the clients last seen opting in: their opting out or deletion changes the allowlist too. A deleted
+  // client's key stays (one entry per name ever seen, as the client controller's map).
   const labelled = new Set<string>();
   const providerOfLabelled = (object: KubernetesObject): string[] => {
     const client = object as OIDCClient;
