@@ -23,7 +23,8 @@ export const clusterRoleRules: readonly PolicyRule[] = [
   // OwnerReferencesPermissionEnforcement admission plugin is on.
   { apiGroups: ['kubeoidc.dev'], resources: ['oidcproviders/finalizers'], verbs: ['update'] },
   // The OIDCClient informer and reconciler: read clients, add/remove the kubeoidc.dev/registration finalizer
-  // (a merge patch of metadata.finalizers), write status.
+  // (a merge patch of metadata.finalizers), write status. The OIDCProvider reconciler lists and watches clients too
+  // (the metric label allowlist).
   { apiGroups: ['kubeoidc.dev'], resources: ['oidcclients'], verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroups: ['kubeoidc.dev'], resources: ['oidcclients/status'], verbs: ['patch'] },
   { apiGroups: ['kubeoidc.dev'], resources: ['oidcclients/finalizers'], verbs: ['update'] },

@@ -4,11 +4,14 @@
  * Secret, which has none, through its `kubeoidc.dev/oidcclient` annotation) reconciles the client, so a deleted or
  * edited credentials Secret is rewritten; an OIDCProvider change
  * reconciles the clients that reference it, so a client applied before its provider registers as soon as the provider
- * is there, not at the next resync.
+ * is there, not at the next resync. A change of a client that opts in to being a metric label (or did) reconciles the
+ * other opted-in clients of its provider too, since one client's place can free or take another's
+ * (`metric-label.ts`).
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { keyOf, type ControllerSpec } from '../controller/controller.ts';
 import { API_VERSION, OIDC_CLIENT, OIDC_PROVIDER, type OIDCClient } from '../kube/crds.ts';
+import { wantsMetricLabel } from '../providers/metric-labels.ts';
 import { MANAGED_BY } from '../providers/render/meta.ts';
 import type { ClientReconcilerDeps } from './deps.ts';
 import { reconcileClient } from './reconciler.ts';
@@ -31,14 +34,20 @@ export function clientControllerSpec(deps: ClientReconcilerDeps, namespace: stri
   const clientsOf = new Map<string, Set<string>>();
   // Registration answers not recorded yet live as long as the controller (unrecorded.ts).
   const withMemory: ClientReconcilerDeps = { ...deps, unrecorded: deps.unrecorded ?? new UnrecordedRegistrations() };
+  // Provider key → keys of the clients last seen opting in to a metric label.
+  const labelledOf = new Map<string, Set<string>>();
   const remember = (object: KubernetesObject): string[] => {
     const key = keyOf(object);
-    const provider = (object as Partial<OIDCClient>).spec?.providerRef.name;
-    if (provider !== undefined) {
-      const providerKey = `${object.metadata?.namespace ?? ''}/${provider}`;
-      clientsOf.set(providerKey, (clientsOf.get(providerKey) ?? new Set()).add(key));
-    }
-    return [key];
+    const spec = (object as Partial<OIDCClient>).spec;
+    if (spec === undefined) return [key];
+    const providerKey = `${object.metadata?.namespace ?? ''}/${spec.providerRef.name}`;
+    clientsOf.set(providerKey, (clientsOf.get(providerKey) ?? new Set()).add(key));
+    const labelled = labelledOf.get(providerKey) ?? new Set<string>();
+    labelledOf.set(providerKey, labelled);
+    const concerned = wantsMetricLabel({ spec }) || labelled.has(key);
+    if (wantsMetricLabel({ spec })) labelled.add(key);
+    else labelled.delete(key);
+    return concerned ? [key, ...[...labelled].filter((other) => other !== key)] : [key];
   };
   return {
     kind: OIDC_CLIENT.kind,

@@ -11,6 +11,9 @@
  * Nothing is registered before the provider is Ready, and a registration the provider refuses (400: invalid metadata,
  * a redirect URI it does not accept, a client id in use) is `RegistrationRejected`: reported once, not retried until
  * the spec changes (a new `metadata.generation`).
+ *
+ * A registered client that opts in to being a metric label learns from the same selection as its provider whether
+ * it got a place (`metric-label.ts`): the MetricLabel condition, and an Event when that changes.
  */
 import type { V1Secret } from '@kubernetes/client-node';
 import { API_VERSION, OIDC_CLIENT, OIDC_PROVIDER, type OIDCClient, type OIDCProvider } from '../kube/crds.ts';
@@ -26,7 +29,8 @@ import { readRecord } from './recorded.ts';
 import { RegistrationError } from './registration-api.ts';
 import { registrationSecretName, renderRegistrationSecret, credentialsSecretName } from './render.ts';
 import { clientSpecProblems } from './spec-problems.ts';
-import { failedForGood, failureReason } from './status.ts';
+import { metricLabelOf, recordMetricLabelChange } from './metric-label.ts';
+import { evaluateClientStatus, failedForGood, failureReason } from './status.ts';
 import { UnrecordedRegistrations } from './unrecorded.ts';
 import { writeCredentials } from './write-credentials.ts';
 import { writeClientStatus } from './write-status.ts';
@@ -176,6 +180,10 @@ export async function reconcileClient(
     await events.record(client, 'Warning', 'SecretSyncFailed', 'WriteSecret', message);
     throw error;
   }
-  await writeClientStatus(kube, { ...base, registration, secret: { state: 'synced' }, now: clock.now() });
+  const metricLabel = await metricLabelOf(kube, client, provider, ensured.recorded.clientId);
+  const inputs = { ...base, registration, secret: { state: 'synced' }, metricLabel, now: clock.now() } as const;
+  if (await writeClientStatus(kube, inputs)) {
+    await recordMetricLabelChange(events, client, client.status, evaluateClientStatus(inputs));
+  }
   return resync;
 }

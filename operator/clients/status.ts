@@ -8,12 +8,17 @@
  * - SecretSynced: the credentials Secret holds the current credentials (True/SecretWritten), or why not
  *   (WaitingForRegistration, ApplyFailed).
  * - Ready: both hold (True/Ready), else the first failure's reason and message.
+ * - MetricLabel, only while `spec.metrics.label` is true: the client id is a label value of the provider's per-client
+ *   metrics (True/MetricLabelled), the provider's `maxClientLabels` are taken by older clients so it is counted as
+ *   `other` (False/MetricLabelLimitReached), or no client id yet (Unknown/WaitingForRegistration). A reconcile that
+ *   did not get as far as the provider keeps the previous value. Not part of Ready: the credentials work either way.
  *
  * Status never holds a credential: only the client id (an identifier, not a secret) and the Secret's name.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Condition, OIDCClient, OIDCClientStatus } from '../kube/crds.ts';
 import { mergeConditions, type ConditionInput } from '../providers/conditions.ts';
+import { wantsMetricLabel } from '../providers/metric-labels.ts';
 import { ProviderUnavailableError, RegistrationRejectedError, type RegistrationError } from './registration-api.ts';
 
 /** Why a registration could not be made or checked. */
@@ -60,6 +65,11 @@ export type RegistrationOutcome =
 /** How writing the credentials Secret went (`undefined`: not attempted, because registering failed). */
 export type SecretOutcome = { readonly state: 'synced' } | { readonly state: 'failed'; readonly message: string };
 
+/** Whether the client got a metric label at its provider (`providers/metric-labels.ts`). */
+export type MetricLabelOutcome =
+  | { readonly state: 'labelled'; readonly clientId: string; readonly provider: string }
+  | { readonly state: 'overLimit'; readonly provider: string; readonly max: number };
+
 /** What the status is computed from. */
 export interface ClientStatusInputs {
   readonly client: OIDCClient;
@@ -69,6 +79,8 @@ export interface ClientStatusInputs {
   readonly secretName: string;
   /** The client id the operator has on record (kept in status while the provider cannot be asked). */
   readonly recordedClientId?: string | undefined;
+  /** The metric label, when the reconcile got as far as the provider; read only if the client opts in. */
+  readonly metricLabel?: MetricLabelOutcome | undefined;
   /** Now (ms). */
   readonly now: number;
 }
@@ -105,6 +117,39 @@ function secretCondition(inputs: ClientStatusInputs): ConditionInput {
     : { type: 'SecretSynced', status: 'False', reason: 'ApplyFailed', message: outcome.message };
 }
 
+function metricLabelCondition(inputs: ClientStatusInputs): ConditionInput | undefined {
+  if (!wantsMetricLabel(inputs.client)) return undefined;
+  const outcome = inputs.metricLabel;
+  if (outcome === undefined) {
+    const previous = inputs.client.status?.conditions?.find((condition) => condition.type === 'MetricLabel');
+    if (previous !== undefined) {
+      const { type, status, reason, message } = previous;
+      return { type, status, reason, message };
+    }
+    return {
+      type: 'MetricLabel',
+      status: 'Unknown',
+      reason: 'WaitingForRegistration',
+      message: 'the client id is known once the client is registered',
+    };
+  }
+  return outcome.state === 'labelled'
+    ? {
+        type: 'MetricLabel',
+        status: 'True',
+        reason: 'MetricLabelled',
+        message: `client id ${outcome.clientId} is a client label of OIDCProvider ${outcome.provider}'s metrics`,
+      }
+    : {
+        type: 'MetricLabel',
+        status: 'False',
+        reason: 'MetricLabelLimitReached',
+        message:
+          `OIDCProvider ${outcome.provider} grants ${outcome.max} client label(s) (spec.metrics.maxClientLabels), ` +
+          'all taken by older OIDCClients: this client is counted as "other"',
+      };
+}
+
 /** The complete status for the inputs, carrying transition times over from the current status. */
 export function evaluateClientStatus(inputs: ClientStatusInputs): OIDCClientStatus {
   const { client } = inputs;
@@ -117,9 +162,12 @@ export function evaluateClientStatus(inputs: ClientStatusInputs): OIDCClientStat
       ? { type: 'Ready', status: 'True', reason: 'Ready', message: 'registered, credentials written' }
       : { type: 'Ready', status: 'False', reason: failure.reason, message: failure.message };
   const now = new Date(inputs.now).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const conditions: Condition[] = mergeConditions(client.status?.conditions, [ready, registered, synced], now).map(
-    (condition) => ({ ...condition, observedGeneration: generation }),
-  );
+  const metricLabel = metricLabelCondition(inputs);
+  const evaluated = metricLabel === undefined ? [ready, registered, synced] : [ready, registered, synced, metricLabel];
+  const conditions: Condition[] = mergeConditions(client.status?.conditions, evaluated, now).map((condition) => ({
+    ...condition,
+    observedGeneration: generation,
+  }));
   const clientId = inputs.registration.state === 'registered' ? inputs.registration.clientId : inputs.recordedClientId;
   return {
     conditions,

@@ -41,6 +41,7 @@ export const OIDC_PROVIDER_DEFAULTS = {
   autoscaling: { enabled: false, minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercentage: 80 },
   serviceMonitor: { enabled: false, interval: '30s' },
   logLevel: 'info',
+  maxClientLabels: 50,
 } as const;
 
 /** Defaults the OIDCClient CRD declares. */

@@ -112,14 +112,25 @@ export interface OIDCClientSpec {
   secret?: ClientSecretSpec;
   /** What happens at the provider when the OIDCClient is deleted (default `Delete`). */
   deletionPolicy?: 'Delete' | 'Orphan';
+  /** How the provider's metrics name this client. */
+  metrics?: ClientMetricsSpec;
+}
+
+/** How the provider's metrics name a client. */
+export interface ClientMetricsSpec {
+  /**
+   * Be a `client` label value of the per-client metrics instead of `other` (default false); granted oldest first up
+   * to the provider's `spec.metrics.maxClientLabels`.
+   */
+  label?: boolean;
 }
 
 /** Condition types of an OIDCClient. */
-export type OIDCClientConditionType = 'Ready' | 'Registered' | 'SecretSynced';
+export type OIDCClientConditionType = 'Ready' | 'Registered' | 'SecretSynced' | 'MetricLabel';
 
 /** Observed state of an OIDCClient, written by the operator. */
 export interface OIDCClientStatus {
-  /** Ready, Registered, SecretSynced. */
+  /** Ready, Registered, SecretSynced, and MetricLabel when the client opts in to being a metric label. */
   conditions?: Condition[];
   /** Client id the provider knows the client by. */
   clientId?: string;

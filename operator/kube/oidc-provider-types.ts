@@ -73,12 +73,24 @@ export interface ParFeature extends FeatureToggle {
   required?: boolean;
 }
 
+/** Token introspection (RFC 7662). */
+export interface IntrospectionFeature extends FeatureToggle {
+  /** Client ids that may introspect every token (others only tokens issued to them or naming them as audience). */
+  allowedClients?: string[];
+}
+
+/** Requests to URLs clients chose (jwks_uri, backchannel_logout_uri): internal addresses are refused unless allowed. */
+export interface OutboundSpec {
+  /** CIDR ranges, IP addresses or exact host names that may be reached although internal. */
+  allow?: string[];
+}
+
 /** Optional protocol features. Unknown names are rejected by kubectl and pruned by the API server. */
 export interface FeaturesSpec {
   /** Dynamic client registration and management (RFC 7591/7592); OIDCClients are registered through it. */
   registration?: FeatureToggle;
   /** Token introspection (RFC 7662). */
-  introspection?: FeatureToggle;
+  introspection?: IntrospectionFeature;
   /** Token revocation (RFC 7009). */
   revocation?: FeatureToggle;
   /** Device authorization grant (RFC 8628). */
@@ -230,8 +242,21 @@ export interface OIDCProviderSpec {
    * Proxies whose X-Forwarded-For the provider believes (provider option `trustedProxies`; default loopback only).
    */
   trustedProxies?: string[];
+  /** Outbound requests to client-chosen URLs (provider option `outbound`). */
+  outbound?: OutboundSpec;
   /** Provider log level (default `info`). */
   logLevel?: LogLevel;
+  /** The provider's metrics. */
+  metrics?: ProviderMetricsSpec;
+}
+
+/** The provider's metrics. */
+export interface ProviderMetricsSpec {
+  /**
+   * How many OIDCClients that opt in (`spec.metrics.label`) become a `client` label value, oldest first (default 50,
+   * at most 500); every other client is `other`.
+   */
+  maxClientLabels?: number;
 }
 
 /** Condition types of an OIDCProvider. */

@@ -4,11 +4,14 @@
  * reconciles the owner, which is how hand edits get reverted and Deployment status reaches the provider's status.
  * Secrets are watched without a label selector: besides the owned ones (mapped by owner reference), a Secret the spec
  * references (Redis URL or password, accounts) maps to the providers that reference it through the
- * {@link SecretReferenceIndex} the reconciler keeps, so rotating it rolls their pods.
+ * {@link SecretReferenceIndex} the reconciler keeps, so rotating it rolls their pods. An OIDCClient that opts in to
+ * being a metric label (or did, and no longer does or is gone) reconciles its provider, which renders the label
+ * allowlist (`metric-labels.ts`); other clients' changes do not concern the provider.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { keyOf, type ControllerSpec, type WatchSpec } from '../controller/controller.ts';
-import { API_VERSION, OIDC_PROVIDER } from '../kube/crds.ts';
+import { API_VERSION, OIDC_CLIENT, OIDC_PROVIDER, type OIDCClient } from '../kube/crds.ts';
+import { wantsMetricLabel } from './metric-labels.ts';
 import type { ServerCapabilities } from './render/index.ts';
 import { MANAGED_BY } from './render/meta.ts';
 import { reconcileProvider, type ProviderReconcilerDeps } from './reconciler.ts';
@@ -30,6 +33,18 @@ export function providerControllerSpec(
 ): ControllerSpec {
   const secretReferences = deps.secretReferences ?? new SecretReferenceIndex();
   const reconcileDeps = { ...deps, secretReferences };
+  // Keys of the clients last seen opting in: their opting out or deletion changes the allowlist too. A deleted
+  // client's key stays (one entry per name ever seen, as the client controller's map).
+  const labelled = new Set<string>();
+  const providerOfLabelled = (object: KubernetesObject): string[] => {
+    const client = object as OIDCClient;
+    const key = keyOf(object);
+    const opted = wantsMetricLabel(client);
+    const concerned = opted || labelled.has(key);
+    if (opted) labelled.add(key);
+    else labelled.delete(key);
+    return concerned ? [`${object.metadata?.namespace ?? ''}/${client.spec.providerRef.name}`] : [];
+  };
   const owned = (apiVersion: string, kind: string): WatchSpec => ({
     ref: { apiVersion, kind, namespace },
     labelSelector: `app.kubernetes.io/managed-by=${MANAGED_BY}`,
@@ -39,6 +54,7 @@ export function providerControllerSpec(
     kind: OIDC_PROVIDER.kind,
     watches: [
       { ref: { apiVersion: API_VERSION, kind: OIDC_PROVIDER.kind, namespace }, keysOf: (object) => [keyOf(object)] },
+      { ref: { apiVersion: API_VERSION, kind: OIDC_CLIENT.kind, namespace }, keysOf: providerOfLabelled },
       owned('v1', 'ConfigMap'),
       {
         ref: { apiVersion: 'v1', kind: 'Secret', namespace },

@@ -14,11 +14,12 @@
 import type { KubernetesObject, V1Deployment, V1Secret } from '@kubernetes/client-node';
 import type { EventRecorder } from '../controller/events.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { API_VERSION, OIDC_PROVIDER, type OIDCProvider } from '../kube/crds.ts';
-import { applyObject, getObject, objectRef } from '../kube/resources.ts';
+import { API_VERSION, OIDC_CLIENT, OIDC_PROVIDER, type OIDCClient, type OIDCProvider } from '../kube/crds.ts';
+import { applyObject, getObject, listObjects, objectRef } from '../kube/resources.ts';
 import type { Clock } from '../time.ts';
 import { readKeyRing, rotationAnnotations } from './keys/key-ring-codec.ts';
 import type { KeySource } from './keys/key-source.ts';
+import { selectMetricLabels } from './metric-labels.ts';
 import { ownershipProblem } from './ownership.ts';
 import { referencedSecretsChecksum } from './referenced-secrets.ts';
 import type { SecretReferenceIndex } from './secret-references.ts';
@@ -101,11 +102,16 @@ export async function reconcileProvider(
   const initialAccessToken = readInitialAccessToken(registrationSecret) ?? deps.keys.initialAccessToken();
   const secretsChecksum = await referencedSecretsChecksum(client, deps.secretReferences, provider, initialAccessToken);
   const capabilities = await deps.capabilities();
+  // The OIDCClients granted a metric label (the watch of OIDCClients in controller.ts reconciles the provider when
+  // that set may have changed).
+  const clients = await listObjects<OIDCClient>(client, { apiVersion: API_VERSION, kind: OIDC_CLIENT.kind, namespace });
+  const metricLabels = selectMetricLabels(provider, clients.items);
   const rendered = renderProvider(
     withProviderImage(provider, deps.providerImage ?? DEFAULT_PROVIDER_IMAGE),
     { file: ring.file, annotations: rotationAnnotations(ring.state), initialAccessToken },
     capabilities,
     secretsChecksum,
+    metricLabels.clientIds,
   );
 
   const live = await Promise.all(rendered.objects.map((desired) => getObject(client, objectRef(desired))));

@@ -247,7 +247,10 @@ export interface ProviderConfig {
   clientAuthentication: ClientAuthenticationOptions;
   /** Log level (pino). */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Clients whose id may appear as a metric label; operator-managed clients are added at runtime. Others → `other`. */
+  /**
+   * Client ids that are a `client` label value of the per-client metrics (static `clients` are too); every other client
+   * is `other`. The operator renders the OIDCClients that opt in (`spec.metrics.label`, docs/metrics.md).
+   */
   metricsClientAllowlist: string[];
   /** Outbound requests to client-chosen URLs (server-side request forgery policy). */
   outbound: OutboundOptions;

@@ -79,6 +79,7 @@ describe('CRD installation (real kube-apiserver)', () => {
     assert.deepEqual(p.spec.service, { type: d.serviceType, port: d.servicePort });
     assert.deepEqual(p.spec.podDisruptionBudget, { enabled: d.podDisruptionBudgetEnabled });
     assert.equal(p.spec.logLevel, d.logLevel);
+    assert.deepEqual(p.spec.metrics, { maxClientLabels: d.maxClientLabels });
     assert.equal(p.spec.ingress, undefined, 'optional objects without defaults stay absent');
 
     const c = JSON.parse(await kubectl(cp!, 'get', 'oidcc', 'defaults', '-o', 'json')) as OIDCClient;

@@ -82,7 +82,7 @@ const providerSpec: DeepRequired<OIDCProviderSpec> = {
   },
   features: {
     registration: { enabled: true },
-    introspection: { enabled: true },
+    introspection: { enabled: true, allowedClients: ['api-gateway'] },
     revocation: { enabled: true },
     deviceFlow: { enabled: false },
     pushedAuthorizationRequests: { enabled: true, required: true },
@@ -123,7 +123,9 @@ const providerSpec: DeepRequired<OIDCProviderSpec> = {
   autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 75 },
   serviceMonitor: { enabled: true, interval: '30s', labels: { release: 'prometheus' } },
   trustedProxies: ['10.42.0.0/16'],
+  outbound: { allow: ['10.42.0.0/16', 'jwks.internal.example'] },
   logLevel: 'debug',
+  metrics: { maxClientLabels: 20 },
 };
 
 const providerStatus: DeepRequired<OIDCProviderStatus> = {
@@ -166,6 +168,7 @@ const clientSpec: DeepRequired<OIDCClientSpec> = {
     annotations: { c: 'd' },
   },
   deletionPolicy: 'Orphan',
+  metrics: { label: true },
 };
 
 const clientStatus: DeepRequired<OIDCClientStatus> = {

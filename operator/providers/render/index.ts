@@ -43,17 +43,20 @@ export interface RenderedProvider {
 
 /**
  * Renders everything; throws the provider's `ConfigError` when the spec gives a configuration it would refuse.
- * `secretsChecksum` is the digest of the Secrets the spec references (`secret-references.ts`), if any.
+ * `secretsChecksum` is the digest of the Secrets the spec references (`secret-references.ts`), if any;
+ * `metricLabelClients` the client ids granted a metric label (`metric-labels.ts`): part of the configuration, so a
+ * change rolls the pods.
  */
 export function renderProvider(
   provider: OIDCProvider,
   keys: RenderKeys,
   server: ServerCapabilities,
   secretsChecksum?: string,
+  metricLabelClients: readonly string[] = [],
 ): RenderedProvider {
   const token = keys.initialAccessToken;
   const text = configText(
-    renderProviderConfig(provider, token === undefined ? undefined : initialAccessTokenHash(token)),
+    renderProviderConfig(provider, token === undefined ? undefined : initialAccessTokenHash(token), metricLabelClients),
   );
   const checksum = configChecksum(text);
   const optional = [

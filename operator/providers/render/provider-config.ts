@@ -53,7 +53,10 @@ function featuresOf(spec: FeaturesSpec | undefined, initialAccessTokenHash: stri
       initialAccessTokens:
         initialAccessTokenHash === undefined ? [] : [{ sha256: initialAccessTokenHash, policies: ['client_id'] }],
     },
-    introspection: { enabled: on(spec?.introspection, base.introspection) },
+    introspection: {
+      enabled: on(spec?.introspection, base.introspection),
+      allowedClients: [...(spec?.introspection?.allowedClients ?? [])],
+    },
     revocation: { enabled: on(spec?.revocation, base.revocation) },
     deviceFlow: { enabled: on(spec?.deviceFlow, base.deviceFlow) },
     pushedAuthorizationRequests: {
@@ -71,8 +74,14 @@ function featuresOf(spec: FeaturesSpec | undefined, initialAccessTokenHash: stri
 /**
  * The complete provider configuration for `provider` (every option explicit, so no default drifts silently).
  * `initialAccessTokenHash`: SHA-256 (hex) of the operator's initial access token, accepted for registration.
+ * `metricLabelClients`: client ids that are a `client` label value of the per-client metrics
+ * (`operator/providers/metric-labels.ts`), in order.
  */
-export function renderProviderConfig(provider: OIDCProvider, initialAccessTokenHash?: string): ProviderConfig {
+export function renderProviderConfig(
+  provider: OIDCProvider,
+  initialAccessTokenHash?: string,
+  metricLabelClients: readonly string[] = [],
+): ProviderConfig {
   const { spec } = provider;
   const accounts = spec.accountsSecretRef;
   const config: ProviderConfig = {
@@ -94,7 +103,8 @@ export function renderProviderConfig(provider: OIDCProvider, initialAccessTokenH
     features: featuresOf(spec.features, initialAccessTokenHash),
     trustedProxies: [...(spec.trustedProxies ?? defaults.trustedProxies)],
     logLevel: spec.logLevel ?? OIDC_PROVIDER_DEFAULTS.logLevel,
-    metricsClientAllowlist: [],
+    metricsClientAllowlist: [...metricLabelClients],
+    outbound: { allow: [...(spec.outbound?.allow ?? [])] },
     development: false,
   };
   const redisFromSecret = spec.redis.secretRef !== undefined;
