@@ -60,7 +60,7 @@ function sealedClientAdapter(
     find: async (id) => open(await inner.find(id)),
     findByUid: async (uid) => open(await inner.findByUid(uid)),
     findByUserCode: async (userCode) => open(await inner.findByUserCode(userCode)),
-    consume: (id) => inner.consume(id),
+    consume: async (id) => open(await inner.consume(id)),
     destroy: (id) => inner.destroy(id),
     revokeByGrantId: (grantId) => inner.revokeByGrantId(grantId),
     revokeByClientId: (clientId) => inner.revokeByClientId(clientId),

@@ -134,9 +134,7 @@ export class ModelRepository {
    * and emits `<model>.consumed`; resolves undefined when it was absent or already consumed (a replay).
    */
   async consume<M extends ModelName>(model: M, id: string): Promise<ModelTypes[M] | undefined> {
-    const adapter = this.#storage.adapter(model);
-    if (!(await adapter.consume(id))) return undefined;
-    const record = await adapter.find(id);
+    const record = await this.#storage.adapter(model).consume(id);
     if (record) this.#emit(model, 'consumed', record);
     return record;
   }

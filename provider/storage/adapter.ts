@@ -19,10 +19,11 @@ export interface Adapter<T> {
   /** Device code by its `userCode` (DeviceCode only). */
   findByUserCode(userCode: string): Promise<T | undefined>;
   /**
-   * Marks the record consumed (sets `consumed` to now, in seconds) atomically. Resolves true for the one caller that
-   * consumed it, false when it was already consumed or does not exist: of two concurrent calls exactly one wins.
+   * Marks the record consumed (sets `consumed` to now, in seconds) atomically. Resolves the record as consumed (with
+   * `consumed` set) for the one caller that consumed it, undefined when it was already consumed or does not exist:
+   * of two concurrent calls exactly one wins. The winner gets the record with the same operation, no second read.
    */
-  consume(id: string): Promise<boolean>;
+  consume(id: string): Promise<T | undefined>;
   /** Removes the record; absent ids are fine. */
   destroy(id: string): Promise<void>;
   /** Removes every record of this model carrying this `grantId`. */

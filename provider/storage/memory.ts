@@ -126,12 +126,13 @@ export class MemoryStorage implements Storage {
       findByUserCode: (userCode) => Promise.resolve(read(this.#byUserCode.get(`${model}:${userCode}`))),
       consume: (id) => {
         const entry = live(key(id));
-        if (!entry) return Promise.resolve(false);
-        const record = JSON.parse(entry.json) as { consumed?: number };
-        if (record.consumed !== undefined) return Promise.resolve(false);
+        if (!entry) return Promise.resolve(undefined);
+        const record = JSON.parse(entry.json) as ModelTypes[M] & { consumed?: number };
+        if (record.consumed !== undefined) return Promise.resolve(undefined);
         record.consumed = Math.floor(this.#clock.now() / 1000);
         entry.json = JSON.stringify(record);
-        return Promise.resolve(true);
+        // A fresh copy: the caller may mutate what it gets without changing the store.
+        return Promise.resolve(JSON.parse(entry.json) as ModelTypes[M]);
       },
       destroy: (id) => {
         this.#remove(key(id));

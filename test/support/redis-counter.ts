@@ -40,7 +40,7 @@ export interface RedisCounter {
 
 /** Parses RESP2 values from a byte stream, answering how many complete top-level values each chunk completed. */
 class RespReader {
-  #buffer = Buffer.alloc(0);
+  #buffer: Buffer = Buffer.alloc(0);
 
   /** Appends a chunk and returns the complete values it completed (arrays of bulk strings become string arrays). */
   push(chunk: Buffer): unknown[] {
