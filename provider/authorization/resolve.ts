@@ -85,16 +85,20 @@ export async function resolveAuthorization(
   events.emitSafely('authorization.accepted', ctx);
   const before = JSON.stringify(clientAuthorization(session, client));
   const authorization = authorizeClient(session, client, grant.jti);
-  if (issued) await sessions.issue(cookies, issued, loaded);
-  else if (JSON.stringify(authorization) !== before) await sessions.update(session);
+  const writes: Promise<void>[] = [];
+  if (issued) writes.push(sessions.issue(cookies, issued, loaded));
+  else if (JSON.stringify(authorization) !== before) writes.push(sessions.update(session));
 
   const response: Record<string, string> = {};
   if (request.responseType === 'code') {
     const { value, id } = newOpaqueToken();
     const ttl = config.ttl.authorizationCode;
-    await models.save(buildAuthorizationCode({ id, request, session: loggedInSession, authorization, now, ttl }));
+    const code = buildAuthorizationCode({ id, request, session: loggedInSession, authorization, now, ttl });
+    writes.push(models.save(code).then(() => undefined));
     response.code = value;
   }
+  // The session and the code are stored at once (one storage round trip); nothing is sent before both are stored.
+  await Promise.all(writes);
   if (request.params.state !== undefined) response.state = request.params.state;
   response.iss = config.issuer;
   sendAuthorizationResponse(res, { redirectUri, mode: request.responseMode, params: response });

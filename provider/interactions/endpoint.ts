@@ -40,8 +40,13 @@ function field(body: unknown, name: string): string | undefined {
  * `result` and the browser is sent back to the authorization endpoint's resume URL, which applies it.
  */
 export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
-  const finish = async (res: Parameters<RequestHandler>[1], interaction: Interaction): Promise<void> => {
-    await deps.models.save(interaction);
+  /** Stores the interaction's result — with `alongside`, records it refers to, written at the same time — and resumes. */
+  const finish = async (
+    res: Parameters<RequestHandler>[1],
+    interaction: Interaction,
+    alongside: Promise<unknown>[] = [],
+  ): Promise<void> => {
+    await Promise.all([deps.models.save(interaction), ...alongside]);
     res.redirect(303, interaction.returnTo);
   };
 
@@ -119,9 +124,10 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       now: epochSeconds(deps.clock),
       ttl: deps.config.ttl.grant,
     });
-    await deps.models.save(grant);
     interaction.result = { ...interaction.result, consent: { grantId: grant.jti } };
-    await finish(res, interaction);
+    // One storage round trip for both. Should the grant's write fail, the request fails; the interaction naming it is
+    // harmless: resuming finds no grant and asks for consent again.
+    await finish(res, interaction, [deps.models.save(grant)]);
   };
 
   const abort: RequestHandler = async (req, res) => {
