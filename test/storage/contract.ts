@@ -176,7 +176,11 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
           const jti = id('race');
           await storage.adapter('RefreshToken').upsert(jti, recordOf('RefreshToken', jti, { grantId: 'g' }), 60);
           const results = await Promise.all(peers.map((peer) => peer.adapter('RefreshToken').consume(jti)));
-          assert.equal(results.filter(Boolean).length, 1, `round ${round}: ${results.join(',')}`);
+          assert.equal(
+            results.filter(Boolean).length,
+            1,
+            `round ${round}: ${results.map((result) => (result ? 'won' : 'lost')).join(',')}`,
+          );
         }
       } finally {
         await Promise.all(peers.filter((peer) => peer !== storage).map((peer) => peer.close()));
