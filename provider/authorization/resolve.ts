@@ -62,7 +62,6 @@ export async function resolveAuthorization(
         ? new LoginRequired('end-user authentication is required')
         : new ConsentRequired('end-user consent is required');
     }
-    if (issued) await sessions.issue(cookies, issued, loaded);
     await startInteraction({
       res,
       ctx,
@@ -76,6 +75,8 @@ export async function resolveAuthorization(
       prompt,
       sessionUid: session?.uid,
       result,
+      // A login just issued the session: stored together with the next interaction, which refers to it by uid.
+      alongside: issued ? [sessions.issue(cookies, issued, loaded)] : [],
     });
     return;
   }

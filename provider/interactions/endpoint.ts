@@ -18,6 +18,7 @@ import { grantAfterConsent } from './consent-grant.ts';
 import { InteractionNotFound, loadInteraction } from './load.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { sendConsentPage, sendLoginPage } from './render.ts';
+import { sessionOfInteraction } from './session-of.ts';
 
 export interface InteractionDeps extends CheckDeps {
   accounts: AccountStore;
@@ -52,9 +53,9 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
 
   const show: RequestHandler = async (req, res) => {
     contextOf(req, res, 'interaction');
-    const { interaction, request } = await loadInteraction(req, res, deps, { csrf: false });
+    const { interaction, request, cookies } = await loadInteraction(req, res, deps, { csrf: false });
     if (interaction.prompt.name === 'login') sendLoginPage(res, deps.config, interaction, request);
-    else await sendConsentPage(res, deps, interaction, request);
+    else await sendConsentPage(res, deps, interaction, request, cookies);
   };
 
   const login: RequestHandler = async (req, res) => {
@@ -97,7 +98,7 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
 
   const consent: RequestHandler = async (req, res) => {
     contextOf(req, res, 'interaction');
-    const { interaction, request } = await loadInteraction(req, res, deps, { csrf: true });
+    const { interaction, request, cookies } = await loadInteraction(req, res, deps, { csrf: true });
     if (interaction.prompt.name !== 'consent') throw new InvalidRequest('this sign-in step does not ask for consent');
     if (field(req.body, 'deny') !== undefined) {
       interaction.result = { error: { error: 'access_denied', errorDescription: 'end-user denied the request' } };
@@ -105,8 +106,7 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       return;
     }
     if (field(req.body, 'accept') === undefined) throw new InvalidRequest('choose to allow or deny');
-    const session =
-      interaction.sessionUid === undefined ? undefined : await deps.models.findSessionByUid(interaction.sessionUid);
+    const session = await sessionOfInteraction(deps.models, interaction, cookies);
     const accountId = session?.accountId;
     if (!session || accountId === undefined) throw new InteractionNotFound();
     // The request was checked again on load: this is the client as registered now (its current incarnation).
