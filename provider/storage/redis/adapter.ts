@@ -56,13 +56,14 @@ export function redisAdapter<M extends ModelName>(
     if (byClient && typeof clientId === 'string' && clientId) sets.push(keys.client(clientId));
     if (typeof uid === 'string' && uid) strings.push(keys.uid(uid));
     if (typeof userCode === 'string' && userCode) strings.push(keys.userCode(userCode));
+    const indexKeys = [...sets, ...strings];
     return guarded(async () => {
-      if (!client.isCluster) {
-        const indexKeys = [...sets, ...strings];
+      if (indexKeys.length > 0 && !client.isCluster) {
         const kinds = [...sets.map(() => 'set'), ...strings.map(() => 'str')];
         const args = [json, ttlMs, onlyIfAbsent ? 'NX' : '', id, ...kinds];
         return (await client.kubeoidcWrite(1 + indexKeys.length, keys.record(id), ...indexKeys, ...args)) === 1;
       }
+      // A record without indexes (client-credentials tokens, PAR, interactions…) is one plain SET anywhere.
       await Promise.all([
         ...sets.map((key) => client.kubeoidcAddToSet(key, id, ttlMs)),
         ...strings.map((key) => client.set(key, id, 'PX', ttlMs)),
