@@ -1,5 +1,5 @@
 import type { EventName, ProviderEmitter } from '../events/events.ts';
-import type { Storage } from '../storage/adapter.ts';
+import type { RecordsOf, Storage } from '../storage/adapter.ts';
 import { epochSeconds, type Clock } from '../time/clock.ts';
 import type { AnyModel, ModelName, ModelTypes } from './types.ts';
 
@@ -117,6 +117,11 @@ export class ModelRepository {
   /** The record, or undefined when absent or expired. */
   find<M extends ModelName>(model: M, id: string): Promise<ModelTypes[M] | undefined> {
     return this.#storage.adapter(model).find(id);
+  }
+
+  /** The record with this id in each of `models`, in that order, read together (one storage round trip). */
+  findEach<const M extends readonly ModelName[]>(models: M, id: string): Promise<RecordsOf<M>> {
+    return this.#storage.findEach(models, id);
   }
 
   /** A Session by its stable `uid`. */

@@ -35,9 +35,17 @@ export interface Adapter<T> {
   revokeByClientId(clientId: string): Promise<string[]>;
 }
 
+/** One record per model of `M` (a tuple of model names), undefined where absent. */
+export type RecordsOf<M extends readonly ModelName[]> = { [K in keyof M]: ModelTypes[M[K]] | undefined };
+
 /** All adapters of one store, plus its lifecycle. */
 export interface Storage {
   adapter<M extends ModelName>(model: M): Adapter<ModelTypes[M]>;
+  /**
+   * The record with this id in each of `models`, in that order, read together: one round trip, and on a single Redis
+   * master one command (`MGET`). For an id that may name a record of several kinds (a presented token).
+   */
+  findEach<const M extends readonly ModelName[]>(models: M, id: string): Promise<RecordsOf<M>>;
   /** Resolves when the store answers (readiness); rejects otherwise. */
   ping(): Promise<void>;
   /** Closes connections and timers. */

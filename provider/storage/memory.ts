@@ -1,6 +1,6 @@
 import type { Clock } from '../time/clock.ts';
 import type { ModelName, ModelTypes } from '../models/types.ts';
-import { clientIndexedModel, StorageFullError, type Adapter, type Storage } from './adapter.ts';
+import { clientIndexedModel, StorageFullError, type Adapter, type RecordsOf, type Storage } from './adapter.ts';
 
 interface Entry {
   model: ModelName;
@@ -72,6 +72,10 @@ export class MemoryStorage implements Storage {
     const now = this.#clock.now();
     this.#lastSweep = now;
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#remove(key);
+  }
+
+  findEach<const M extends readonly ModelName[]>(models: M, id: string): Promise<RecordsOf<M>> {
+    return Promise.all(models.map((model) => this.adapter(model).find(id))) as Promise<RecordsOf<M>>;
   }
 
   adapter<M extends ModelName>(model: M): Adapter<ModelTypes[M]> {

@@ -21,11 +21,10 @@ export async function findPresentedToken(
   const id = opaqueTokenId(value);
   // All three look-ups at once — one storage round trip instead of up to three in a row; the hint picks the order in
   // which a hit is taken (an id is a 256-bit hash, so in practice at most one of them exists).
-  const [access, clientCredentials, refresh] = await Promise.all([
-    models.find('AccessToken', id),
-    models.find('ClientCredentials', id),
-    models.find('RefreshToken', id),
-  ]);
+  const [access, clientCredentials, refresh] = await models.findEach(
+    ['AccessToken', 'ClientCredentials', 'RefreshToken'],
+    id,
+  );
   if (hint !== undefined && refreshHints.has(hint)) return refresh ?? access ?? clientCredentials;
   return access ?? clientCredentials ?? refresh;
 }

@@ -115,6 +115,24 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
       assert.equal(await sessions.findByUid(newUid), undefined);
     });
 
+    it('reads one id as several models together (findEach), in the order asked', async () => {
+      const jti = id('each');
+      const token = accessToken(jti, 'g-each');
+      await storage.adapter('AccessToken').upsert(jti, token, 60);
+      await storage.adapter('RefreshToken').upsert(jti, recordOf('RefreshToken', jti, { grantId: 'g-each' }), 60);
+      const [access, clientCredentials, refresh] = await storage.findEach(
+        ['AccessToken', 'ClientCredentials', 'RefreshToken'],
+        jti,
+      );
+      assert.deepEqual(access, token);
+      assert.equal(clientCredentials, undefined);
+      assert.equal(refresh?.kind, 'RefreshToken');
+      assert.deepEqual(await storage.findEach(['RefreshToken', 'AccessToken'], id('absent')), [undefined, undefined]);
+      const odd = `{${id('odd')}}:*\n`;
+      await storage.adapter('ClientCredentials').upsert(odd, recordOf('ClientCredentials', odd), 60);
+      assert.equal((await storage.findEach(['AccessToken', 'ClientCredentials'], odd))[1]?.jti, odd);
+    });
+
     it('finds a DeviceCode by user code', async () => {
       const codes = storage.adapter('DeviceCode');
       const jti = id('dc');
