@@ -62,7 +62,6 @@ export async function resolveAuthorization(
         ? new LoginRequired('end-user authentication is required')
         : new ConsentRequired('end-user consent is required');
     }
-    if (issued) await sessions.issue(cookies, issued, loaded);
     await startInteraction({
       res,
       ctx,
@@ -76,6 +75,8 @@ export async function resolveAuthorization(
       prompt,
       sessionUid: session?.uid,
       result,
+      // A login just issued the session: stored together with the next interaction, which refers to it by uid.
+      alongside: issued ? [sessions.issue(cookies, issued, loaded)] : [],
     });
     return;
   }
@@ -85,16 +86,20 @@ export async function resolveAuthorization(
   events.emitSafely('authorization.accepted', ctx);
   const before = JSON.stringify(clientAuthorization(session, client));
   const authorization = authorizeClient(session, client, grant.jti);
-  if (issued) await sessions.issue(cookies, issued, loaded);
-  else if (JSON.stringify(authorization) !== before) await sessions.update(session);
+  const writes: Promise<void>[] = [];
+  if (issued) writes.push(sessions.issue(cookies, issued, loaded));
+  else if (JSON.stringify(authorization) !== before) writes.push(sessions.update(session));
 
   const response: Record<string, string> = {};
   if (request.responseType === 'code') {
     const { value, id } = newOpaqueToken();
     const ttl = config.ttl.authorizationCode;
-    await models.save(buildAuthorizationCode({ id, request, session: loggedInSession, authorization, now, ttl }));
+    const code = buildAuthorizationCode({ id, request, session: loggedInSession, authorization, now, ttl });
+    writes.push(models.save(code).then(() => undefined));
     response.code = value;
   }
+  // The session and the code are stored at once (one storage round trip); nothing is sent before both are stored.
+  await Promise.all(writes);
   if (request.params.state !== undefined) response.state = request.params.state;
   response.iss = config.issuer;
   sendAuthorizationResponse(res, { redirectUri, mode: request.responseMode, params: response });

@@ -1,7 +1,7 @@
 import { InvalidClientMetadata } from '../errors/oidc-error.ts';
 import { SecretBox, SecretBoxError } from '../keys/secret-box.ts';
 import type { ModelName, ModelTypes } from '../models/types.ts';
-import type { Adapter, Storage } from '../storage/adapter.ts';
+import type { Adapter, RecordsOf, Storage } from '../storage/adapter.ts';
 
 /**
  * Client records at rest never hold a secret in plaintext: a client_secret_jwt secret (an HMAC key, which cannot be
@@ -13,12 +13,18 @@ import type { Adapter, Storage } from '../storage/adapter.ts';
  */
 export function sealClientSecrets(storage: Storage, secretBox: () => SecretBox | undefined): Storage {
   let sealed: Adapter<ModelTypes['Client']> | undefined;
+  const adapter = <M extends ModelName>(model: M): Adapter<ModelTypes[M]> => {
+    if (model !== 'Client') return storage.adapter(model);
+    sealed ??= sealedClientAdapter(storage.adapter('Client'), secretBox);
+    return sealed as unknown as Adapter<ModelTypes[M]>;
+  };
   return {
-    adapter<M extends ModelName>(model: M): Adapter<ModelTypes[M]> {
-      if (model !== 'Client') return storage.adapter(model);
-      sealed ??= sealedClientAdapter(storage.adapter('Client'), secretBox);
-      return sealed as unknown as Adapter<ModelTypes[M]>;
-    },
+    adapter,
+    // A Client record must be opened on the way out: read through its adapter then.
+    findEach: <const M extends readonly ModelName[]>(models: M, id: string): Promise<RecordsOf<M>> =>
+      models.includes('Client')
+        ? (Promise.all(models.map((model) => adapter(model).find(id))) as Promise<RecordsOf<M>>)
+        : storage.findEach(models, id),
     ping: () => storage.ping(),
     close: () => storage.close(),
   };
@@ -60,7 +66,7 @@ function sealedClientAdapter(
     find: async (id) => open(await inner.find(id)),
     findByUid: async (uid) => open(await inner.findByUid(uid)),
     findByUserCode: async (userCode) => open(await inner.findByUserCode(userCode)),
-    consume: (id) => inner.consume(id),
+    consume: async (id) => open(await inner.consume(id)),
     destroy: (id) => inner.destroy(id),
     revokeByGrantId: (grantId) => inner.revokeByGrantId(grantId),
     revokeByClientId: (clientId) => inner.revokeByClientId(clientId),

@@ -59,7 +59,6 @@ export async function resolveDevice(
 
   const prompt = requiredPrompt({ request, session, account, grant, result, now });
   if (prompt) {
-    if (issued) await sessions.issue(cookies, issued, loaded);
     await startInteraction({
       res,
       ctx,
@@ -75,6 +74,8 @@ export async function resolveDevice(
       result,
       resumePath: deviceResumePath,
       deviceUserCode: device.userCode,
+      // A login just issued the session: stored together with the next interaction (one storage round trip).
+      alongside: issued ? [sessions.issue(cookies, issued, loaded)] : [],
     });
     return;
   }

@@ -17,6 +17,7 @@ import { grantAfterConsent } from './consent-grant.ts';
 import { InteractionNotFound, loadInteraction } from './load.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { sendConsentPage, sendLoginPage } from './render.ts';
+import { sessionOfInteraction } from './session-of.ts';
 
 export interface InteractionDeps extends CheckDeps {
   accounts: AccountStore;
@@ -39,16 +40,21 @@ function field(body: unknown, name: string): string | undefined {
  * `result` and the browser is sent back to the authorization endpoint's resume URL, which applies it.
  */
 export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
-  const finish = async (res: Parameters<RequestHandler>[1], interaction: Interaction): Promise<void> => {
-    await deps.models.save(interaction);
+  /** Stores the interaction's result — with `alongside`, records it refers to, written at the same time — and resumes. */
+  const finish = async (
+    res: Parameters<RequestHandler>[1],
+    interaction: Interaction,
+    alongside: Promise<unknown>[] = [],
+  ): Promise<void> => {
+    await Promise.all([deps.models.save(interaction), ...alongside]);
     res.redirect(303, interaction.returnTo);
   };
 
   const show: RequestHandler = async (req, res) => {
     contextOf(req, res, 'interaction');
-    const { interaction, request } = await loadInteraction(req, res, deps, { csrf: false });
+    const { interaction, request, cookies } = await loadInteraction(req, res, deps, { csrf: false });
     if (interaction.prompt.name === 'login') sendLoginPage(res, deps.config, interaction, request);
-    else await sendConsentPage(res, deps, interaction, request);
+    else await sendConsentPage(res, deps, interaction, request, cookies);
   };
 
   const login: RequestHandler = async (req, res) => {
@@ -91,7 +97,7 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
 
   const consent: RequestHandler = async (req, res) => {
     contextOf(req, res, 'interaction');
-    const { interaction, request } = await loadInteraction(req, res, deps, { csrf: true });
+    const { interaction, request, cookies } = await loadInteraction(req, res, deps, { csrf: true });
     if (interaction.prompt.name !== 'consent') throw new InvalidRequest('this sign-in step does not ask for consent');
     if (field(req.body, 'deny') !== undefined) {
       interaction.result = { error: { error: 'access_denied', errorDescription: 'end-user denied the request' } };
@@ -99,8 +105,7 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       return;
     }
     if (field(req.body, 'accept') === undefined) throw new InvalidRequest('choose to allow or deny');
-    const session =
-      interaction.sessionUid === undefined ? undefined : await deps.models.findSessionByUid(interaction.sessionUid);
+    const session = await sessionOfInteraction(deps.models, interaction, cookies);
     const accountId = session?.accountId;
     if (!session || accountId === undefined) throw new InteractionNotFound();
     // The request was checked again on load: this is the client as registered now (its current incarnation).
@@ -118,9 +123,10 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       now: epochSeconds(deps.clock),
       ttl: deps.config.ttl.grant,
     });
-    await deps.models.save(grant);
     interaction.result = { ...interaction.result, consent: { grantId: grant.jti } };
-    await finish(res, interaction);
+    // One storage round trip for both. Should the grant's write fail, the request fails; the interaction naming it is
+    // harmless: resuming finds no grant and asks for consent again.
+    await finish(res, interaction, [deps.models.save(grant)]);
   };
 
   const abort: RequestHandler = async (req, res) => {

@@ -9,9 +9,11 @@ import type { Interaction } from '../models/types.ts';
 import { consentPage } from '../pages/consent-page.ts';
 import { loginPage } from '../pages/login-page.ts';
 import { originOf, sendPage } from '../pages/send.ts';
+import type { CookieJar } from '../sessions/cookies.ts';
 import { interactionPath } from './paths.ts';
 import { describeScopes } from './scope-descriptions.ts';
 import { InteractionNotFound } from './load.ts';
+import { sessionOfInteraction } from './session-of.ts';
 
 /** The client's display name: its registered `client_name`, else its id. */
 function clientName(request: AuthorizationRequest): string {
@@ -60,9 +62,9 @@ export async function sendConsentPage(
   deps: { config: ProviderConfig; models: ModelRepository; accounts: AccountStore },
   interaction: Interaction,
   request: AuthorizationRequest,
+  cookies: CookieJar,
 ): Promise<void> {
-  const session =
-    interaction.sessionUid === undefined ? undefined : await deps.models.findSessionByUid(interaction.sessionUid);
+  const session = await sessionOfInteraction(deps.models, interaction, cookies);
   const account = session?.accountId === undefined ? undefined : await deps.accounts.findById(session.accountId);
   if (!account) throw new InteractionNotFound();
   const { name, preferred_username: username } = account.claims;

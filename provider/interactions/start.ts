@@ -39,6 +39,11 @@ export async function startInteraction(options: {
   resumePath?: (uid: string) => string;
   /** The user code of the device request this interaction authorizes (RFC 8628), when it is one. */
   deviceUserCode?: string;
+  /**
+   * Writes to finish together with the interaction's (one storage round trip), e.g. the session a login just issued;
+   * the browser is redirected only once all of them are stored.
+   */
+  alongside?: Promise<unknown>[];
 }): Promise<void> {
   const { res, ctx, cookies, config, models, events, now, prompt } = options;
   const uid = shortId();
@@ -58,7 +63,7 @@ export async function startInteraction(options: {
   if (options.sessionUid !== undefined) interaction.sessionUid = options.sessionUid;
   if (options.deviceUserCode !== undefined) interaction.deviceUserCode = options.deviceUserCode;
   if (options.result?.login) interaction.result = { login: { ...options.result.login, carried: true } };
-  await models.save(interaction);
+  await Promise.all([models.save(interaction), ...(options.alongside ?? [])]);
   cookies.set(cookieNames.interaction, uid, { path: interactionPath(uid), maxAge: ttl });
   cookies.set(cookieNames.resume, uid, { path: returnPath, maxAge: ttl });
   events.emitSafely('interaction.started', ctx, prompt);

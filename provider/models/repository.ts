@@ -1,5 +1,5 @@
 import type { EventName, ProviderEmitter } from '../events/events.ts';
-import type { Storage } from '../storage/adapter.ts';
+import type { RecordsOf, Storage } from '../storage/adapter.ts';
 import { epochSeconds, type Clock } from '../time/clock.ts';
 import type { AnyModel, ModelName, ModelTypes } from './types.ts';
 
@@ -119,6 +119,11 @@ export class ModelRepository {
     return this.#storage.adapter(model).find(id);
   }
 
+  /** The record with this id in each of `models`, in that order, read together (one storage round trip). */
+  findEach<const M extends readonly ModelName[]>(models: M, id: string): Promise<RecordsOf<M>> {
+    return this.#storage.findEach(models, id);
+  }
+
   /** A Session by its stable `uid`. */
   findSessionByUid(uid: string): Promise<ModelTypes['Session'] | undefined> {
     return this.#storage.adapter('Session').findByUid(uid);
@@ -134,9 +139,7 @@ export class ModelRepository {
    * and emits `<model>.consumed`; resolves undefined when it was absent or already consumed (a replay).
    */
   async consume<M extends ModelName>(model: M, id: string): Promise<ModelTypes[M] | undefined> {
-    const adapter = this.#storage.adapter(model);
-    if (!(await adapter.consume(id))) return undefined;
-    const record = await adapter.find(id);
+    const record = await this.#storage.adapter(model).consume(id);
     if (record) this.#emit(model, 'consumed', record);
     return record;
   }

@@ -19,10 +19,11 @@ export interface Adapter<T> {
   /** Device code by its `userCode` (DeviceCode only). */
   findByUserCode(userCode: string): Promise<T | undefined>;
   /**
-   * Marks the record consumed (sets `consumed` to now, in seconds) atomically. Resolves true for the one caller that
-   * consumed it, false when it was already consumed or does not exist: of two concurrent calls exactly one wins.
+   * Marks the record consumed (sets `consumed` to now, in seconds) atomically. Resolves the record as consumed (with
+   * `consumed` set) for the one caller that consumed it, undefined when it was already consumed or does not exist:
+   * of two concurrent calls exactly one wins. The winner gets the record with the same operation, no second read.
    */
-  consume(id: string): Promise<boolean>;
+  consume(id: string): Promise<T | undefined>;
   /** Removes the record; absent ids are fine. */
   destroy(id: string): Promise<void>;
   /** Removes every record of this model carrying this `grantId`. */
@@ -34,9 +35,17 @@ export interface Adapter<T> {
   revokeByClientId(clientId: string): Promise<string[]>;
 }
 
+/** One record per model of `M` (a tuple of model names), undefined where absent. */
+export type RecordsOf<M extends readonly ModelName[]> = { [K in keyof M]: ModelTypes[M[K]] | undefined };
+
 /** All adapters of one store, plus its lifecycle. */
 export interface Storage {
   adapter<M extends ModelName>(model: M): Adapter<ModelTypes[M]>;
+  /**
+   * The record with this id in each of `models`, in that order, read together: one round trip, and on a single Redis
+   * master one command (`MGET`). For an id that may name a record of several kinds (a presented token).
+   */
+  findEach<const M extends readonly ModelName[]>(models: M, id: string): Promise<RecordsOf<M>>;
   /** Resolves when the store answers (readiness); rejects otherwise. */
   ping(): Promise<void>;
   /** Closes connections and timers. */

@@ -1,5 +1,5 @@
 import type { ModelName, ModelTypes } from '../models/types.ts';
-import type { Adapter, Storage } from './adapter.ts';
+import type { Adapter, RecordsOf, Storage } from './adapter.ts';
 
 /** Receives the duration of every storage operation and whether it failed (metrics implement it). */
 export type StorageObserver = (
@@ -43,6 +43,19 @@ export function instrumentStorage(storage: Storage, observe: StorageObserver): S
       };
       adapters.set(model, wrapped);
       return wrapped;
+    },
+    async findEach<const M extends readonly ModelName[]>(models: M, id: string): Promise<RecordsOf<M>> {
+      const start = process.hrtime.bigint();
+      let failed = true;
+      try {
+        const records = await storage.findEach(models, id);
+        failed = false;
+        return records;
+      } finally {
+        // One read of several models: each is observed as a `find` taking that long.
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        for (const model of models) observe(model, 'find', seconds, failed);
+      }
     },
     ping: () => storage.ping(),
     close: () => storage.close(),

@@ -1,6 +1,6 @@
 import type { Clock } from '../time/clock.ts';
 import type { ModelName, ModelTypes } from '../models/types.ts';
-import { clientIndexedModel, StorageFullError, type Adapter, type Storage } from './adapter.ts';
+import { clientIndexedModel, StorageFullError, type Adapter, type RecordsOf, type Storage } from './adapter.ts';
 
 interface Entry {
   model: ModelName;
@@ -74,6 +74,10 @@ export class MemoryStorage implements Storage {
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#remove(key);
   }
 
+  findEach<const M extends readonly ModelName[]>(models: M, id: string): Promise<RecordsOf<M>> {
+    return Promise.all(models.map((model) => this.adapter(model).find(id))) as Promise<RecordsOf<M>>;
+  }
+
   adapter<M extends ModelName>(model: M): Adapter<ModelTypes[M]> {
     const key = (id: string): string => `${model}:${id}`;
     const live = (storeKey: string | undefined): Entry | undefined => {
@@ -126,12 +130,13 @@ export class MemoryStorage implements Storage {
       findByUserCode: (userCode) => Promise.resolve(read(this.#byUserCode.get(`${model}:${userCode}`))),
       consume: (id) => {
         const entry = live(key(id));
-        if (!entry) return Promise.resolve(false);
-        const record = JSON.parse(entry.json) as { consumed?: number };
-        if (record.consumed !== undefined) return Promise.resolve(false);
+        if (!entry) return Promise.resolve(undefined);
+        const record = JSON.parse(entry.json) as ModelTypes[M] & { consumed?: number };
+        if (record.consumed !== undefined) return Promise.resolve(undefined);
         record.consumed = Math.floor(this.#clock.now() / 1000);
         entry.json = JSON.stringify(record);
-        return Promise.resolve(true);
+        // A fresh copy: the caller may mutate what it gets without changing the store.
+        return Promise.resolve(JSON.parse(entry.json) as ModelTypes[M]);
       },
       destroy: (id) => {
         this.#remove(key(id));

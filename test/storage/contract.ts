@@ -96,7 +96,7 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
       await elapse(1_100);
       assert.equal(await sessions.find(jti), undefined);
       assert.equal(await sessions.findByUid(uid), undefined);
-      assert.equal(await sessions.consume(jti), false);
+      assert.equal(await sessions.consume(jti), undefined);
       assert.ok(await sessions.find(`${jti}-long`), 'the longer-lived record is still there');
     });
 
@@ -113,6 +113,24 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
       assert.equal((await sessions.findByUid(newUid))?.jti, jti);
       await sessions.destroy(jti);
       assert.equal(await sessions.findByUid(newUid), undefined);
+    });
+
+    it('reads one id as several models together (findEach), in the order asked', async () => {
+      const jti = id('each');
+      const token = accessToken(jti, 'g-each');
+      await storage.adapter('AccessToken').upsert(jti, token, 60);
+      await storage.adapter('RefreshToken').upsert(jti, recordOf('RefreshToken', jti, { grantId: 'g-each' }), 60);
+      const [access, clientCredentials, refresh] = await storage.findEach(
+        ['AccessToken', 'ClientCredentials', 'RefreshToken'],
+        jti,
+      );
+      assert.deepEqual(access, token);
+      assert.equal(clientCredentials, undefined);
+      assert.equal(refresh?.kind, 'RefreshToken');
+      assert.deepEqual(await storage.findEach(['RefreshToken', 'AccessToken'], id('absent')), [undefined, undefined]);
+      const odd = `{${id('odd')}}:*\n`;
+      await storage.adapter('ClientCredentials').upsert(odd, recordOf('ClientCredentials', odd), 60);
+      assert.equal((await storage.findEach(['AccessToken', 'ClientCredentials'], odd))[1]?.jti, odd);
     });
 
     it('finds a DeviceCode by user code', async () => {
@@ -132,17 +150,18 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
       assert.equal(await codes.findByUserCode(userCode), undefined);
     });
 
-    it('consumes once: sets `consumed`, keeps the rest and the TTL; missing ids are false', async () => {
+    it('consumes once: sets `consumed`, keeps the rest and the TTL, answers the consumed record; missing ids are undefined', async () => {
       const codes = storage.adapter('AuthorizationCode');
       const jti = id('code');
       const record = recordOf('AuthorizationCode', jti, { grantId: 'g', amr: [], claims: '{"a":[]}', n: 12345678901 });
       await codes.upsert(jti, record, 2);
-      assert.equal(await codes.consume(jti), true);
+      const consumed = await codes.consume(jti);
       const found = await codes.find(jti);
       assert.equal(typeof found?.consumed, 'number');
+      assert.deepEqual(consumed, found, 'consume answers the record as stored after it');
       assert.deepEqual({ ...found, consumed: undefined }, { ...record, consumed: undefined });
-      assert.equal(await codes.consume(jti), false);
-      assert.equal(await codes.consume(id('missing')), false);
+      assert.equal(await codes.consume(jti), undefined);
+      assert.equal(await codes.consume(id('missing')), undefined);
       await elapse(2_100);
       assert.equal(await codes.find(jti), undefined, 'consume kept the original expiry');
     });
@@ -175,7 +194,11 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
           const jti = id('race');
           await storage.adapter('RefreshToken').upsert(jti, recordOf('RefreshToken', jti, { grantId: 'g' }), 60);
           const results = await Promise.all(peers.map((peer) => peer.adapter('RefreshToken').consume(jti)));
-          assert.equal(results.filter(Boolean).length, 1, `round ${round}: ${results.join(',')}`);
+          assert.equal(
+            results.filter(Boolean).length,
+            1,
+            `round ${round}: ${results.map((result) => (result ? 'won' : 'lost')).join(',')}`,
+          );
         }
       } finally {
         await Promise.all(peers.filter((peer) => peer !== storage).map((peer) => peer.close()));
@@ -293,7 +316,7 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
       const grantId = `{${id('grant')}}:*`;
       for (const jti of odd) await tokens.upsert(jti, accessToken(jti, grantId), 60);
       for (const jti of odd) assert.equal((await tokens.find(jti))?.jti, jti);
-      assert.equal(await tokens.consume(odd[1] ?? ''), true);
+      assert.equal((await tokens.consume(odd[1] ?? ''))?.jti, odd[1]);
       await tokens.revokeByGrantId(grantId);
       for (const jti of odd) assert.equal(await tokens.find(jti), undefined);
     });

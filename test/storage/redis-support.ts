@@ -64,6 +64,11 @@ export function checkingTtls(storage: RedisStorage, pattern: string): Storage {
   return {
     ping: () => storage.ping(),
     close: () => storage.close(),
+    findEach: async (models, id) => {
+      const records = await storage.findEach(models, id);
+      await assertEveryKeyHasTtl(storage.client, pattern, 'findEach');
+      return records;
+    },
     adapter<M extends ModelName>(model: M): Adapter<ModelTypes[M]> {
       const inner = storage.adapter(model);
       const checked =

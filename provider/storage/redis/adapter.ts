@@ -1,7 +1,8 @@
 /**
- * One model's records in Redis (key layout in `keys.ts`). Writes go index first, record last: if Redis fails half
- * way, an index may name a record that does not exist (harmless: readers check the record), but a record is never
- * stored without the grant index that lets `revokeByGrantId` find it. Reads through an index verify that the record
+ * One model's records in Redis (key layout in `keys.ts`). A record is never stored without the grant index that lets
+ * `revokeByGrantId` find it: on a single master one script writes both; on a Cluster the index goes first, the record
+ * last, so if Redis fails half way an index may name a record that does not exist (harmless: readers check the
+ * record). Reads through an index verify that the record
  * still carries the indexed value, since an index entry can outlive or predate its record.
  */
 import type { ModelName, ModelTypes } from '../../models/types.ts';
@@ -39,23 +40,34 @@ export function redisAdapter<M extends ModelName>(
   };
 
   /**
-   * Indexes first, record last. With `onlyIfAbsent` the record is written with NX: indexes written for an id that
-   * already had a record point at that same id, which readers verify anyway.
+   * On a single master (standalone, Sentinel) one script writes the indexes and the record together, atomically: one
+   * round trip. On a Cluster the index keys live in other slots than the record, so the indexes go first (in
+   * parallel) and the record last. With `onlyIfAbsent` the record is written with NX; on a Cluster, indexes written
+   * for an id that already had a record point at that same id, which readers verify anyway.
    */
   const write = async (id: string, payload: T, expiresIn: number, onlyIfAbsent: boolean): Promise<boolean> => {
     if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw new RangeError(`expiresIn must be > 0, got ${expiresIn}`);
     const ttlMs = Math.ceil(expiresIn * 1000);
     const json = JSON.stringify(payload);
     const { grantId, clientId, uid, userCode } = payload as Indexed;
+    const sets: string[] = [];
+    const strings: string[] = [];
+    if (typeof grantId === 'string' && grantId) sets.push(keys.grant(grantId));
+    if (byClient && typeof clientId === 'string' && clientId) sets.push(keys.client(clientId));
+    if (typeof uid === 'string' && uid) strings.push(keys.uid(uid));
+    if (typeof userCode === 'string' && userCode) strings.push(keys.userCode(userCode));
+    const indexKeys = [...sets, ...strings];
     return guarded(async () => {
-      const indexes: Promise<unknown>[] = [];
-      if (typeof grantId === 'string' && grantId) indexes.push(client.kubeoidcAddToSet(keys.grant(grantId), id, ttlMs));
-      if (byClient && typeof clientId === 'string' && clientId) {
-        indexes.push(client.kubeoidcAddToSet(keys.client(clientId), id, ttlMs));
+      if (indexKeys.length > 0 && !client.isCluster) {
+        const kinds = [...sets.map(() => 'set'), ...strings.map(() => 'str')];
+        const args = [json, ttlMs, onlyIfAbsent ? 'NX' : '', id, ...kinds];
+        return (await client.kubeoidcWrite(1 + indexKeys.length, keys.record(id), ...indexKeys, ...args)) === 1;
       }
-      if (typeof uid === 'string' && uid) indexes.push(client.set(keys.uid(uid), id, 'PX', ttlMs));
-      if (typeof userCode === 'string' && userCode) indexes.push(client.set(keys.userCode(userCode), id, 'PX', ttlMs));
-      await Promise.all(indexes);
+      // A record without indexes (client-credentials tokens, PAR, interactions…) is one plain SET anywhere.
+      await Promise.all([
+        ...sets.map((key) => client.kubeoidcAddToSet(key, id, ttlMs)),
+        ...strings.map((key) => client.set(key, id, 'PX', ttlMs)),
+      ]);
       const reply = onlyIfAbsent
         ? await client.set(keys.record(id), json, 'PX', ttlMs, 'NX')
         : await client.set(keys.record(id), json, 'PX', ttlMs);
@@ -98,7 +110,7 @@ export function redisAdapter<M extends ModelName>(
     findByUserCode: (userCode) => findBy(keys.userCode(userCode), 'userCode', userCode),
 
     async consume(id) {
-      return (await guarded(() => client.kubeoidcConsume(keys.record(id), epochSeconds(clock)))) === 1;
+      return parse(await guarded(() => client.kubeoidcConsume(keys.record(id), epochSeconds(clock))));
     },
 
     async destroy(id) {

@@ -6,13 +6,16 @@
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { StorageOptions } from '../../config/options.ts';
-import { ADD_TO_SET, CONSUME, DELETE_IF_EQUALS, DELETE_IF_FIELD } from './scripts.ts';
+import { ADD_TO_SET, CONSUME, DELETE_IF_EQUALS, DELETE_IF_FIELD, WRITE } from './scripts.ts';
 
 export type RedisStorageOptions = Extract<StorageOptions, { type: 'redis' }>;
 
 /** The scripts of `scripts.ts`, defined on the client (EVALSHA with EVAL fallback). */
 export interface ScriptCommands {
-  kubeoidcConsume(key: string, nowSeconds: number): Promise<number>;
+  /** The consumed record's JSON for the one winner, null otherwise. */
+  kubeoidcConsume(key: string, nowSeconds: number): Promise<string | null>;
+  /** `WRITE` (single master only): number of keys, the keys, then the arguments; 1 when written. */
+  kubeoidcWrite(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   kubeoidcAddToSet(key: string, member: string, ttlMs: number): Promise<number>;
   kubeoidcDeleteIfEquals(key: string, value: string): Promise<number>;
   kubeoidcDeleteIfField(key: string, field: string, value: string): Promise<number>;
@@ -74,6 +77,8 @@ export function createRedisClient(options: RedisStorageOptions, tuning: Connecti
   client.defineCommand('kubeoidcAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
   client.defineCommand('kubeoidcDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
   client.defineCommand('kubeoidcDeleteIfField', { numberOfKeys: 1, lua: DELETE_IF_FIELD });
+  // The number of keys varies (a record has 0–3 index keys): the caller passes it first.
+  client.defineCommand('kubeoidcWrite', { lua: WRITE });
   return client as RedisClient;
 }
 

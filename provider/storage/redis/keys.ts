@@ -10,8 +10,9 @@
  * | `<prefix><Model>:uid:<uid>` | id of the Session with that `uid` | the record's |
  * | `<prefix><Model>:ucode:<userCode>` | id of the DeviceCode with that `userCode` | the record's |
  *
- * Every command and script touches exactly one key, so Redis Cluster may place keys in any slot: no hash tag is
- * needed and none is imposed (a `{…}` inside an id or a `keyPrefix` only changes which node holds the key).
+ * On a Cluster every command and script touches exactly one key, so Redis Cluster may place keys in any slot: no hash
+ * tag is needed and none is imposed (a `{…}` inside an id or a `keyPrefix` only changes which node holds the key). Only
+ * on a single master, where keys have no slots, does a script (the record write) or `MGET` touch several keys.
  */
 import type { ModelName } from '../../models/types.ts';
 

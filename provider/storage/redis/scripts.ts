@@ -1,26 +1,52 @@
 /**
- * The Lua scripts of the Redis adapter. Each touches a single key (KEYS[1]) so it runs unchanged on Redis Cluster, and
- * each runs atomically on the server: no other command sees or interleaves with its intermediate state.
+ * The Lua scripts of the Redis adapter. Each runs atomically on the server: no other command sees or interleaves with
+ * its intermediate state. All but {@link WRITE} touch a single key (KEYS[1]) and run unchanged on Redis Cluster;
+ * `WRITE` touches a record and its index keys together and is used only on a single master (standalone, Sentinel),
+ * where keys have no slots.
  */
 
 /**
- * `consume`: of any number of concurrent callers exactly one gets 1. Marks the record by appending
+ * `consume`: of any number of concurrent callers exactly one gets the consumed record (its JSON with `consumed` set),
+ * every other one nil, so the winner needs no second read. Marks the record by appending
  * `"consumed":<now>` to its JSON text rather than re-encoding it with cjson, which would turn empty arrays into `{}`
  * and large integers into floats; appended last, the key wins over any earlier `"consumed":null` in `JSON.parse`.
  * `KEEPTTL` keeps the record's original expiry.
  */
 export const CONSUME = `
 local v = redis.call('GET', KEYS[1])
-if not v then return 0 end
+if not v then return false end
 local ok, record = pcall(cjson.decode, v)
 if not ok or type(record) ~= 'table' or string.sub(v, -1) ~= '}' then
   return redis.error_reply('ERR kubeoidc: stored record is not a JSON object')
 end
-if record.consumed ~= nil and record.consumed ~= cjson.null then return 0 end
+if record.consumed ~= nil and record.consumed ~= cjson.null then return false end
 local marked
 if v == '{}' then marked = '{"consumed":' .. ARGV[1] .. '}'
 else marked = string.sub(v, 1, -2) .. ',"consumed":' .. ARGV[1] .. '}' end
 redis.call('SET', KEYS[1], marked, 'KEEPTTL')
+return marked
+`;
+
+/**
+ * A whole `upsert`/`insert` in one atomic step, on a single master only (it touches several keys, which Redis Cluster
+ * allows only within one slot). KEYS[1] is the record, KEYS[2…] its index keys; ARGV: the JSON, the TTL (ms), `NX`
+ * or empty, the id, then per index key `set` (a grant or client set: add the id, extend the set's TTL to at least the
+ * record's) or `str` (a uid or user-code key: set to the id with the record's TTL). With `NX` and a live record
+ * nothing is written and 0 is answered. Being one script, the record and its indexes are written together or not at
+ * all.
+ */
+export const WRITE = `
+local ttl = tonumber(ARGV[2])
+if ARGV[3] == 'NX' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+for i = 2, #KEYS do
+  if ARGV[i + 3] == 'set' then
+    redis.call('SADD', KEYS[i], ARGV[4])
+    if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
+  else
+    redis.call('SET', KEYS[i], ARGV[4], 'PX', ttl)
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
 return 1
 `;
 

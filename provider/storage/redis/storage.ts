@@ -1,9 +1,10 @@
 import type { ModelName, ModelTypes } from '../../models/types.ts';
 import type { Clock } from '../../time/clock.ts';
-import { StorageUnavailableError, type Adapter, type Storage } from '../adapter.ts';
+import { StorageUnavailableError, type Adapter, type RecordsOf, type Storage } from '../adapter.ts';
 import { redisAdapter } from './adapter.ts';
 import { createRedisClient, type ConnectionTuning, type RedisClient, type RedisStorageOptions } from './connect.ts';
 import { guarded } from './errors.ts';
+import { modelKeys } from './keys.ts';
 
 /** Options of {@link RedisStorage.open}. */
 export interface RedisStorageOpenOptions extends ConnectionTuning {
@@ -75,6 +76,16 @@ export class RedisStorage implements Storage {
 
   adapter<M extends ModelName>(model: M): Adapter<ModelTypes[M]> {
     return redisAdapter(this.#client, this.#prefix, model, this.#clock);
+  }
+
+  /** One `MGET` on a single master; on a Cluster the keys live in different slots, so one `GET` each, sent at once. */
+  async findEach<const M extends readonly ModelName[]>(models: M, id: string): Promise<RecordsOf<M>> {
+    const client = this.#client;
+    const keys = models.map((model) => modelKeys(this.#prefix, model).record(id));
+    const values = await guarded(() =>
+      client.isCluster ? Promise.all(keys.map((key) => client.get(key))) : client.mget(keys),
+    );
+    return values.map((json): unknown => (json === null ? undefined : JSON.parse(json))) as RecordsOf<M>;
   }
 
   /**

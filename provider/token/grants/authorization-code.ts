@@ -39,16 +39,20 @@ export const authorizationCodeGrant: GrantHandler = async ({ client, params, ctx
   checkPkce(verifier, code.codeChallenge, code.codeChallengeMethod);
   // Before consuming: a wrong resource must not burn the code.
   const resource = grantedResource(deps.config, params.resource, code.resource);
-  const grant = await liveGrant(code.grantId, client, code.accountId, deps);
-  const account = await liveAccount(code.accountId, deps);
-
-  const consumed = await deps.models.consume('AuthorizationCode', code.jti);
+  // The code is consumed while its grant is read (one storage round trip for both): a grant or account found gone
+  // afterwards fails the request with the code used up, which could never have been redeemed anyway.
+  const [consumed, grant] = await Promise.all([
+    deps.models.consume('AuthorizationCode', code.jti),
+    liveGrant(code.grantId, client, code.accountId, deps).catch((error: unknown) => error as Error),
+  ]);
   if (!consumed) {
     // Another request redeemed it between our read and now: the same replay, seen from the losing side.
     await deps.models.destroy('AuthorizationCode', code.jti);
     await revokeGrant(ctx, code.grantId, deps);
     throw new InvalidGrant('authorization code has already been used; tokens issued from it are revoked');
   }
+  if (grant instanceof Error) throw grant;
+  const account = await liveAccount(code.accountId, deps);
   ctx.oidc.accountId = code.accountId;
   const fields = withResource(grantFields(code), resource);
   return issueUserTokens(

@@ -39,14 +39,19 @@ export const refreshTokenGrant: GrantHandler = async ({ client, params, ctx }, d
     scope = [...new Set(requested)].join(' ');
   }
   const resource = grantedResource(deps.config, params.resource, token.resource);
-  const grant = await liveGrant(token.grantId, client, token.accountId, deps);
-  const account = await liveAccount(token.accountId, deps);
-
-  if (!(await deps.models.consume('RefreshToken', token.jti))) {
+  // Consumed while its grant is read (one storage round trip for both): a grant or account found gone afterwards
+  // fails the request with the token used up, which could never have been refreshed anyway.
+  const [consumed, grant] = await Promise.all([
+    deps.models.consume('RefreshToken', token.jti),
+    liveGrant(token.grantId, client, token.accountId, deps).catch((error: unknown) => error as Error),
+  ]);
+  if (!consumed) {
     await deps.models.destroy('RefreshToken', token.jti);
     await revokeGrant(ctx, token.grantId, deps);
     throw new InvalidGrant('refresh token has already been used; the grant is revoked');
   }
+  if (grant instanceof Error) throw grant;
+  const account = await liveAccount(token.accountId, deps);
   ctx.oidc.accountId = token.accountId;
   return issueUserTokens(
     {

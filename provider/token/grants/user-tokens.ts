@@ -61,24 +61,24 @@ export interface UserTokensInput {
 
 export async function issueUserTokens(input: UserTokensInput, deps: GrantDeps): Promise<TokenResponse> {
   const { client, fields } = input;
-  const access = await issueAccessToken(deps, fields, input.gty, { client, sub: input.account.sub });
+  const issueRefresh = (refresh: NonNullable<UserTokensInput['refresh']>) => {
+    const refreshFields = { ...fields, scope: refresh.scope, ...(input.nonce ? { nonce: input.nonce } : {}) };
+    // Never outlives the grant; rotation keeps the absolute expiry of the first refresh token.
+    const exp = Math.min(refresh.exp ?? epochSeconds(deps.clock) + deps.config.ttl.refreshToken, input.grant.exp);
+    return issueRefreshToken(deps, refreshFields, { gty: input.gty, rotations: refresh.rotations, exp });
+  };
+  // Both tokens are stored at once (one storage round trip, not two); neither depends on the other.
+  const [access, refresh] = await Promise.all([
+    issueAccessToken(deps, fields, input.gty, { client, sub: input.account.sub }),
+    input.refresh ? issueRefresh(input.refresh) : undefined,
+  ]);
   const response: TokenResponse = {
     access_token: access.value,
     token_type: 'Bearer',
     expires_in: access.expiresIn,
     scope: fields.scope,
   };
-  if (input.refresh) {
-    const refreshFields = { ...fields, scope: input.refresh.scope, ...(input.nonce ? { nonce: input.nonce } : {}) };
-    // Never outlives the grant; rotation keeps the absolute expiry of the first refresh token.
-    const exp = Math.min(input.refresh.exp ?? epochSeconds(deps.clock) + deps.config.ttl.refreshToken, input.grant.exp);
-    const refresh = await issueRefreshToken(deps, refreshFields, {
-      gty: input.gty,
-      rotations: input.refresh.rotations,
-      exp,
-    });
-    response.refresh_token = refresh.value;
-  }
+  if (refresh) response.refresh_token = refresh.value;
   if (fields.scope.split(' ').includes('openid')) {
     response.id_token = await signIdToken(
       {
