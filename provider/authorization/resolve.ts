@@ -1,16 +1,13 @@
 import type { Request, Response } from 'express';
+import { askEndUser, loadBrowserState } from './browser-state.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import { boundToCurrentClient, type ClientRef } from '../clients/incarnation.ts';
 import { ConsentRequired, LoginRequired } from '../errors/oidc-error.ts';
 import type { ProviderEmitter } from '../events/events.ts';
-import { contextOf } from '../http/context.ts';
-import { startInteraction } from '../interactions/start.ts';
 import type { ModelRepository } from '../models/repository.ts';
 import type { Grant, Interaction, Session } from '../models/types.ts';
-import { CookieJar } from '../sessions/cookies.ts';
-import { authorizeClient, clientAuthorization, loggedIn, type IssuedSession } from '../sessions/session.ts';
+import { authorizeClient, clientAuthorization } from '../sessions/session.ts';
 import type { SessionService } from '../sessions/session-service.ts';
-import { epochSeconds } from '../time/clock.ts';
 import { newOpaqueToken } from '../tokens/opaque.ts';
 import { buildAuthorizationCode } from './authorization-code.ts';
 import { requiredPrompt } from './prompts.ts';
@@ -41,19 +38,9 @@ export async function resolveAuthorization(
   const { config, models, sessions, events } = deps;
   const { client, redirectUri } = request;
   if (!client || !redirectUri) throw new Error('resolveAuthorization needs a checked request');
-  const ctx = contextOf(req, res, 'authorization');
-  const now = epochSeconds(deps.clock);
-  const cookies = new CookieJar(req, res, deps.keys.current.cookieKeys, config.issuer);
-  const loaded = await sessions.load(cookies);
-  // A login carried over from an earlier interaction of this request is already the session's.
-  const login = result?.login;
-  const issued: IssuedSession | undefined =
-    login && !login.carried ? loggedIn(loaded, login, now, config.ttl.session) : undefined;
-  const session: Session | undefined = issued?.session ?? loaded;
-  const account = session?.accountId === undefined ? undefined : await deps.accounts.findById(session.accountId);
+  const state = await loadBrowserState(req, res, deps, 'authorization', result);
+  const { ctx, now, cookies, loaded, issued, session, account } = state;
   const grant = account && session ? await findGrant(models, session, client, account.accountId, result) : undefined;
-  if (session) ctx.oidc.session = session;
-  if (account) ctx.oidc.accountId = account.accountId;
 
   const prompt = requiredPrompt({ request, session, account, grant, result, now });
   if (prompt) {
@@ -62,22 +49,7 @@ export async function resolveAuthorization(
         ? new LoginRequired('end-user authentication is required')
         : new ConsentRequired('end-user consent is required');
     }
-    await startInteraction({
-      res,
-      ctx,
-      cookies,
-      config,
-      models,
-      events,
-      now,
-      params: request.params,
-      clientId: client.clientId,
-      prompt,
-      sessionUid: session?.uid,
-      result,
-      // A login just issued the session: stored together with the next interaction, which refers to it by uid.
-      alongside: issued ? [sessions.issue(cookies, issued, loaded)] : [],
-    });
+    await askEndUser(state, deps, request, prompt, result);
     return;
   }
   if (!session?.accountId || !grant) throw new Error('resolved without an account and a grant');

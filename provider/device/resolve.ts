@@ -1,17 +1,14 @@
 import type { Request, Response } from 'express';
+import { askEndUser, loadBrowserState } from '../authorization/browser-state.ts';
 import type { AuthorizationRequest } from '../authorization/request.ts';
 import { loggableParams } from '../authorization/parameters.ts';
 import type { ResolveDeps } from '../authorization/resolve.ts';
 import { requiredPrompt } from '../authorization/prompts.ts';
 import { boundToCurrentClient } from '../clients/incarnation.ts';
-import { contextOf } from '../http/context.ts';
-import { startInteraction } from '../interactions/start.ts';
-import type { DeviceCode, Interaction, Session } from '../models/types.ts';
+import type { DeviceCode, Interaction } from '../models/types.ts';
 import { deviceResultPage } from '../pages/device-page.ts';
 import { sendPage } from '../pages/send.ts';
-import { CookieJar } from '../sessions/cookies.ts';
-import { authorizeClient, clientAuthorization, loggedIn, type IssuedSession } from '../sessions/session.ts';
-import { epochSeconds } from '../time/clock.ts';
+import { authorizeClient, clientAuthorization } from '../sessions/session.ts';
 import { deviceResumePath } from './verification-uri.ts';
 
 /** The client's display name for the device pages. */
@@ -34,18 +31,11 @@ export async function resolveDevice(
   deps: ResolveDeps,
   result?: Interaction['result'],
 ): Promise<void> {
-  const { config, models, sessions, events } = deps;
+  const { models, sessions, events } = deps;
   const client = request.client;
   if (!client) throw new Error('resolveDevice needs a checked request');
-  const ctx = contextOf(req, res, 'device_verification');
-  const now = epochSeconds(deps.clock);
-  const cookies = new CookieJar(req, res, deps.keys.current.cookieKeys, config.issuer);
-  const loaded = await sessions.load(cookies);
-  const login = result?.login;
-  const issued: IssuedSession | undefined =
-    login && !login.carried ? loggedIn(loaded, login, now, config.ttl.session) : undefined;
-  const session: Session | undefined = issued?.session ?? loaded;
-  const account = session?.accountId === undefined ? undefined : await deps.accounts.findById(session.accountId);
+  const state = await loadBrowserState(req, res, deps, 'device_verification', result);
+  const { ctx, now, cookies, loaded, issued, session, account } = state;
   const grantId = result?.consent?.grantId;
   const found = grantId === undefined ? undefined : await models.find('Grant', grantId);
   const grant =
@@ -54,28 +44,12 @@ export async function resolveDevice(
       : undefined;
   ctx.oidc.params = loggableParams(request.params);
   ctx.oidc.client = client;
-  if (session) ctx.oidc.session = session;
-  if (account) ctx.oidc.accountId = account.accountId;
 
   const prompt = requiredPrompt({ request, session, account, grant, result, now });
   if (prompt) {
-    await startInteraction({
-      res,
-      ctx,
-      cookies,
-      config,
-      models,
-      events,
-      now,
-      params: request.params,
-      clientId: client.clientId,
-      prompt,
-      sessionUid: session?.uid,
-      result,
+    await askEndUser(state, deps, request, prompt, result, {
       resumePath: deviceResumePath,
       deviceUserCode: device.userCode,
-      // A login just issued the session: stored together with the next interaction (one storage round trip).
-      alongside: issued ? [sessions.issue(cookies, issued, loaded)] : [],
     });
     return;
   }

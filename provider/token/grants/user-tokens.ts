@@ -5,7 +5,7 @@ import { InvalidGrant } from '../../errors/oidc-error.ts';
 import type { Grant, GrantBound } from '../../models/types.ts';
 import { epochSeconds } from '../../time/clock.ts';
 import { signIdToken } from '../../tokens/id-token.ts';
-import { issueAccessToken, issueRefreshToken } from '../../tokens/issue.ts';
+import { issueAccessToken, issueRefreshToken, usesJwtAccessTokens } from '../../tokens/issue.ts';
 import type { GrantDeps, TokenResponse } from './grant.ts';
 
 /**
@@ -67,11 +67,13 @@ export async function issueUserTokens(input: UserTokensInput, deps: GrantDeps): 
     const exp = Math.min(refresh.exp ?? epochSeconds(deps.clock) + deps.config.ttl.refreshToken, input.grant.exp);
     return issueRefreshToken(deps, refreshFields, { gty: input.gty, rotations: refresh.rotations, exp });
   };
-  // Both tokens are stored at once (one storage round trip, not two); neither depends on the other.
-  const [access, refresh] = await Promise.all([
-    issueAccessToken(deps, fields, input.gty, { client, sub: input.account.sub }),
-    input.refresh ? issueRefresh(input.refresh) : undefined,
-  ]);
+  const issueAccess = () => issueAccessToken(deps, fields, input.gty, { client, sub: input.account.sub });
+  // Opaque tokens: both stored at once (one storage round trip, not two); neither depends on the other, and both
+  // writes start in order on one connection, so `access_token.saved` still comes before `refresh_token.saved`. A JWT
+  // access token is signed, not stored: issued first, so `access_token.issued` keeps its documented place too.
+  const [access, refresh] = usesJwtAccessTokens(deps.config, client)
+    ? [await issueAccess(), input.refresh ? await issueRefresh(input.refresh) : undefined]
+    : await Promise.all([issueAccess(), input.refresh ? issueRefresh(input.refresh) : undefined]);
   const response: TokenResponse = {
     access_token: access.value,
     token_type: 'Bearer',
