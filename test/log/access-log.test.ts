@@ -37,7 +37,7 @@ describe('access log', () => {
     await response.arrayBuffer();
     const requestLines = lines.filter((line) => line.msg === 'request');
     assert.equal(requestLines.length, 1);
-    const line = requestLines[0] as Record<string, unknown>;
+    const [line = {}] = requestLines;
     assert.deepEqual(Object.keys(line).sort(), ['level', 'method', 'ms', 'msg', 'path', 'service', 'status', 'time']);
     assert.equal(line.path, '/jwks');
     assert.equal(line.method, 'GET');
