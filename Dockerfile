@@ -19,5 +19,7 @@ COPY --from=build --chown=root:root /app/dist ./dist
 # Non-root, read-only root filesystem friendly: nothing is written under /app at run time.
 USER 65532:65532
 EXPOSE 3000 9464
-ENTRYPOINT ["node", "/app/dist/bin/kubeoidc.js"]
+# A 4 MB young generation (V8's default grows to 32 MB per semi-space under load, all of it resident): the provider
+# stays near 150 MB under sustained load instead of ~225 MB, with no measured loss of throughput (docs/performance.md).
+ENTRYPOINT ["node", "--max-semi-space-size=4", "/app/dist/bin/kubeoidc.js"]
 CMD ["provider"]

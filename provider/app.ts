@@ -87,6 +87,9 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  // No per-response ETag: Express would hash every body (token responses included, which are no-store). The cacheable
+  // documents (discovery, JWKS) carry a precomputed one (`http/cached-document.ts`).
+  app.set('etag', false);
   // Only the configured proxies may say who the client is (`trustedProxies`): the rate limits count by that address.
   app.set('trust proxy', config.trustedProxies);
   app.set('query parser', 'simple');

@@ -15,7 +15,7 @@ import { ProviderEmitter } from './events/events.ts';
 import { Keystore, type KeystoreHolder } from './keys/keystore.ts';
 import { loadOrCreateDevKeys, readKeyFile, watchKeyFile } from './keys/load.ts';
 import { errorLogFields } from './log/error-fields.ts';
-import { logEvents, logRequest } from './log/event-log.ts';
+import { accessLog, logEvents } from './log/event-log.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import type { Storage } from './storage/adapter.ts';
 import { createStorage } from './storage/create.ts';
@@ -146,6 +146,7 @@ export async function startProvider(config: ProviderConfig, options: StartOption
     ),
     onLogin,
   );
+  const logRequest = accessLog(logger);
   const app = createApp(config, {
     storage,
     keys,
@@ -156,7 +157,7 @@ export async function startProvider(config: ProviderConfig, options: StartOption
     clients,
     observeRequest: (sample) => {
       observeRequest(sample);
-      logRequest(logger, sample);
+      logRequest(sample);
     },
     loginThrottle,
   });

@@ -50,6 +50,13 @@ async function uniqueUserCode(models: ModelRepository): Promise<string> {
 
 export function deviceAuthorizationEndpoint(deps: DeviceAuthorizationDeps): Endpoint {
   const { config } = deps;
+  // Built once, not per request.
+  const authDeps = {
+    ...deps,
+    issuer: config.issuer,
+    ...config.clientAuthentication,
+    outbound: outboundPolicyOf(config),
+  };
 
   const handle: RequestHandler = async (req, res) => {
     const ctx = contextOf(req, res, 'device_authorization');
@@ -60,7 +67,7 @@ export function deviceAuthorizationEndpoint(deps: DeviceAuthorizationDeps): Endp
     const { client } = await authenticateAt(
       paths.deviceAuthorization,
       { authorization: req.get('authorization'), body: singleValues(body) },
-      { ...deps, issuer: config.issuer, ...config.clientAuthentication, outbound: outboundPolicyOf(config) },
+      authDeps,
     );
     ctx.oidc.client = client.toJSON();
     if (!client.allowsGrantType(deviceCodeGrantType)) {

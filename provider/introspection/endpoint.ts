@@ -34,15 +34,17 @@ export interface IntrospectionEndpointDeps {
 
 export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Endpoint {
   const { config } = deps;
+  // Built once, not per request.
+  const requestDeps = {
+    ...deps,
+    issuer: config.issuer,
+    strictSecretMethod: config.clientAuthentication.strictSecretMethod,
+    assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
+    outbound: outboundPolicyOf(config),
+  };
 
   const handle: RequestHandler = async (req, res) => {
-    const { client, token } = await readPresentedTokenRequest(req, res, 'introspection', {
-      ...deps,
-      issuer: config.issuer,
-      strictSecretMethod: config.clientAuthentication.strictSecretMethod,
-      assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
-      outbound: outboundPolicyOf(config),
-    });
+    const { client, token } = await readPresentedTokenRequest(req, res, 'introspection', requestDeps);
     const active =
       token && mayIntrospect(client, token, config.features.introspection.allowedClients ?? [])
         ? await activeTokenClaims(token, { ...deps, issuer: config.issuer })

@@ -1,4 +1,5 @@
 import type { ProviderEmitter } from '../events/events.ts';
+import { cachedDocument } from '../http/cached-document.ts';
 import { publicCors } from '../http/cors.ts';
 import type { Endpoint } from '../http/endpoint.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
@@ -8,19 +9,21 @@ import type { KeystoreHolder } from '../keys/keystore.ts';
 
 /**
  * The JWK Set (RFC 7517 §5): public parts of every published signing key, never a private member. Readable from any
- * origin (browser relying parties verify ID tokens with it); any method but GET/HEAD is `jwks.error`.
+ * origin (browser relying parties verify ID tokens with it); any method but GET/HEAD is `jwks.error`. Serialised once
+ * per keystore, with its ETag (`http/cached-document.ts`).
  */
 export function jwksEndpoint(deps: { keys: KeystoreHolder; events: ProviderEmitter }): Endpoint {
   const cors = publicCors(['GET', 'HEAD']);
   return {
     name: 'jwks',
     mount(router) {
-      router.get(paths.jwks, cors, (_req, res) => {
-        res
-          .type('application/jwk-set+json')
-          .set('Cache-Control', 'public, max-age=300')
-          .send(JSON.stringify(deps.keys.current.jwks));
+      const handler = cachedDocument({
+        version: () => deps.keys.current,
+        build: () => deps.keys.current.jwks,
+        type: 'application/jwk-set+json',
+        cacheControl: 'public, max-age=300',
       });
+      router.get(paths.jwks, cors, handler);
       router.all(paths.jwks, cors, methodNotAllowed(['GET', 'HEAD']));
       router.use(paths.jwks, jsonErrorHandler(deps.events, 'jwks'));
     },

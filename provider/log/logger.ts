@@ -34,10 +34,14 @@ export const redactedPaths = [
 
 export type { Logger };
 
-/** The provider's logger; `destination` lets tests capture every line. */
+/**
+ * The provider's logger; `destination` lets tests capture every line. By default lines go to standard output without
+ * blocking the event loop on each write (`sync: false`): lines logged while a write is in flight are written together,
+ * and pino flushes what is left when the process exits.
+ */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     { level, base: { service: 'kubeoidc-provider' }, redact: { paths: redactedPaths, censor: '[redacted]' } },
-    destination,
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }

@@ -42,6 +42,13 @@ function singleValues(body: unknown): Record<string, string> {
 
 export function pushedAuthorizationEndpoint(deps: ParEndpointDeps): Endpoint {
   const { config } = deps;
+  // Built once, not per request.
+  const authDeps = {
+    ...deps,
+    issuer: config.issuer,
+    ...config.clientAuthentication,
+    outbound: outboundPolicyOf(config),
+  };
 
   const handle: RequestHandler = async (req, res) => {
     const ctx = contextOf(req, res, 'pushed_authorization_request');
@@ -52,7 +59,7 @@ export function pushedAuthorizationEndpoint(deps: ParEndpointDeps): Endpoint {
     const { client } = await authenticateAt(
       paths.pushedAuthorization,
       { authorization: req.get('authorization'), body: singleValues(body) },
-      { ...deps, issuer: config.issuer, ...config.clientAuthentication, outbound: outboundPolicyOf(config) },
+      authDeps,
     );
     ctx.oidc.client = client.toJSON();
     if (body.request_uri !== undefined) throw new InvalidRequest("'request_uri' must not be pushed (RFC 9126 §2.1)");

@@ -30,15 +30,17 @@ export interface RevocationEndpointDeps {
 
 export function revocationEndpoint(deps: RevocationEndpointDeps): Endpoint {
   const { config } = deps;
+  // Built once, not per request.
+  const requestDeps = {
+    ...deps,
+    issuer: config.issuer,
+    strictSecretMethod: config.clientAuthentication.strictSecretMethod,
+    assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
+    outbound: outboundPolicyOf(config),
+  };
 
   const handle: RequestHandler = async (req, res) => {
-    const { ctx, client, token } = await readPresentedTokenRequest(req, res, 'revocation', {
-      ...deps,
-      issuer: config.issuer,
-      strictSecretMethod: config.clientAuthentication.strictSecretMethod,
-      assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
-      outbound: outboundPolicyOf(config),
-    });
+    const { ctx, client, token } = await readPresentedTokenRequest(req, res, 'revocation', requestDeps);
     if (token) await revokePresentedToken(token, client, ctx, deps);
     res.status(200).set('Cache-Control', 'no-store').end();
   };

@@ -59,6 +59,17 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
   const models = new ModelRepository(deps);
   const grantDeps: GrantDeps = { ...deps, models };
   const tokenUrl = endpointUrl(deps.config.issuer, paths.token);
+  // Built once, not per request.
+  const authDeps = {
+    clients: deps.clients,
+    models,
+    clock: deps.clock,
+    issuer: deps.config.issuer,
+    tokenEndpointUrl: tokenUrl,
+    strictSecretMethod: deps.config.clientAuthentication.strictSecretMethod,
+    assertionMaxLifetime: deps.config.clientAuthentication.assertionMaxLifetime,
+    outbound: outboundPolicyOf(deps.config),
+  };
 
   const handle: RequestHandler = async (req, res) => {
     const ctx = contextOf(req, res, 'token');
@@ -76,16 +87,7 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
 
     const { client } = await authenticateClient(
       { authorization: req.get('authorization'), body: params, endpointUrl: tokenUrl },
-      {
-        clients: deps.clients,
-        models,
-        clock: deps.clock,
-        issuer: deps.config.issuer,
-        tokenEndpointUrl: tokenUrl,
-        strictSecretMethod: deps.config.clientAuthentication.strictSecretMethod,
-        assertionMaxLifetime: deps.config.clientAuthentication.assertionMaxLifetime,
-        outbound: outboundPolicyOf(deps.config),
-      },
+      authDeps,
     );
     ctx.oidc.client = client.toJSON();
     if (!client.allowsGrantType(grantType)) {

@@ -79,7 +79,7 @@ export function kubeoidcImage(buildDir: string): Image {
       );
       copyFileSync(join(root, 'package.json'), join(app, 'package.json'));
       return {
-        entrypoint: ['node', '/app/dist/bin/kubeoidc.js'],
+        entrypoint: ['node', '--max-semi-space-size=4', '/app/dist/bin/kubeoidc.js'],
         cmd: ['provider'],
         workingDir: '/app',
         uid: 65532,
