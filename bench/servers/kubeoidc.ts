@@ -11,6 +11,7 @@ import { freePort } from '../../test/support/free-port.ts';
 import { trivialHashCost } from '../accounts.ts';
 import { benchClient, benchJwtClient, benchScopes, benchWebClient } from '../bench-client.ts';
 import type { ServerSpec } from './launch.ts';
+import { imageNodeFlags } from '../../test/support/image-entrypoint.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -32,7 +33,8 @@ export function kubeoidcSpec(options: { entry: string; keysFile: string; account
       };
       await writeFile(configFile, JSON.stringify(config));
       return {
-        argv: [process.execPath, options.entry, 'provider'],
+        // As the image runs it: with the Dockerfile ENTRYPOINT's node flags.
+        argv: [process.execPath, ...imageNodeFlags(), options.entry, 'provider'],
         env: {
           PATH: process.env.PATH ?? '',
           NODE_ENV: 'production',

@@ -14,6 +14,7 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { imageEntrypoint } from '../image-entrypoint.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
@@ -79,7 +80,7 @@ export function kubeoidcImage(buildDir: string): Image {
       );
       copyFileSync(join(root, 'package.json'), join(app, 'package.json'));
       return {
-        entrypoint: ['node', '--max-semi-space-size=4', '/app/dist/bin/kubeoidc.js'],
+        entrypoint: imageEntrypoint(),
         cmd: ['provider'],
         workingDir: '/app',
         uid: 65532,
