@@ -13,20 +13,35 @@
 import assert from 'node:assert/strict';
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { after, before, describe, it } from 'node:test';
+import * as client from 'openid-client';
 import { helmRenderer, type RenderedRelease } from '../support/helm-render.ts';
-import { kubectl } from '../support/kubectl.ts';
+import { applyManifest, kubectl } from '../support/kubectl.ts';
 import { callApi, type List } from '../support/node-agent/kube-api.ts';
 import { eventually } from '../node-agent/cluster.ts';
 import { installChartCrds, installRelease, renderStoryRelease } from './story/chart.ts';
 import { storyCluster } from './story/cluster.ts';
+import { freshFetch } from './story/fresh-fetch.ts';
+import { accountsSecret, ALICE, oidcClient, oidcProvider, REDIRECT_URI } from './story/manifests.ts';
+import { forwardToService, type PortForward } from './story/port-forward.ts';
+import { signIn } from './relying-party.ts';
 
 const NAMESPACE = 'kubeoidc';
 const RELEASE = 'kubeoidc';
+const PROVIDER = 'login';
+const APP = 'webapp';
+
+/** The Secret an OIDCClient's credentials land in, as an app reads it with envFrom. */
+interface AppCredentials {
+  CLIENT_ID: string;
+  CLIENT_SECRET: string;
+  ISSUER_URL: string;
+  DISCOVERY_URL: string;
+}
 
 describe('story: a platform engineer installs kubeoidc and signs a user in to an app', { timeout: 1_200_000 }, () => {
   const renderer = helmRenderer();
   if (!renderer.ok) {
-    it.skip(`the chart renderer cannot be built here: ${renderer.reason}`);
+    void it.skip(`the chart renderer cannot be built here: ${renderer.reason}`);
     return;
   }
   const cluster = storyCluster();
@@ -64,10 +79,53 @@ describe('story: a platform engineer installs kubeoidc and signs a user in to an
       : undefined;
   };
 
-  before(() => {
+  let forward: PortForward | undefined;
+  /** The issuer: `http://127.0.0.1:PORT` of the port-forward. */
+  let issuer = '';
+  let redisUrl: string;
+
+  before(async () => {
     release = renderStoryRelease(renderer.binary, RELEASE, NAMESPACE);
+    const redisService = release.objects.find(
+      (o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === 'redis',
+    );
+    redisUrl = `redis://${redisService?.metadata.name ?? ''}.${NAMESPACE}.svc:6379`;
+    // `kubectl port-forward svc/login 8080:80` on the engineer's laptop: the issuer is what the laptop reaches.
+    forward = await forwardToService(() => {
+      const host = cluster.node.serviceAddress(NAMESPACE, PROVIDER);
+      return host === undefined ? undefined : { host, port: 80 };
+    });
+    issuer = forward.url;
   });
-  after(() => undefined);
+  after(async () => {
+    await forward?.stop();
+  });
+
+  const providerObject = (): Promise<{ status?: { conditions?: { type: string; status: string }[] } }> =>
+    callApi(cluster.cp, 'GET', `/apis/kubeoidc.dev/v1alpha1/namespaces/${NAMESPACE}/oidcproviders/${PROVIDER}`);
+  const secretData = async (name: string): Promise<Record<string, string> | undefined> => {
+    const secret = await callApi<{ data?: Record<string, string> }>(
+      cluster.cp,
+      'GET',
+      `/api/v1/namespaces/${NAMESPACE}/secrets/${name}`,
+    ).catch(() => undefined);
+    if (secret?.data === undefined) return undefined;
+    return Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+  };
+  /** openid-client configured from nothing but the app's Secret, each request on a new connection. */
+  const relyingParty = async (credentials: AppCredentials): Promise<client.Configuration> => {
+    const config = await client.discovery(
+      new URL(credentials.DISCOVERY_URL),
+      credentials.CLIENT_ID,
+      { redirect_uris: [REDIRECT_URI] },
+      client.ClientSecretBasic(credentials.CLIENT_SECRET),
+      // The issuer is plain http on loopback (the port-forward), which is exactly what this opt-in is for.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      { execute: [client.allowInsecureRequests], [client.customFetch]: freshFetch },
+    );
+    config[client.customFetch] = freshFetch;
+    return config;
+  };
 
   it('a. helm install: CRDs, the operator (2 replicas, the chart ServiceAccount and RBAC) and the evaluation Redis → operator Ready', async () => {
     const crds = await installChartCrds(cluster.cp);
@@ -90,7 +148,7 @@ describe('story: a platform engineer installs kubeoidc and signs a user in to an
     assert.equal(pods.length, 2);
     for (const pod of pods) {
       assert.equal(pod.spec?.nodeName, cluster.node.nodeName, 'scheduled to the node');
-      assert.equal(pod.spec?.serviceAccountName, account.metadata.name, 'runs as the chart ServiceAccount');
+      assert.equal(pod.spec.serviceAccountName, account.metadata.name, 'runs as the chart ServiceAccount');
     }
     // One of them leads (the Lease is written with the pod's ServiceAccount token, which only the chart's RBAC allows).
     const holder = await waitFor('a leader', async () => {
@@ -109,5 +167,85 @@ describe('story: a platform engineer installs kubeoidc and signs a user in to an
       await kubectl(cluster.cp, '-n', NAMESPACE, 'rollout', 'status', `deployment/${operatorDeployment.metadata.name}`),
       /successfully rolled out/,
     );
+  });
+
+  it('b. kubectl apply an OIDCProvider with 3 replicas on that Redis → 3 pods Ready behind the Service; READY True; discovery shows the issuer', async () => {
+    await applyManifest(cluster.cp, await accountsSecret(NAMESPACE, 'login-accounts'));
+    await applyManifest(
+      cluster.cp,
+      oidcProvider(NAMESPACE, PROVIDER, {
+        issuer: issuer,
+        redisUrl,
+        accountsSecret: 'login-accounts',
+        replicas: 3,
+      }),
+    );
+    const providerDeployment = await waitFor('3 provider replicas Ready', () => fullyReady(PROVIDER, 3));
+    const pods = await podsOf(providerDeployment.spec?.selector.matchLabels ?? {});
+    assert.equal(
+      pods.filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length,
+      3,
+    );
+    await waitFor('OIDCProvider Ready', async () =>
+      (await providerObject()).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true
+        ? true
+        : undefined,
+    );
+    const row = (await kubectl(cluster.cp, '-n', NAMESPACE, 'get', 'oidcp', PROVIDER, '--no-headers'))
+      .trim()
+      .split(/\s+/);
+    assert.equal(row[0], PROVIDER);
+    assert.equal(row[1], 'True', `kubectl get oidcp: ${row.join(' ')}`);
+
+    // Discovery through the Service, from each replica in turn (a new connection each time).
+    for (let i = 0; i < 3; i++) {
+      const response = await waitFor('discovery through the Service', async () => {
+        const answer = await freshFetch(`${issuer}/.well-known/openid-configuration`);
+        return answer.ok ? answer : undefined;
+      });
+      const discovery = (await response.json()) as { issuer: string; token_endpoint: string };
+      assert.equal(discovery.issuer, issuer);
+      assert.equal(discovery.token_endpoint, `${issuer}/token`);
+    }
+  });
+
+  let credentials: AppCredentials;
+  let signedIn: Awaited<ReturnType<typeof signIn>>;
+  let rp: client.Configuration;
+
+  it('c. kubectl apply an OIDCClient → its Secret; openid-client from that Secret alone signs alice in (code + PKCE, real forms), userinfo and refresh', async () => {
+    await applyManifest(cluster.cp, oidcClient(NAMESPACE, APP, PROVIDER));
+    const data = await waitFor('the app Secret', () => secretData(`${APP}-oidc`));
+    for (const key of ['CLIENT_ID', 'CLIENT_SECRET', 'ISSUER_URL', 'DISCOVERY_URL']) {
+      assert.ok(data[key], `the Secret holds ${key}`);
+    }
+    credentials = data as unknown as AppCredentials;
+    assert.equal(credentials.ISSUER_URL, issuer);
+    assert.equal(credentials.DISCOVERY_URL, `${issuer}/.well-known/openid-configuration`);
+
+    rp = await relyingParty(credentials);
+    assert.equal(rp.serverMetadata().issuer, credentials.ISSUER_URL);
+    signedIn = await signIn(rp, ALICE);
+    const claims = signedIn.tokens.claims();
+    assert.ok(claims, 'an ID token');
+    assert.equal(claims.sub, 'alice-sub');
+    assert.equal(claims.iss, credentials.ISSUER_URL);
+    assert.equal(claims.aud, credentials.CLIENT_ID);
+    assert.ok(signedIn.tokens.refresh_token, 'offline_access gave a refresh token');
+
+    // Several times, each on a new connection: whichever replica answers knows the tokens (they live in Redis).
+    for (let i = 0; i < 3; i++) {
+      const info = await client.fetchUserInfo(rp, signedIn.tokens.access_token, 'alice-sub');
+      assert.equal(info.email, 'alice@example.com');
+    }
+    let refreshToken = signedIn.tokens.refresh_token;
+    for (let i = 0; i < 3; i++) {
+      const refreshed = await client.refreshTokenGrant(rp, refreshToken);
+      assert.equal(refreshed.claims()?.sub, 'alice-sub');
+      assert.ok(refreshed.refresh_token);
+      refreshToken = refreshed.refresh_token;
+      const info = await client.fetchUserInfo(rp, refreshed.access_token, 'alice-sub');
+      assert.equal(info.name, 'Alice Example');
+    }
   });
 });

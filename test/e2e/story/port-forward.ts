@@ -47,7 +47,11 @@ export async function forwardToService(target: () => { host: string; port: numbe
     url: `http://127.0.0.1:${String(address.port)}`,
     stop() {
       for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
     },
   };
 }
