@@ -60,6 +60,19 @@ export function storyCluster(): StoryCluster {
       } catch (error) {
         lines.push(`(pods not listed: ${error instanceof Error ? error.message : String(error)})`);
       }
+      try {
+        const events = await callApi<
+          List<{ reason?: string; note?: string; type?: string; regarding?: { kind?: string; name?: string } }>
+        >(cp, 'GET', `/apis/events.k8s.io/v1/namespaces/${namespace}/events`);
+        lines.push('--- events:');
+        for (const event of events.items.slice(-25)) {
+          lines.push(
+            `  ${event.type ?? ''} ${event.reason ?? ''} ${event.regarding?.kind ?? ''}/${event.regarding?.name ?? ''}: ${event.note ?? ''}`,
+          );
+        }
+      } catch (error) {
+        lines.push(`(events not listed: ${error instanceof Error ? error.message : String(error)})`);
+      }
       lines.push(`--- agent log:\n${node.agentLog().trimEnd().split('\n').slice(-20).join('\n')}`);
       return lines.join('\n');
     },

@@ -50,7 +50,10 @@ export function oidcProvider(
   };
 }
 
-/** A confidential web app's OIDCClient (code + refresh), its credentials in Secret `<name>-oidc`. */
+/**
+ * A confidential web app's OIDCClient (code + refresh, and client_credentials for its backend), its credentials in
+ * Secret `<name>-oidc`.
+ */
 export function oidcClient(namespace: string, name: string, provider: string): object {
   return {
     apiVersion: 'kubeoidc.dev/v1alpha1',
@@ -60,7 +63,7 @@ export function oidcClient(namespace: string, name: string, provider: string): o
       providerRef: { name: provider },
       clientName: `Story app ${name}`,
       redirectUris: [REDIRECT_URI],
-      grantTypes: ['authorization_code', 'refresh_token'],
+      grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
       responseTypes: ['code'],
       scopes: ['openid', 'profile', 'email', 'offline_access'],
       tokenEndpointAuthMethod: 'client_secret_basic',
