@@ -11,6 +11,7 @@
  */
 import type { RequestContext } from '../events/context.ts';
 import { eventNames, type EventName } from '../events/events.ts';
+import { ClientAuthenticationError } from '../clients/authentication/errors.ts';
 import { knownErrorCodes, OIDCError } from '../errors/oidc-error.ts';
 import { StorageUnavailableError } from '../storage/adapter.ts';
 import { MAX_DESCRIPTION_LENGTH, type EventStreamRecord } from './record.ts';
@@ -84,7 +85,15 @@ export function recordOf(
   if (!event.endsWith('.error')) return undefined;
   const error = args[1];
   if (!(error instanceof OIDCError) || flowErrorCodes.has(error.error)) return undefined;
-  const record = { ...base(event, ctx, issuer, time), error: errorCode(error.error) };
+  const identified = base(event, ctx, issuer, time);
+  // A failed client authentication identified no client, but the registered client it claimed to be is what its
+  // owner needs to see the failure on (a stale or leaked secret): the Event goes on that OIDCClient.
+  const claimed = error instanceof ClientAuthenticationError ? error.claimedClientId : undefined;
+  const record = {
+    ...identified,
+    ...(identified.clientId === undefined && claimed !== undefined ? { clientId: claimed } : {}),
+    error: errorCode(error.error),
+  };
   return error.expose && error.errorDescription
     ? { ...record, description: error.errorDescription.slice(0, MAX_DESCRIPTION_LENGTH) }
     : record;

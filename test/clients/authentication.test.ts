@@ -255,4 +255,18 @@ describe('client authentication at the token endpoint', () => {
       false,
     );
   });
+
+  it('names the registered client a failed authentication claimed to be (never an unknown id), whatever the method', async () => {
+    const claimed = async (body: Record<string, string>, headers: Record<string, string> = {}) => {
+      provider.seen.length = 0;
+      await tokenRequest(provider, body, headers);
+      const event = provider.seen.find((seen) => seen.name === 'grant.error');
+      return (event?.args[1] as { claimedClientId?: string } | undefined)?.claimedClientId;
+    };
+    assert.equal(await claimed(await codeParams('basic'), { authorization: basicAuth('basic', 'nope') }), 'basic');
+    assert.equal(await claimed({ ...(await codeParams('post')), client_id: 'post', client_secret: 'nope' }), 'post');
+    const forged = await assertion('jwt').setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('wrong'));
+    assert.equal(await claimed({ ...(await codeParams('jwt')), ...withAssertion(forged) }), 'jwt');
+    assert.equal(await claimed(await codeParams('basic'), { authorization: basicAuth('nobody', 'nope') }), undefined);
+  });
 });

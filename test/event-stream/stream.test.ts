@@ -89,16 +89,24 @@ describe('event stream (provider side)', { timeout: 180_000 }, () => {
     assert.equal(((await bogus.json()) as { error: string }).error, 'invalid_grant');
     const wrongSecret = await token(provider, { grant_type: 'client_credentials' }, 'not-the-web-secret-value');
     assert.equal(wrongSecret.status, 401);
+    const unknownClient = await fetch(`${provider.issuer}/token`, {
+      method: 'POST',
+      headers: { authorization: basic('nobody', 'whatever'), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    assert.equal(unknownClient.status, 401);
 
-    const streamed = await eventually('four records', async () => {
+    const streamed = await eventually('five records', async () => {
       const all = await records();
-      return all.length >= 4 ? all : undefined;
+      return all.length >= 5 ? all : undefined;
     });
     const summary = streamed.map((r) => `${r.event} ${r.error ?? ''} ${r.clientId ?? '-'}`);
     assert.deepEqual(summary, [
       'grant.revoked invalid_grant web',
       'grant.error invalid_grant web',
       'grant.error invalid_grant web',
+      // A wrong secret names the registered client it claimed to be (its owner sees the failure); an unknown id none.
+      'grant.error invalid_client web',
       'grant.error invalid_client -',
     ]);
     const [revoked, replayError] = streamed as [EventStreamRecord, EventStreamRecord];

@@ -4,19 +4,25 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../support/control-plane.ts';
 import { callApi, isNotFound, type ApiEndpoint } from '../support/node-agent/kube-api.ts';
 import { startNodeAgent, type NodeAgent, type NodeAgentOptions } from '../support/node-agent/node-agent.ts';
 
 /** A control plane with one node agent, started in `before` and stopped in `after` of the calling suite. */
-export function agentCluster(options: NodeAgentOptions = {}): { readonly cp: ControlPlane; readonly node: NodeAgent } {
+export function agentCluster(
+  options: NodeAgentOptions = {},
+  controlPlane: ControlPlaneOptions = {},
+): { readonly cp: ControlPlane; readonly node: NodeAgent } {
   let cp: ControlPlane | undefined;
   let node: NodeAgent | undefined;
   before(async () => {
-    cp = await startControlPlane();
+    cp = await startControlPlane(controlPlane);
     node = await startNodeAgent(cp, options);
-    // The ServiceAccount admission plugin wants the namespace's `default` account (no controller-manager creates it).
-    await create(cp, '/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'default' } });
+    // The ServiceAccount admission plugin wants the namespace's `default` account; without a controller-manager
+    // nobody else creates it.
+    if (controlPlane.controllerManager !== true) {
+      await create(cp, '/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'default' } });
+    }
   });
   after(async () => {
     await node?.stop();

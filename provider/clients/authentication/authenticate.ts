@@ -82,6 +82,25 @@ export async function authenticateClient(
   const credentials = presented(request);
   const client = await deps.clients.find(credentials.clientId);
   if (!client) throw new ClientAuthenticationError('client is unknown', challenge);
+  try {
+    return await authenticateKnown(request, deps, client, credentials, challenge);
+  } catch (error) {
+    // Every failure from here on is about a registered client: say which (ClientAuthenticationError.claimedClientId).
+    if (error instanceof ClientAuthenticationError && error.claimedClientId === undefined) {
+      throw new ClientAuthenticationError(error.errorDescription, error.challenge, client.clientId);
+    }
+    throw error;
+  }
+}
+
+/** The checks once the client the request names was found. */
+async function authenticateKnown(
+  request: ClientAuthRequest,
+  deps: ClientAuthDeps,
+  client: Client,
+  credentials: Presented,
+  challenge: 'Basic' | undefined,
+): Promise<AuthenticatedClient> {
   const registered = client.metadata.token_endpoint_auth_method;
   const used: TokenEndpointAuthMethod =
     credentials.method === 'jwt'

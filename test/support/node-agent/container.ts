@@ -64,6 +64,14 @@ export function startContainer(
       return undefined;
     }
   };
+  // The init of the container's pid namespace, killed with `unshare` on every path (supervisor.ts `adopt`). unshare
+  // forks it at once; look until it shows (or the run is over).
+  const adoptInit = (tries: number): void => {
+    const pid = mainPid();
+    if (pid !== undefined) supervisor.adopt(proc, pid);
+    else if (tries > 0 && !proc.hasExited()) setTimeout(adoptInit, 10, tries - 1).unref();
+  };
+  adoptInit(500);
   let stopping: Promise<ExitStatus> | undefined;
   return {
     logPath,
@@ -82,8 +90,12 @@ export function startContainer(
           }
           await Promise.race([proc.exited, sleep(graceSeconds * 1000)]);
         }
-        // unshare's child dies with it (--kill-child), and with it every process of the pid namespace.
-        if (!proc.hasExited()) proc.child.kill('SIGKILL');
+        // The namespace's init first: `--kill-child` does not reach it once it changed user (supervisor.ts `adopt`).
+        if (!proc.hasExited()) {
+          const init = mainPid();
+          if (init !== undefined) supervisor.adopt(proc, init);
+          supervisor.kill(proc);
+        }
         return proc.exited;
       })();
       return stopping;

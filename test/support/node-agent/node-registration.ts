@@ -1,6 +1,11 @@
 /**
  * The Node object the agent stands for: registered Ready with room for the story's pods, its Ready condition renewed
  * every 10 s (a heartbeat, as the kubelet posts one), and deleted again on stop.
+ *
+ * The API server's TaintNodesByCondition admission taints every new Node `node.kubernetes.io/not-ready:NoSchedule`;
+ * in a cluster the node lifecycle controller lifts it once the kubelet reports Ready. The test cluster does not run
+ * that controller (there is no kubelet to judge), so the agent lifts the taint itself after its first Ready status —
+ * without that the scheduler never binds a pod here.
  */
 import { callApi, isConflict, type ApiEndpoint } from './kube-api.ts';
 
@@ -70,6 +75,7 @@ export async function registerNode(api: ApiEndpoint, name: string, hostIP: strin
   const beat = (): Promise<unknown> =>
     callApi(api, 'PATCH', `/api/v1/nodes/${name}/status`, nodeStatus(hostIP, name), 'application/merge-patch+json');
   await beat();
+  await liftNotReadyTaint(api, name);
   const timer = setInterval(() => {
     beat().catch(() => undefined); // the next beat tries again
   }, HEARTBEAT_MS);
@@ -80,4 +86,31 @@ export async function registerNode(api: ApiEndpoint, name: string, hostIP: strin
       await callApi(api, 'DELETE', `/api/v1/nodes/${name}`).catch(() => undefined);
     },
   };
+}
+
+/** The taints the node lifecycle controller removes from a Node that reports Ready. */
+const NOT_READY_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
+
+interface Taint {
+  key: string;
+  effect: string;
+}
+
+async function liftNotReadyTaint(api: ApiEndpoint, name: string): Promise<void> {
+  const node = await callApi<{ metadata?: { resourceVersion?: string }; spec?: { taints?: Taint[] } }>(
+    api,
+    'GET',
+    `/api/v1/nodes/${name}`,
+  );
+  const taints = node.spec?.taints ?? [];
+  const kept = taints.filter((taint) => !NOT_READY_TAINTS.has(taint.key));
+  if (kept.length === taints.length) return;
+  // The resourceVersion makes it a compare-and-swap: taints someone added meanwhile are not dropped.
+  await callApi(
+    api,
+    'PATCH',
+    `/api/v1/nodes/${name}`,
+    { metadata: { resourceVersion: node.metadata?.resourceVersion }, spec: { taints: kept } },
+    'application/merge-patch+json',
+  );
 }

@@ -39,6 +39,8 @@ const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGKILL: 9, SI
 export class Supervisor {
   readonly #watchdog: Watchdog;
   readonly #running = new Set<SupervisedProcess>();
+  /** Container init processes (see {@link adopt}), by the supervised process they run under. */
+  readonly #adopted = new Map<SupervisedProcess, number>();
   readonly #unregister: () => void;
   #stopped = false;
 
@@ -79,13 +81,41 @@ export class Supervisor {
     const proc: SupervisedProcess = { child, pid: child.pid ?? -1, exited, hasExited: () => done };
     this.#running.add(proc);
     this.#watchdog.guard(child.pid);
-    void exited.then(() => this.#running.delete(proc));
+    void exited.then(() => {
+      this.#running.delete(proc);
+      this.#adopted.delete(proc);
+    });
     return proc;
+  }
+
+  /**
+   * Also kills `pid` with `owner`, on every path that kills `owner`. For a container's init (pid 1 of its pid
+   * namespace): the kernel drops a process's parent-death signal when it changes its user ids, so a container that
+   * runs as non-root would outlive its `unshare` (and keep its ports) unless killed itself; killing it takes its
+   * whole pid namespace along.
+   */
+  adopt(owner: SupervisedProcess, pid: number): void {
+    if (owner.hasExited()) return;
+    this.#adopted.set(owner, pid);
+    this.#watchdog.guard(pid);
+  }
+
+  /** SIGKILLs a supervised process and the init it was adopted for. */
+  kill(proc: SupervisedProcess): void {
+    const init = this.#adopted.get(proc);
+    if (init !== undefined && !proc.hasExited()) {
+      try {
+        process.kill(init, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    if (!proc.hasExited()) proc.child.kill('SIGKILL');
   }
 
   /** SIGKILLs every running process now (their pid namespaces take their children along). */
   killAll(): void {
-    for (const proc of this.#running) if (!proc.hasExited()) proc.child.kill('SIGKILL');
+    for (const proc of this.#running) this.kill(proc);
   }
 
   /** Kills everything, waits for the exits and dismisses the watchdog. */
