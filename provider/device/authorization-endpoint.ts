@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { CheckDeps } from '../authorization/request.ts';
-import { authenticateAt } from '../clients/authentication/authenticate-at.ts';
+import { authenticateAt, clientAuthSettings } from '../clients/authentication/authenticate-at.ts';
 import { ClientAuthenticationError } from '../clients/authentication/errors.ts';
 import { InvalidRequest, UnauthorizedClient } from '../errors/oidc-error.ts';
 import type { ProviderEmitter } from '../events/events.ts';
@@ -9,7 +9,6 @@ import type { Endpoint } from '../http/endpoint.ts';
 import { emitError, errorBody } from '../http/error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
-import { outboundPolicyOf } from '../outbound/of-config.ts';
 import type { DeviceCode } from '../models/types.ts';
 import { epochSeconds } from '../time/clock.ts';
 import { newOpaqueToken } from '../tokens/opaque.ts';
@@ -53,9 +52,7 @@ export function deviceAuthorizationEndpoint(deps: DeviceAuthorizationDeps): Endp
   // Built once, not per request.
   const authDeps = {
     ...deps,
-    issuer: config.issuer,
-    ...config.clientAuthentication,
-    outbound: outboundPolicyOf(config),
+    ...clientAuthSettings(config),
   };
 
   const handle: RequestHandler = async (req, res) => {

@@ -9,7 +9,7 @@ import { clientAuthErrorHandler } from '../http/client-auth-error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
 import type { Clock } from '../time/clock.ts';
-import { outboundPolicyOf } from '../outbound/of-config.ts';
+import { clientAuthSettings } from '../clients/authentication/authenticate-at.ts';
 import { readPresentedTokenRequest } from '../tokens/presented-token-request.ts';
 import { activeTokenClaims } from './active.ts';
 import { mayIntrospect } from './policy.ts';
@@ -37,10 +37,7 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Endpoint
   // Built once, not per request.
   const requestDeps = {
     ...deps,
-    issuer: config.issuer,
-    strictSecretMethod: config.clientAuthentication.strictSecretMethod,
-    assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
-    outbound: outboundPolicyOf(config),
+    ...clientAuthSettings(config),
   };
 
   const handle: RequestHandler = async (req, res) => {

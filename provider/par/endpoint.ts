@@ -2,7 +2,7 @@ import express, { type RequestHandler } from 'express';
 import { checkAuthorizationRequest } from '../authorization/check-request.ts';
 import { loggableParams } from '../authorization/parameters.ts';
 import type { CheckDeps } from '../authorization/request.ts';
-import { authenticateAt } from '../clients/authentication/authenticate-at.ts';
+import { authenticateAt, clientAuthSettings } from '../clients/authentication/authenticate-at.ts';
 import { InvalidRequest } from '../errors/oidc-error.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import { clientAuthErrorHandler } from '../http/client-auth-error-handler.ts';
@@ -11,7 +11,6 @@ import type { Endpoint } from '../http/endpoint.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import { secretId } from '../models/ids.ts';
 import type { ModelRepository } from '../models/repository.ts';
-import { outboundPolicyOf } from '../outbound/of-config.ts';
 import type { PushedAuthorizationRequest } from '../models/types.ts';
 import { epochSeconds } from '../time/clock.ts';
 import { requestUriFor } from './request-uri.ts';
@@ -45,9 +44,7 @@ export function pushedAuthorizationEndpoint(deps: ParEndpointDeps): Endpoint {
   // Built once, not per request.
   const authDeps = {
     ...deps,
-    issuer: config.issuer,
-    ...config.clientAuthentication,
-    outbound: outboundPolicyOf(config),
+    ...clientAuthSettings(config),
   };
 
   const handle: RequestHandler = async (req, res) => {

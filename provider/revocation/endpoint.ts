@@ -8,7 +8,7 @@ import type { Endpoint } from '../http/endpoint.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
 import type { Clock } from '../time/clock.ts';
-import { outboundPolicyOf } from '../outbound/of-config.ts';
+import { clientAuthSettings } from '../clients/authentication/authenticate-at.ts';
 import { readPresentedTokenRequest } from '../tokens/presented-token-request.ts';
 import { revokePresentedToken } from './revoke-token.ts';
 
@@ -33,10 +33,7 @@ export function revocationEndpoint(deps: RevocationEndpointDeps): Endpoint {
   // Built once, not per request.
   const requestDeps = {
     ...deps,
-    issuer: config.issuer,
-    strictSecretMethod: config.clientAuthentication.strictSecretMethod,
-    assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
-    outbound: outboundPolicyOf(config),
+    ...clientAuthSettings(config),
   };
 
   const handle: RequestHandler = async (req, res) => {

@@ -15,7 +15,7 @@ import { emitError, errorBody } from '../http/error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { KeystoreHolder } from '../keys/keystore.ts';
 import { ModelRepository } from '../models/repository.ts';
-import { outboundPolicyOf } from '../outbound/of-config.ts';
+import { clientAuthSettings } from '../clients/authentication/authenticate-at.ts';
 import type { Storage } from '../storage/adapter.ts';
 import type { Clock } from '../time/clock.ts';
 import { authorizationCodeGrant } from './grants/authorization-code.ts';
@@ -64,11 +64,8 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
     clients: deps.clients,
     models,
     clock: deps.clock,
-    issuer: deps.config.issuer,
+    ...clientAuthSettings(deps.config),
     tokenEndpointUrl: tokenUrl,
-    strictSecretMethod: deps.config.clientAuthentication.strictSecretMethod,
-    assertionMaxLifetime: deps.config.clientAuthentication.assertionMaxLifetime,
-    outbound: outboundPolicyOf(deps.config),
   };
 
   const handle: RequestHandler = async (req, res) => {

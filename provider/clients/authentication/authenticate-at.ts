@@ -1,5 +1,7 @@
+import type { ProviderConfig } from '../../config/options.ts';
 import { endpointUrl, paths } from '../../http/paths.ts';
 import type { ModelRepository } from '../../models/repository.ts';
+import { outboundPolicyOf } from '../../outbound/of-config.ts';
 import type { OutboundPolicy } from '../../outbound/policy.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { ClientStore } from '../client-store.ts';
@@ -17,6 +19,18 @@ export interface EndpointClientAuthDeps {
   assertionMaxLifetime: number;
   /** Where a client's `jwks_uri` may be fetched from (`outboundPolicyOf(config)`); default: nothing internal. */
   outbound?: OutboundPolicy | undefined;
+}
+
+/** The configuration's part of `EndpointClientAuthDeps`: build it once per endpoint, never per request. */
+export function clientAuthSettings(
+  config: ProviderConfig,
+): Pick<EndpointClientAuthDeps, 'issuer' | 'strictSecretMethod' | 'assertionMaxLifetime' | 'outbound'> {
+  return {
+    issuer: config.issuer,
+    strictSecretMethod: config.clientAuthentication.strictSecretMethod,
+    assertionMaxLifetime: config.clientAuthentication.assertionMaxLifetime,
+    outbound: outboundPolicyOf(config),
+  };
 }
 
 /**
