@@ -55,7 +55,10 @@ export async function getPod(api: ApiEndpoint, namespace: string, name: string):
   }
 }
 
-/** Polls until `check` returns a value (not undefined); fails with `what` after `timeoutMs` (a hang guard). */
+/**
+ * Polls until `check` returns a value (not undefined); fails with `what` after `timeoutMs` (a hang guard), naming the
+ * error of the latest attempt when it threw (not an older one: a 404 from before an object existed is stale).
+ */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -63,6 +66,7 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     try {
       const value = await check();
       if (value !== undefined) return value;
+      last = undefined; // the latest attempt answered, only not yet what is awaited: an older error is stale
     } catch (error) {
       last = error;
     }
