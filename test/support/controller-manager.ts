@@ -6,7 +6,7 @@
  * Not run: node lifecycle (there is no kubelet heartbeat to judge; a test node agent reports its own status), and
  * everything needing a cloud, volumes or certificates signing.
  */
-import { join } from 'node:path';
+import { componentArgs, type ComponentSetup } from './component-args.ts';
 
 /** The controllers started by default (`--controllers`). */
 export const DEFAULT_CONTROLLERS: readonly string[] = [
@@ -24,13 +24,7 @@ export const DEFAULT_CONTROLLERS: readonly string[] = [
 ];
 
 /** What the controller-manager's flags are made of. */
-export interface ControllerManagerSetup {
-  /** The control plane's temp dir (the manager's certificates go below it). */
-  readonly dir: string;
-  /** Admin kubeconfig: the manager's API credentials, and its delegated authentication/authorization. */
-  readonly kubeconfigPath: string;
-  /** Free loopback port of the manager's HTTPS endpoint (/healthz). */
-  readonly port: number;
+export interface ControllerManagerSetup extends ComponentSetup {
   /** Private key the API server verifies service-account tokens with (`--service-account-key-file` pair). */
   readonly serviceAccountPrivateKeyPath: string;
   /** The cluster CA written into every token Secret as `ca.crt`. */
@@ -41,14 +35,7 @@ export interface ControllerManagerSetup {
 /** kube-controller-manager v1.20 flags: loopback only, no insecure port, no leader election (one instance). */
 export function controllerManagerArgs(setup: ControllerManagerSetup): string[] {
   return [
-    `--kubeconfig=${setup.kubeconfigPath}`,
-    `--authentication-kubeconfig=${setup.kubeconfigPath}`,
-    `--authorization-kubeconfig=${setup.kubeconfigPath}`,
-    '--bind-address=127.0.0.1',
-    `--secure-port=${setup.port}`,
-    '--port=0',
-    `--cert-dir=${join(setup.dir, 'controller-manager-certs')}`,
-    '--leader-elect=false',
+    ...componentArgs(setup, 'controller-manager-certs'),
     `--controllers=${setup.controllers.join(',')}`,
     `--service-account-private-key-file=${setup.serviceAccountPrivateKeyPath}`,
     `--root-ca-file=${setup.rootCaPath}`,

@@ -1,12 +1,28 @@
 /**
- * A loopback TCP proxy in front of a real server, for outage tests: `cut()` makes the server unreachable for every
- * client of the proxy (open connections are reset, new ones are reset as soon as they arrive, as with a stopped
- * server), `restore()` lets traffic through again. TLS passes through untouched, so a kubeconfig pointed at the
- * proxy works with the API server's own certificate.
+ * Loopback TCP forwarding for tests. `startTcpForward` forwards each new connection to where `target()` says at that
+ * moment (undefined: reset the connection). `startTcpProxy` builds an outage proxy on it: `cut()` makes the server
+ * unreachable for every client of the proxy (open connections are reset, new ones are reset as soon as they arrive,
+ * as with a stopped server), `restore()` lets traffic through again. TLS passes through untouched, so a kubeconfig
+ * pointed at the proxy works with the API server's own certificate.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
-/** A running proxy. */
+/** Where a connection goes. */
+export interface TcpTarget {
+  host: string;
+  port: number;
+}
+
+/** A running forward. */
+export interface TcpForward {
+  /** Port on 127.0.0.1 that forwards to the target. */
+  readonly port: number;
+  /** Resets every open connection (both sides). */
+  resetAll(): void;
+  stop(): Promise<void>;
+}
+
+/** A running outage proxy. */
 export interface TcpProxy {
   /** Port on 127.0.0.1 that forwards to the target. */
   readonly port: number;
@@ -16,10 +32,9 @@ export interface TcpProxy {
   stop(): Promise<void>;
 }
 
-/** Starts a proxy to `targetHost:targetPort` on a free loopback port. */
-export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+/** Forwards a free loopback port to `target()`, looked up per connection. */
+export async function startTcpForward(target: () => TcpTarget | undefined): Promise<TcpForward> {
   const sockets = new Set<Socket>();
-  let down = false;
   const track = (socket: Socket): void => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -27,11 +42,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   };
   const server: Server = createServer((inbound) => {
     track(inbound);
-    if (down) {
+    const to = target();
+    if (to === undefined) {
       inbound.resetAndDestroy();
       return;
     }
-    const outbound = createConnection({ host: targetHost, port: targetPort });
+    const outbound = createConnection({ host: to.host, port: to.port });
     track(outbound);
     inbound.pipe(outbound).pipe(inbound);
     inbound.on('close', () => outbound.destroy());
@@ -42,15 +58,11 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     server.listen(0, '127.0.0.1', resolve);
   });
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
+  if (address === null || typeof address === 'string') throw new Error('TCP forward has no port');
   return {
     port: address.port,
-    cut() {
-      down = true;
+    resetAll() {
       for (const socket of sockets) socket.resetAndDestroy();
-    },
-    restore() {
-      down = false;
     },
     async stop() {
       for (const socket of sockets) socket.destroy();
@@ -60,5 +72,22 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
         });
       });
     },
+  };
+}
+
+/** Starts an outage proxy to `targetHost:targetPort` on a free loopback port. */
+export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+  let down = false;
+  const forward = await startTcpForward(() => (down ? undefined : { host: targetHost, port: targetPort }));
+  return {
+    port: forward.port,
+    cut() {
+      down = true;
+      forward.resetAll();
+    },
+    restore() {
+      down = false;
+    },
+    stop: () => forward.stop(),
   };
 }
