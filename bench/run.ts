@@ -6,7 +6,8 @@
  * Environment (defaults in brackets): BENCH_SECONDS [10] per scenario, BENCH_ROUNDS [3], BENCH_CONNECTIONS [50],
  * BENCH_LOGIN_CONCURRENCY [8] concurrent logins of the login burst, BENCH_SOAK_SECONDS [300] per server (0: none),
  * BENCH_KUBEOIDC_ENTRY [compiled] or `source`, BENCH_PIN [1] (0: no pinning), BENCH_NOTE: a line added to the
- * results (e.g. "the machine was shared"), BENCH_RESULTS [bench/results.md] where to write them.
+ * results (e.g. "the machine was shared"), BENCH_RESULTS [bench/results.md] where to write them, BENCH_SCENARIOS [all]
+ * comma-separated row ids to measure (e.g. `introspection,cc-jwt`; the soak still runs unless BENCH_SOAK_SECONDS=0).
  * Quick smoke run: BENCH_SECONDS=1 BENCH_ROUNDS=1 BENCH_SOAK_SECONDS=2 npm run bench
  */
 import { writeFile } from 'node:fs/promises';
@@ -40,6 +41,7 @@ const bench = await runBench({
   soakSeconds: integer('BENCH_SOAK_SECONDS', 300, 0),
   kubeoidcEntry: entry,
   pin: true,
+  ...(process.env.BENCH_SCENARIOS ? { only: process.env.BENCH_SCENARIOS.split(',').map((id) => id.trim()) } : {}),
   log: (line) => {
     console.log(line);
   },

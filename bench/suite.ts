@@ -35,6 +35,8 @@ export interface BenchOptions {
   kubeoidcEntry: 'compiled' | 'source';
   /** Pin servers and this process to cores (when the machine allows, see `pinning.ts`). */
   pin: boolean;
+  /** Row ids to measure (a scenario runs when any of its rows is named); all when absent. */
+  only?: readonly string[];
   log: (line: string) => void;
 }
 
@@ -66,7 +68,17 @@ async function runGuarded(scenario: Scenario, context: ScenarioContext): Promise
   }
 }
 
+/** The scenarios having a row named in `only` (all when absent); an unknown id is an error naming the known ones. */
+export function selectScenarios(only: readonly string[] | undefined): Scenario[] {
+  if (only === undefined) return scenarios;
+  const known = scenarios.flatMap((scenario) => scenario.rows.map((row) => row.id));
+  const unknown = only.filter((id) => !known.includes(id));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  return scenarios.filter((scenario) => scenario.rows.some((row) => only.includes(row.id)));
+}
+
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const chosen = selectScenarios(options.only);
   const pinned = options.pin ? pinningPlan(process.env) : undefined;
   if (pinned) await pinPid(process.pid, pinned.load);
   const scratch = await mkdtemp(join(tmpdir(), 'kubeoidc-bench-'));
@@ -120,7 +132,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const length: LoadLength = options.timed ? { seconds: options.seconds } : { amount: options.amount };
     for (let round = 0; round < options.rounds; round += 1) {
       const order = round % 2 === 0 ? serverNames : [...serverNames].reverse();
-      for (const scenario of scenarios) {
+      for (const scenario of chosen) {
         const record = (name: ServerName, rows: LoadResult[]): void => {
           scenario.rows.forEach((row, index) => {
             const result = rows[index] as LoadResult | undefined;

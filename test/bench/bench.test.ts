@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { ok2xx, runLoad } from '../../bench/load.ts';
 import { renderReport, verdict, machineInfo } from '../../bench/report.ts';
 import { scenarios } from '../../bench/scenarios.ts';
-import { runBench, serverNames, type BenchResults } from '../../bench/suite.ts';
+import { runBench, selectScenarios, serverNames, type BenchResults } from '../../bench/suite.ts';
 
 /**
  * `npm run bench` cannot rot: every scenario runs once against both real servers (kubeoidc from the sources and
@@ -60,6 +60,16 @@ describe('bench accounting', () => {
     url = `http://127.0.0.1:${String(typeof address === 'object' && address ? address.port : 0)}`;
   });
   after(() => server.close());
+
+  it('BENCH_SCENARIOS picks scenarios by row id and refuses an unknown id', () => {
+    assert.equal(selectScenarios(undefined), scenarios);
+    const picked = selectScenarios(['introspection', 'cc-jwt']);
+    assert.deepEqual(
+      picked.flatMap((scenario) => scenario.rows.map((row) => row.id)),
+      ['cc-jwt', 'introspection'],
+    );
+    assert.throws(() => selectScenarios(['introspektion']), /unknown scenario introspektion \(known: discovery, /);
+  });
 
   it('counts non-2xx answers as errors, not throughput', async () => {
     const result = await runLoad(url, { method: 'GET', path: '/', accept: ok2xx() }, { connections: 1, amount: 10 });
