@@ -4,14 +4,11 @@
  * counters (memory storage) and with counters in Redis shared by two replicas the burst is spread over.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CookieJar, formOf } from '../support/browserless-login.ts';
 import type { TestProvider } from '../support/provider.ts';
-import { startRedis, type RedisServer } from '../support/redis.ts';
 import { authorizationUrl, passwords, startFrontChannelProvider } from '../authorization/fixtures.ts';
+import { useReplicaPair } from '../authorization/replica-pair.ts';
 
 /** Opens one login form on `replicas[0]` and returns a function that posts a guess to any replica. */
 async function loginForm(replicas: TestProvider[]) {
@@ -73,24 +70,8 @@ describe('login limit under a burst of parallel guesses', () => {
   });
 
   describe('redis storage, two replicas', () => {
-    let redis: RedisServer;
-    let keysDir: string;
-    let a: TestProvider;
-    let b: TestProvider;
-    before(async () => {
-      redis = await startRedis();
-      keysDir = await mkdtemp(join(tmpdir(), 'kubeoidc-burst-'));
-      const shared = { storage: { type: 'redis', url: redis.url, keyPrefix: 'burst:' }, devKeysDir: keysDir };
-      a = await startFrontChannelProvider(shared);
-      b = await startFrontChannelProvider({ ...shared, issuer: a.issuer });
-    });
-    after(async () => {
-      await (b as TestProvider | undefined)?.stop();
-      await (a as TestProvider | undefined)?.stop();
-      await (redis as RedisServer | undefined)?.stop();
-      if (keysDir) await rm(keysDir, { recursive: true, force: true });
-    });
+    const replicas = useReplicaPair('burst:');
 
-    it('checks only 5 of 15 parallel guesses spread over both replicas', () => burst([a, b]));
+    it('checks only 5 of 15 parallel guesses spread over both replicas', () => burst([replicas.a, replicas.b]));
   });
 });

@@ -4,35 +4,14 @@
  * whichever replica gets it, and login attempts counted on one replica count on the other.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CookieJar, formOf, type Page } from '../support/browserless-login.ts';
 import type { TestProvider } from '../support/provider.ts';
-import { startRedis, type RedisServer } from '../support/redis.ts';
-import { authorizationUrl, passwords, startFrontChannelProvider } from '../authorization/fixtures.ts';
+import { authorizationUrl, passwords } from '../authorization/fixtures.ts';
+import { useReplicaPair } from '../authorization/replica-pair.ts';
 
 describe('front channel across replicas', () => {
-  let redis: RedisServer;
-  let keysDir: string;
-  let a: TestProvider;
-  let b: TestProvider;
-
-  before(async () => {
-    redis = await startRedis();
-    keysDir = await mkdtemp(join(tmpdir(), 'kubeoidc-replicas-'));
-    const shared = { storage: { type: 'redis', url: redis.url, keyPrefix: 'replicas:' }, devKeysDir: keysDir };
-    a = await startFrontChannelProvider(shared);
-    b = await startFrontChannelProvider({ ...shared, issuer: a.issuer });
-  });
-  after(async () => {
-    // Each may be missing when `before` failed midway.
-    await (b as TestProvider | undefined)?.stop();
-    await (a as TestProvider | undefined)?.stop();
-    await (redis as RedisServer | undefined)?.stop();
-    if (keysDir) await rm(keysDir, { recursive: true, force: true });
-  });
+  const replicas = useReplicaPair('replicas:');
 
   /** One browser whose requests the "load balancer" sends to the replica the test names. */
   const jar = new CookieJar();
@@ -61,6 +40,7 @@ describe('front channel across replicas', () => {
   };
 
   it('completes a sign-in whose steps alternate between replicas', async () => {
+    const { a, b } = replicas;
     const toLogin = location(await send(a, authorizationUrl(a, { state: 'hop' })));
     const login = await page(await send(b, toLogin));
     assert.equal(login.status, 200, 'replica b serves the interaction replica a started');
@@ -82,6 +62,7 @@ describe('front channel across replicas', () => {
   });
 
   it('counts failed logins across replicas', async () => {
+    const { a, b } = replicas;
     const fresh = new CookieJar();
     const start = await fetch(authorizationUrl(a), { redirect: 'manual' });
     fresh.store(new URL(a.issuer), start);
