@@ -7,21 +7,17 @@
  * what is tested.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, launchChromium } from '../support/chromium.ts';
 import type { TestProvider } from '../support/provider.ts';
 import { demoUser, startDemoProvider } from './demo-provider.ts';
 
-const executablePath = '/usr/bin/chromium';
-const chromiumMissing = existsSync(executablePath)
-  ? false
-  : `no Chromium at ${executablePath} (apt-get install chromium)`;
 const libraryPath = resolve(
   import.meta.dirname,
   '../../node_modules/oidc-client-ts/dist/browser/oidc-client-ts.min.js',
@@ -94,16 +90,7 @@ describe('oidc-client-ts in a real browser against the demo provider', { skip: c
       postLogoutRedirectUri: `${app.origin}/logged-out`,
     });
     app.setAuthority(provider.issuer);
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ locale: 'en-US' })).newPage();
     // A hang guard for a loaded machine, not a performance bound.
     page.setDefaultTimeout(120_000);

@@ -5,24 +5,17 @@
  * any CSP violation the browser reports fails the test.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
-import { hashPassword } from '../../provider/accounts/password.ts';
-import { DEMO_ACCOUNT_PASSWORD, demoAccount, devClients } from '../../provider/config/dev-defaults.ts';
+import type { Browser } from 'playwright-core';
+import { DEMO_ACCOUNT_PASSWORD, devClients } from '../../provider/config/dev-defaults.ts';
 import { pkce } from '../authorization/fixtures.ts';
+import { chromiumMissing, cheapDemoAccount, launchChromium, screenshotDir, settleEach } from '../support/chromium.ts';
 import { startTestProvider, type TestProvider } from '../support/provider.ts';
-
-const executablePath = '/usr/bin/chromium';
-const chromiumMissing = existsSync(executablePath)
-  ? false
-  : `no Chromium at ${executablePath} (apt-get install chromium)`;
-const outputDir = join(import.meta.dirname, '..', '..', 'test-output');
 
 /** A client's callback endpoint on a free loopback port: records what the provider sends back. */
 async function startCallbackServer(): Promise<{ server: Server; url: string; received: Promise<URL> }> {
@@ -49,7 +42,7 @@ describe('login and consent in a real browser', { skip: chromiumMissing }, () =>
   let browser: Browser;
 
   before(async () => {
-    await mkdir(outputDir, { recursive: true });
+    await mkdir(screenshotDir, { recursive: true });
     callback = await startCallbackServer();
     // The demo client and account of the development default, with a redirect URI this test listens on.
     const [demo] = devClients;
@@ -58,31 +51,19 @@ describe('login and consent in a real browser', { skip: chromiumMissing }, () =>
       // As in the development default: its demo client may use the device grant.
       features: { deviceFlow: { enabled: true } },
       clients: [{ ...demo, redirect_uris: [callback.url] }],
-      accounts: { records: [demoAccount(await hashPassword(DEMO_ACCOUNT_PASSWORD, { N: 2 ** 12, r: 8, p: 1 }))] },
+      accounts: { records: [await cheapDemoAccount()] },
     });
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
-  // Whatever `before` got to start is stopped, also when it failed half-way (a server left open hangs the run).
-  after(async () => {
-    // Each step alone (a variable `before` never set throws here too); `then` turns that into a rejection.
-    const settle = (step: () => unknown): Promise<unknown> =>
-      Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
-    await settle(() => browser.close());
-    await settle(() => provider.stop());
-    await settle(() => callback.server.close());
-  });
+  // Whatever `before` got to start is stopped, also when it failed half-way.
+  after(() =>
+    settleEach(
+      () => browser.close(),
+      () => provider.stop(),
+      () => callback.server.close(),
+    ),
+  );
 
   it('signs the demo user in to the demo client, which then redeems the code', async () => {
     const context = await browser.newContext({ viewport: { width: 1024, height: 760 }, locale: 'en-US' });
@@ -108,20 +89,20 @@ describe('login and consent in a real browser', { skip: chromiumMissing }, () =>
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     assert.equal(await page.title(), 'Sign in to continue to Demo confidential client');
     assert.equal(await page.locator(':focus').getAttribute('id'), 'username', 'focus starts on the username');
-    await page.screenshot({ path: join(outputDir, 'login-page.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir, 'login-page.png'), fullPage: true });
 
     await page.getByLabel('Username').fill('demo');
     await page.getByLabel('Password').fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
     assert.equal((await page.getByRole('alert').textContent())?.trim(), 'The username or password is incorrect.');
-    await page.screenshot({ path: join(outputDir, 'login-page-error.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir, 'login-page-error.png'), fullPage: true });
 
     await page.getByLabel('Password').fill(DEMO_ACCOUNT_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Allow access?' }).waitFor();
     assert.match((await page.locator('main').textContent()) ?? '', /Demo confidential client would like to/);
-    await page.screenshot({ path: join(outputDir, 'consent-page.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir, 'consent-page.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Allow' }).click();
     const returned = await callback.received;
@@ -165,7 +146,7 @@ describe('login and consent in a real browser', { skip: chromiumMissing }, () =>
     assert.equal(response?.status(), 400);
     assert.equal(new URL(page.url()).origin, provider.issuer, 'the browser stays at the provider');
     await page.getByRole('heading', { name: 'This sign-in request could not be completed' }).waitFor();
-    await page.screenshot({ path: join(outputDir, 'error-page.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir, 'error-page.png'), fullPage: true });
     await page.close();
   });
 });

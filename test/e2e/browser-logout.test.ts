@@ -6,23 +6,16 @@
  * confirmation, which Chromium enforces — and screenshots go to `test-output/`.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { hashPassword } from '../../provider/accounts/password.ts';
-import { DEMO_ACCOUNT_PASSWORD, demoAccount, devClients } from '../../provider/config/dev-defaults.ts';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_ACCOUNT_PASSWORD, devClients } from '../../provider/config/dev-defaults.ts';
+import { chromiumMissing, cheapDemoAccount, launchChromium, screenshotDir, settleEach } from '../support/chromium.ts';
 import { startTestProvider, type TestProvider } from '../support/provider.ts';
-
-const executablePath = '/usr/bin/chromium';
-const chromiumMissing = existsSync(executablePath)
-  ? false
-  : `no Chromium at ${executablePath} (apt-get install chromium)`;
-const outputDir = join(import.meta.dirname, '..', '..', 'test-output');
 
 /** Escapes a value for an HTML attribute. */
 const attribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -61,7 +54,7 @@ describe('logout in a real browser', { skip: chromiumMissing }, () => {
   let browser: Browser;
 
   before(async () => {
-    await mkdir(outputDir, { recursive: true });
+    await mkdir(screenshotDir, { recursive: true });
     rp = await startClient();
     const [demo] = devClients;
     assert.ok(demo);
@@ -75,25 +68,19 @@ describe('logout in a real browser', { skip: chromiumMissing }, () => {
           post_logout_redirect_uris: [`${rp.origin}/signed-out`, `${crossSite(rp.origin)}/signed-out`],
         },
       ],
-      accounts: { records: [demoAccount(await hashPassword(DEMO_ACCOUNT_PASSWORD, { N: 2 ** 12, r: 8, p: 1 }))] },
+      accounts: { records: [await cheapDemoAccount()] },
     });
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
-  // Whatever `before` got to start is stopped, also when it failed half-way (a server left open hangs the run).
-  after(async () => {
-    // Each step alone (a variable `before` never set throws here too); `then` turns that into a rejection.
-    const settle = (step: () => unknown): Promise<unknown> =>
-      Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
-    await settle(() => browser.close());
-    await settle(() => provider.stop());
-    await settle(() => rp.server.close());
-  });
+  // Whatever `before` got to start is stopped, also when it failed half-way.
+  after(() =>
+    settleEach(
+      () => browser.close(),
+      () => provider.stop(),
+      () => rp.server.close(),
+    ),
+  );
 
   /** Signs the demo user in on `page` and returns the ID token the client got. */
   async function signIn(page: Page): Promise<{ idToken: string; authorize: URL }> {
@@ -139,7 +126,7 @@ describe('logout in a real browser', { skip: chromiumMissing }, () => {
     await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
     assert.equal(await page.title(), 'Sign out?');
     assert.match((await page.locator('main').textContent()) ?? '', /Demo User \(demo\)/);
-    await page.screenshot({ path: join(outputDir, 'logout-page.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir, 'logout-page.png'), fullPage: true });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL((current) => current.href.startsWith(`${rp.origin}/signed-out`));
     assert.equal(new URL(page.url()).searchParams.get('state'), 'browser-bye');
@@ -183,7 +170,7 @@ describe('logout in a real browser', { skip: chromiumMissing }, () => {
     const page = await browser.newPage({ viewport: { width: 1024, height: 760 } });
     await page.goto(new URL('/logout', provider.issuer).href);
     await page.getByRole('heading', { name: 'You have been signed out' }).waitFor();
-    await page.screenshot({ path: join(outputDir, 'signed-out-page.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir, 'signed-out-page.png'), fullPage: true });
     await page.close();
   });
 });
