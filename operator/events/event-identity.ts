@@ -10,9 +10,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { SERIES_WINDOW_MS } from '../controller/events.ts';
 
-/** Repeats within one window of this length (aligned to the epoch) join one Event's series. */
-export const SERIES_WINDOW_MS = 10 * 60_000;
+/** The recorder's series window; here windows are aligned to the epoch so every replica computes the same one. */
+export { SERIES_WINDOW_MS };
 
 /** Longest object name kept as the Event name's readable prefix (names are at most 253 characters). */
 const MAX_PREFIX = 200;
