@@ -11,6 +11,7 @@ import {
   needsRehash,
   verifyPassword,
 } from './password.ts';
+import { defaultHashConcurrency, HashGate } from './hash-gate.ts';
 
 /**
  * The first account store: `AccountRecord`s from configuration — inline `accounts.records` and/or a YAML/JSON file
@@ -92,12 +93,15 @@ export class RecordAccountStore implements AccountStore {
   #onOutdatedHash: OutdatedHashListener | undefined;
   /** The cost a stored hash must reach (`accounts.passwordHashCost`); weaker ones are rehashed at it. */
   readonly #cost: Argon2Cost;
+  /** Bounds the hashes in flight (`accounts.passwordHashConcurrency`). */
+  readonly hashing: HashGate;
 
-  private constructor(indexes: ReturnType<typeof indexRecords>, decoyHash: string, cost: Argon2Cost) {
+  private constructor(indexes: ReturnType<typeof indexRecords>, decoyHash: string, cost: Argon2Cost, gate: HashGate) {
     this.#byUsername = indexes.byUsername;
     this.#bySub = indexes.bySub;
     this.#decoyHash = decoyHash;
     this.#cost = cost;
+    this.hashing = gate;
   }
 
   /** Where to report an account whose stored hash is outdated (once per account). */
@@ -110,7 +114,12 @@ export class RecordAccountStore implements AccountStore {
    * I/O). Throws `ConfigError` naming the bad record.
    */
   static async create(
-    options: { file?: string; records: readonly AccountRecord[]; passwordHashCost?: Argon2Cost },
+    options: {
+      file?: string;
+      records: readonly AccountRecord[];
+      passwordHashCost?: Argon2Cost;
+      passwordHashConcurrency?: number;
+    },
     readFile: (path: string) => Promise<string>,
   ): Promise<RecordAccountStore> {
     const sources = options.records.map((record, index) => ({ record, option: `accounts.records[${index}]` }));
@@ -131,7 +140,12 @@ export class RecordAccountStore implements AccountStore {
     const indexes = indexRecords(sources);
     // The decoy is made like the stored hashes (algorithm and cost), so its timing matches theirs.
     const decoy = await decoyHashLike(sources.at(0)?.record.password_hash);
-    return new RecordAccountStore(indexes, decoy, options.passwordHashCost ?? DEFAULT_ARGON2_COST);
+    return new RecordAccountStore(
+      indexes,
+      decoy,
+      options.passwordHashCost ?? DEFAULT_ARGON2_COST,
+      new HashGate(options.passwordHashConcurrency ?? defaultHashConcurrency()),
+    );
   }
 
   findByUsername(username: string): Promise<Account | undefined> {
@@ -147,10 +161,10 @@ export class RecordAccountStore implements AccountStore {
   async authenticate(username: string, password: string): Promise<string | undefined> {
     const record = this.#byUsername.get(normaliseUsername(username));
     const stored = record ? (this.#upgraded.get(record.sub) ?? record.password_hash) : this.#decoyHash;
-    const ok = await verifyPassword(password, stored);
+    const ok = await this.hashing.run(() => verifyPassword(password, stored));
     if (!ok || !record) return undefined;
     if (needsRehash(stored, this.#cost)) {
-      this.#upgraded.set(record.sub, await hashPassword(password, this.#cost));
+      this.#upgraded.set(record.sub, await this.hashing.run(() => hashPassword(password, this.#cost)));
       this.#onOutdatedHash?.(record.sub);
     }
     return record.sub;

@@ -231,6 +231,13 @@ export interface ProviderConfig {
      * deliberately cheap too (the benchmark's trivial-cost accounts, `bench/`), never to save time in production.
      */
     passwordHashCost?: { m: number; t: number; p: number };
+    /**
+     * Password hashes (logins) that may run at once; more wait their turn. Default: one fewer than the cores the
+     * process may run on, at least 1, so a core stays for the event loop and other requests stay fast during a login
+     * burst. On Kubernetes, where a CPU limit is not visible as fewer cores, set it to the pod's CPU limit minus one
+     * (at least 1).
+     */
+    passwordHashConcurrency?: number;
   };
   /** Scopes the provider knows; `openid` is always supported. */
   scopes: string[];

@@ -91,6 +91,7 @@ export const configSchema = {
       additionalProperties: false,
       properties: {
         file: { type: 'string', minLength: 1 },
+        passwordHashConcurrency: { type: 'integer', minimum: 1, maximum: 256 },
         passwordHashCost: {
           type: 'object',
           required: ['m', 't', 'p'],

@@ -11,6 +11,7 @@ import {
 } from '../../../provider/config/options.ts';
 import { validateConfig } from '../../../provider/config/validate.ts';
 import { OIDC_PROVIDER_DEFAULTS, type FeaturesSpec, type OIDCProvider } from '../../kube/crds.ts';
+import { hashConcurrencyFor } from './hash-concurrency.ts';
 
 /** Where the pod mounts what the operator renders. */
 export const MOUNTS = {
@@ -84,6 +85,7 @@ export function renderProviderConfig(
 ): ProviderConfig {
   const { spec } = provider;
   const accounts = spec.accountsSecretRef;
+  const hashConcurrency = hashConcurrencyFor(spec.resources);
   const config: ProviderConfig = {
     ...defaults,
     issuer: spec.issuer,
@@ -96,10 +98,12 @@ export function renderProviderConfig(
     devKeysDir: `${MOUNTS.tmpDir}/kubeoidc`,
     signingAlgorithms: [...(spec.signing?.algorithms ?? OIDC_PROVIDER_DEFAULTS.signingAlgorithms)],
     clients: [],
-    accounts:
-      accounts === undefined
+    accounts: {
+      ...(accounts === undefined
         ? { records: [] }
-        : { file: `${MOUNTS.accountsDir}/${accounts.key ?? OIDC_PROVIDER_DEFAULTS.accountsKey}`, records: [] },
+        : { file: `${MOUNTS.accountsDir}/${accounts.key ?? OIDC_PROVIDER_DEFAULTS.accountsKey}`, records: [] }),
+      ...(hashConcurrency === undefined ? {} : { passwordHashConcurrency: hashConcurrency }),
+    },
     features: featuresOf(spec.features, initialAccessTokenHash),
     trustedProxies: [...(spec.trustedProxies ?? defaults.trustedProxies)],
     logLevel: spec.logLevel ?? OIDC_PROVIDER_DEFAULTS.logLevel,
