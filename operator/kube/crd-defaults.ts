@@ -33,6 +33,7 @@ export const OIDC_PROVIDER_DEFAULTS = {
   signingAlgorithms: ['RS256', 'ES256'],
   rotationPeriod: '720h',
   propagationDelay: '1h',
+  keyRetention: { podPropagationMargin: '5m', clockSkewMargin: '5m' },
   accountsKey: 'accounts.yaml',
   servicePort: 80,
   serviceType: 'ClusterIP',

@@ -120,6 +120,19 @@ export interface SigningSpec {
   rotationPeriod?: string;
   /** Go duration a new key is published before it signs (default `1h`). */
   propagationDelay?: string;
+  /** Margins of the key retention rule (how long a key stays published after it stopped signing). */
+  retention?: KeyRetentionSpec;
+}
+
+/**
+ * Margins added to the longest token or session lifetime to give a retiring key's retention; Go durations from `0s`
+ * to `24h` (operator/providers/keys/policy.ts).
+ */
+export interface KeyRetentionSpec {
+  /** Time for a changed key Secret to reach every pod and be reloaded (default `5m`; unsafe below the kubelet's sync). */
+  podPropagationMargin?: string;
+  /** Clock skew tolerated between the operator, the replicas and relying parties (default `5m`). */
+  clockSkewMargin?: string;
 }
 
 /** The Service in front of the provider replicas. */

@@ -3,8 +3,9 @@
  * Kubernetes 1.25) and whatever the provider's own configuration validation refuses. Violations are reported in
  * status (Degraded, reason InvalidSpec) and nothing is applied. Pure.
  */
-import { OIDC_PROVIDER_DEFAULTS, type OIDCProvider } from '../kube/crds.ts';
+import { OIDC_PROVIDER_DEFAULTS, type KeyRetentionSpec, type OIDCProvider } from '../kube/crds.ts';
 import { parseDuration } from './keys/duration.ts';
+import { MAX_RETENTION_MARGIN_MS } from './keys/policy.ts';
 import { renderProviderConfig } from './render/provider-config.ts';
 
 /** RFC 1035 label, as Kubernetes validates Service names. */
@@ -25,6 +26,20 @@ export function nameProblem(name: string): string | undefined {
     return `metadata.name "${name}" must be a DNS-1035 label (lowercase letters, digits and "-", starting with a letter, ending with a letter or digit): it names the Service`;
   }
   return undefined;
+}
+
+/** Problems of `signing.retention`: each margin a duration from 0s to 24h (the CRD's pattern and CEL rules). */
+function retentionProblems(retention: KeyRetentionSpec | undefined): string[] {
+  const d = OIDC_PROVIDER_DEFAULTS.keyRetention;
+  const margins = {
+    podPropagationMargin: retention?.podPropagationMargin ?? d.podPropagationMargin,
+    clockSkewMargin: retention?.clockSkewMargin ?? d.clockSkewMargin,
+  };
+  return Object.entries(margins).flatMap(([field, text]) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) return [`signing.retention.${field} "${text}" is not a duration`];
+    return ms > MAX_RETENTION_MARGIN_MS ? [`signing.retention.${field} must be at most 24h`] : [];
+  });
 }
 
 /** Every problem of `provider`'s spec (and name), as messages naming the field; empty when it is fine. */
@@ -59,6 +74,7 @@ export function specProblems(provider: OIDCProvider): string[] {
   if (period !== undefined && delay !== undefined && delay >= period) {
     problems.push('signing.propagationDelay must be shorter than signing.rotationPeriod');
   }
+  problems.push(...retentionProblems(spec.signing?.retention));
   if (problems.length === 0) {
     try {
       renderProviderConfig(provider);

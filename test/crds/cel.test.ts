@@ -121,6 +121,24 @@ const cases: CelCase[] = [
     spec: (s) => ({ ...s, signing: { rotationPeriod: '1h30m', propagationDelay: '89m59s' } }),
     expect: [],
   },
+  {
+    name: 'retention margins of 0s',
+    kind: 'OIDCProvider',
+    spec: (s) => ({ ...s, signing: { retention: { podPropagationMargin: '0s', clockSkewMargin: '0s' } } }),
+    expect: [],
+  },
+  {
+    name: 'retention margins above 24h',
+    kind: 'OIDCProvider',
+    spec: (s) => ({ ...s, signing: { retention: { podPropagationMargin: '24h1s', clockSkewMargin: '1440m' } } }),
+    expect: ['signing.retention.podPropagationMargin must be at most 24h'],
+  },
+  {
+    name: 'clock skew margin above 24h',
+    kind: 'OIDCProvider',
+    spec: (s) => ({ ...s, signing: { retention: { clockSkewMargin: '25h' } } }),
+    expect: ['signing.retention.clockSkewMargin must be at most 24h'],
+  },
   { name: 'the base client', kind: 'OIDCClient', spec: (s) => s, expect: [] },
   {
     name: 'providerRef changed',

@@ -75,6 +75,7 @@ describe('CRD installation (real kube-apiserver)', () => {
       algorithms: d.signingAlgorithms,
       rotationPeriod: d.rotationPeriod,
       propagationDelay: d.propagationDelay,
+      retention: d.keyRetention,
     });
     assert.deepEqual(p.spec.service, { type: d.serviceType, port: d.servicePort });
     assert.deepEqual(p.spec.podDisruptionBudget, { enabled: d.podDisruptionBudgetEnabled });

@@ -92,7 +92,12 @@ const providerSpec: DeepRequired<OIDCProviderSpec> = {
     resourceIndicators: { enabled: false },
     jwtAccessTokens: { enabled: true },
   },
-  signing: { algorithms: ['RS256', 'ES256'], rotationPeriod: '720h', propagationDelay: '1h' },
+  signing: {
+    algorithms: ['RS256', 'ES256'],
+    rotationPeriod: '720h',
+    propagationDelay: '1h',
+    retention: { podPropagationMargin: '5m', clockSkewMargin: '5m' },
+  },
   accountsSecretRef: { name: 'accounts', key: 'accounts.yaml' },
   resources: { limits: { cpu: '1', memory: '512Mi' }, requests: { cpu: '100m', memory: 134217728 } },
   nodeSelector: { 'kubernetes.io/os': 'linux' },

@@ -152,6 +152,18 @@ const cases: InvalidCase[] = [
     expect: ['spec.signing.propagationDelay', 'should match'],
   },
   {
+    name: 'retention margin that is not a Go duration',
+    kind: 'OIDCProvider',
+    spec: (s) => ({ ...s, signing: { retention: { podPropagationMargin: '5 min' } } }),
+    expect: ['spec.signing.retention.podPropagationMargin', 'should match'],
+  },
+  {
+    name: 'negative clock skew margin',
+    kind: 'OIDCProvider',
+    spec: (s) => ({ ...s, signing: { retention: { clockSkewMargin: '-5m' } } }),
+    expect: ['spec.signing.retention.clockSkewMargin', 'should match'],
+  },
+  {
     name: 'both minAvailable and maxUnavailable',
     kind: 'OIDCProvider',
     spec: (s) => ({ ...s, podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }),

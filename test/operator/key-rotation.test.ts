@@ -151,6 +151,72 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
     assert.ok(!(await at(350, 'fixed')).file.keys.some((key) => key.kid === first));
   });
 
+  it('retires after the margins the spec configures, recorded when the key stopped signing', async () => {
+    await applyManifest(
+      api.cp,
+      oidcProvider(
+        'margins',
+        asApplied,
+        withSpec({
+          signing: {
+            algorithms: ['ES256'],
+            rotationPeriod: '2h',
+            propagationDelay: '30m',
+            // Retention: max(ID token, access token, client_credentials, session) + 1 min pods + 30 s skew = 3.5 min.
+            retention: { podPropagationMargin: '1m', clockSkewMargin: '30s' },
+          },
+          ttl: { idToken: 60, accessToken: 60, clientCredentials: 60, session: 120 },
+        }),
+      ),
+    );
+    const first = (await at(400, 'margins')).file.active?.[0];
+    await at(490, 'margins');
+    const promoted = await at(520, 'margins');
+    assert.notDeepEqual(promoted.file.active, [first]);
+    const secret = await secretOf('margins');
+    const state = JSON.parse(secret?.metadata?.annotations?.['kubeoidc.dev/key-rotation'] ?? '{}') as {
+      retiring?: { kid: string; since: string; retireAt: string }[];
+    };
+    assert.deepEqual(state.retiring, [
+      { kid: first, since: '2026-06-01T08:40:00.000Z', retireAt: '2026-06-01T08:43:30.000Z' },
+    ]);
+    assert.equal(promoted.status?.nextRotationTime, '2026-06-01T08:43:30Z');
+    // Larger margins now do not move it: the retention was fixed when the key stopped signing.
+    await kubectl(
+      api.cp,
+      'patch',
+      'oidcp/margins',
+      '--type=merge',
+      '-p',
+      '{"spec":{"signing":{"retention":{"podPropagationMargin":"2h","clockSkewMargin":"2h"}}}}',
+    );
+    api.clock.set(Date.UTC(2026, 5, 1) + 523 * MINUTE + 29_000);
+    await reconcileProvider(api.deps, 'default', 'margins');
+    assert.ok(
+      (await keysOf('margins')).file.keys.some((key) => key.kid === first),
+      'kept until 3.5 min',
+    );
+    api.clock.set(Date.UTC(2026, 5, 1) + 523 * MINUTE + 30_000);
+    await reconcileProvider(api.deps, 'default', 'margins');
+    assert.ok(!(await keysOf('margins')).file.keys.some((key) => key.kid === first), 'removed at 3.5 min');
+    assert.deepEqual((await reasons('margins')).slice(-1), ['KeyRetired']);
+  });
+
+  it('reports retention margins the operator refuses as InvalidSpec, with a Warning Event, and rotates nothing', async () => {
+    await applyManifest(
+      api.cp,
+      oidcProvider('badmargin', asApplied, withSpec({ signing: { retention: { clockSkewMargin: '25h' } } })),
+    );
+    await reconcileProvider(api.deps, 'default', 'badmargin');
+    const degraded = (await statusOf('badmargin'))?.conditions?.find((c) => c.type === 'Degraded');
+    assert.equal(degraded?.status, 'True');
+    assert.equal(degraded?.reason, 'InvalidSpec');
+    assert.match(degraded?.message ?? '', /signing\.retention\.clockSkewMargin must be at most 24h/);
+    const warning = (await events('badmargin')).find((event) => event.reason === 'InvalidSpec');
+    assert.equal(warning?.type, 'Warning');
+    assert.equal(await secretOf('badmargin'), undefined, 'no keys generated for an invalid spec');
+  });
+
   it('reports an unreadable key Secret as Degraded with a Warning Event and writes nothing to it', async () => {
     const admin = kubeClient(api.cp.kubeConfig());
     const original = await secretOf('rot');

@@ -34,6 +34,21 @@ describe('specProblems (the CRD rules an old API server does not enforce)', () =
     ['PAR required but disabled', { features: { pushedAuthorizationRequests: { required: true } } }, /required needs/],
     ['delay not shorter than period', { signing: { rotationPeriod: '1h', propagationDelay: '2h' } }, /must be shorter/],
     ['bad duration', { signing: { rotationPeriod: 'monthly' } }, /not a duration/],
+    [
+      'retention margins at 0s',
+      { signing: { retention: { podPropagationMargin: '0s', clockSkewMargin: '0s' } } },
+      undefined,
+    ],
+    [
+      'retention margin not a duration',
+      { signing: { retention: { podPropagationMargin: '5 min' } } },
+      /signing\.retention\.podPropagationMargin "5 min" is not a duration/,
+    ],
+    [
+      'retention margin above 24h',
+      { signing: { retention: { clockSkewMargin: '24h1s' } } },
+      /signing\.retention\.clockSkewMargin must be at most 24h/,
+    ],
     ['issuer the provider refuses', { issuer: 'http://id.example.com' }, /would refuse its configuration: .*issuer/],
   ];
   for (const [name, spec, expected] of cases) {

@@ -7,13 +7,27 @@ const DEFAULT_PERIOD_MS = 720 * 3_600_000;
 const DEFAULT_DELAY_MS = 3_600_000;
 
 /**
- * How long after the key Secret changes a provider pod may still sign with the key it replaced: the kubelet refreshes
- * a mounted Secret within its sync period plus its cache TTL (about a minute each by default), then the provider
- * reloads the file. Five minutes covers both with room.
+ * Default of `spec.signing.retention.podPropagationMargin`: how long after the key Secret changes a provider pod may
+ * still sign with the key it replaced. The kubelet refreshes a mounted Secret within its sync period plus its cache
+ * TTL (about a minute each by default), then the provider reloads the file. Five minutes covers both with room.
  */
 export const POD_PROPAGATION_MARGIN_MS = 5 * 60_000;
-/** Clock skew tolerated between the operator, the provider replicas and relying parties. */
+/** Default of `spec.signing.retention.clockSkewMargin`: skew between the operator, the replicas and relying parties. */
 export const CLOCK_SKEW_MARGIN_MS = 5 * 60_000;
+/** Largest margin the spec may ask for (a typo such as `500h` should not keep a key for weeks). */
+export const MAX_RETENTION_MARGIN_MS = 24 * 3_600_000;
+
+/** The two margins of the retention rule, in milliseconds. */
+export interface RetentionMargins {
+  readonly podPropagationMs: number;
+  readonly clockSkewMs: number;
+}
+
+/** The margins used when the spec names none (and before they were configurable). */
+export const DEFAULT_RETENTION_MARGINS: RetentionMargins = {
+  podPropagationMs: POD_PROPAGATION_MARGIN_MS,
+  clockSkewMs: CLOCK_SKEW_MARGIN_MS,
+};
 
 /** The token lifetimes (seconds) that bound how long a signature stays in use. */
 export interface RetentionInputs {
@@ -25,7 +39,7 @@ export interface RetentionInputs {
 
 /**
  * The retention rule: a key that stopped signing at `t` leaves the JWKS no earlier than
- * `t + max(idToken, accessToken, clientCredentials, session) + POD_PROPAGATION_MARGIN + CLOCK_SKEW_MARGIN`.
+ * `t + max(idToken, accessToken, clientCredentials, session) + podPropagationMargin + clockSkewMargin`.
  *
  * - ID tokens, JWT access tokens and client_credentials tokens are signed; refresh tokens and codes are opaque.
  * - `session` because an ID token is accepted as `id_token_hint` (authorization and logout) after it expired: it
@@ -33,9 +47,26 @@ export interface RetentionInputs {
  * - The pod margin: replicas sign with the old key until the new Secret reaches them, so the last token it signs
  *   is later than `t`. The skew margin: verifiers whose clocks run behind still accept tokens a little longer.
  */
-export function retentionMs(ttl: RetentionInputs): number {
+export function retentionMs(ttl: RetentionInputs, margins: RetentionMargins = DEFAULT_RETENTION_MARGINS): number {
   const longest = Math.max(ttl.idToken, ttl.accessToken, ttl.clientCredentials, ttl.session);
-  return longest * 1000 + POD_PROPAGATION_MARGIN_MS + CLOCK_SKEW_MARGIN_MS;
+  return longest * 1000 + margins.podPropagationMs + margins.clockSkewMs;
+}
+
+/**
+ * The margins `provider` asks for. An unparseable margin, or one above {@link MAX_RETENTION_MARGIN_MS}, falls back to
+ * its default here; spec validation (`spec-problems.ts`) reports it and nothing is reconciled meanwhile.
+ */
+export function retentionMargins(provider: OIDCProvider): RetentionMargins {
+  const retention = provider.spec.signing?.retention;
+  const d = OIDC_PROVIDER_DEFAULTS.keyRetention;
+  const margin = (text: string, fallback: number): number => {
+    const ms = parseDuration(text);
+    return ms === undefined || ms > MAX_RETENTION_MARGIN_MS ? fallback : ms;
+  };
+  return {
+    podPropagationMs: margin(retention?.podPropagationMargin ?? d.podPropagationMargin, POD_PROPAGATION_MARGIN_MS),
+    clockSkewMs: margin(retention?.clockSkewMargin ?? d.clockSkewMargin, CLOCK_SKEW_MARGIN_MS),
+  };
 }
 
 /**
@@ -51,11 +82,14 @@ export function rotationPolicy(provider: OIDCProvider): RotationPolicy {
     algorithms: [...(signing?.algorithms ?? d.signingAlgorithms)],
     rotationPeriodMs: period,
     propagationDelayMs: delay,
-    retireAfterMs: retentionMs({
-      idToken: ttl?.idToken ?? d.ttl.idToken,
-      accessToken: ttl?.accessToken ?? d.ttl.accessToken,
-      clientCredentials: ttl?.clientCredentials ?? d.ttl.clientCredentials,
-      session: ttl?.session ?? d.ttl.session,
-    }),
+    retireAfterMs: retentionMs(
+      {
+        idToken: ttl?.idToken ?? d.ttl.idToken,
+        accessToken: ttl?.accessToken ?? d.ttl.accessToken,
+        clientCredentials: ttl?.clientCredentials ?? d.ttl.clientCredentials,
+        session: ttl?.session ?? d.ttl.session,
+      },
+      retentionMargins(provider),
+    ),
   };
 }
