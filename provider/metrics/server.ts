@@ -1,7 +1,8 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { nodeHttp } from '../http/node-http.ts';
 
 /**
  * `/metrics` on its own listener (DESIGN.md: a separate port, so the scrape endpoint is never exposed through the
@@ -12,7 +13,7 @@ export async function startMetricsServer(
   host: string,
   port: number,
 ): Promise<{ port: number; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
+  const server: Server = nodeHttp.createServer((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;

@@ -1,7 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import type { IncomingMessage, RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { nodeHttp } from '../http/node-http.ts';
 import type { OutboundPolicy } from './policy.ts';
 
 /**
@@ -115,7 +116,7 @@ export function outboundRequest(
         ),
       );
     }, request.timeoutMs);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = url.protocol === 'https:' ? httpsRequest : nodeHttp.request;
     const outgoing = send(url, options, (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -10,7 +10,9 @@ import { freePort } from '../support/free-port.ts';
 /**
  * The provider's entry (`kubeoidc provider`, the image's default command) loads only what the provider runs: never the
  * operator's code nor its Kubernetes client (@kubernetes/client-node, a large module graph that would cost every
- * provider replica memory for nothing — docs/performance.md). Checked on the real entry, started as the image starts
+ * provider replica memory for nothing — docs/performance.md), nor Node's bundled undici (fetch, WebSocket: an ESM
+ * `import … from 'node:http'` loads it, through the namespace reading node:http's lazy `WebSocket` getter — the provider
+ * takes node:http through `provider/http/node-http.ts` instead). Checked on the real entry, started as the image starts
  * it, after it has served discovery, JWKS and a token, with every loaded module recorded by a preloaded hook.
  */
 const entry = resolve(import.meta.dirname, '../../bin/kubeoidc.ts');
@@ -32,7 +34,7 @@ async function waitFor(read: () => string, pattern: RegExp, timeoutMs = 120_000)
 }
 
 describe('the provider entry’s module graph', () => {
-  it('never loads the operator or its Kubernetes client, even after serving requests', async () => {
+  it('never loads the operator, its Kubernetes client or undici, even after serving requests', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kubeoidc-modules-'));
     dirs.push(dir);
     const port = await freePort();
@@ -100,6 +102,13 @@ describe('the provider entry’s module graph', () => {
       modules.filter((url) => url.includes('/node_modules/@kubernetes/')),
       [],
       'the Kubernetes client is not loaded',
+    );
+    // The recorder saw Node's internal modules too (so the undici check below cannot pass on an empty list).
+    assert.ok(modules.includes('node:internal/http'), 'node:internal/http recorded');
+    assert.deepEqual(
+      modules.filter((url) => url.startsWith('node:internal/deps/undici/')),
+      [],
+      'Node’s bundled undici is not loaded',
     );
     const root = new URL('../../', import.meta.url).href;
     assert.deepEqual(
