@@ -77,7 +77,7 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
     authorizationEndpoint({ ...frontChannel, sessions }),
     pushedAuthorizationEndpoint(frontChannel),
     endSessionEndpoint({ ...frontChannel, sessions }),
-    interactionsEndpoint({ ...frontChannel, throttle }),
+    interactionsEndpoint({ ...frontChannel, sessions, throttle }),
     deviceAuthorizationEndpoint(frontChannel),
     deviceVerificationEndpoint({ ...frontChannel, sessions, throttle }),
     registrationEndpoint({ config, ...deps, models }),

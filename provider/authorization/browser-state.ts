@@ -28,7 +28,8 @@ export interface BrowserState {
 /**
  * Loads the browser's session and applies what a just-finished interaction gave: a login (not one carried over from
  * an earlier interaction of the request, which is already the session's) issues a new session; the account is the
- * session's. The request context names the session and the account.
+ * session's. The request context names the session and the account. `stored`, when given, is the session the browser's
+ * cookie names as this request already read it (undefined: it names none), so it is not read again.
  */
 export async function loadBrowserState(
   req: Request,
@@ -36,12 +37,13 @@ export async function loadBrowserState(
   deps: ResolveDeps,
   route: string,
   result: Interaction['result'] | undefined,
+  stored?: { session: Session | undefined },
 ): Promise<BrowserState> {
   const { config, sessions } = deps;
   const ctx = contextOf(req, res, route);
   const now = epochSeconds(deps.clock);
   const cookies = new CookieJar(req, res, deps.keys.current.cookieKeys, config.issuer);
-  const loaded = await sessions.load(cookies);
+  const loaded = stored ? stored.session : await sessions.load(cookies);
   const login = result?.login;
   const issued = login && !login.carried ? loggedIn(loaded, login, now, config.ttl.session) : undefined;
   const session = issued?.session ?? loaded;

@@ -1,14 +1,14 @@
 import express, { type RequestHandler, type Response } from 'express';
-import { InvalidRequest, OIDCError } from '../errors/oidc-error.ts';
+import { InvalidRequest } from '../errors/oidc-error.ts';
 import { contextOf } from '../http/context.ts';
 import type { Endpoint } from '../http/endpoint.ts';
 import { paths } from '../http/paths.ts';
-import { interactionPath, resumePath } from '../interactions/paths.ts';
 import { pageHeaders } from '../pages/send.ts';
 import { resolveRequestUri } from '../par/request-uri.ts';
 import { cookieNames, CookieJar } from '../sessions/cookies.ts';
 import { checkAuthorizationRequest } from './check-request.ts';
-import { authorizationErrorHandler } from './error-handler.ts';
+import { continueAuthorization } from './continue.ts';
+import { authorizationErrorHandler, keepAuthorizationState } from './error-handler.ts';
 import { authorizationMetadata } from './metadata.ts';
 import { loggableParams, type RawParameters } from './parameters.ts';
 import type { AuthorizationRequest } from './request.ts';
@@ -23,7 +23,7 @@ import { resolveAuthorization, type ResolveDeps } from './resolve.ts';
  */
 export function authorizationEndpoint(deps: ResolveDeps): Endpoint {
   const keep = (res: Response) => (request: AuthorizationRequest) => {
-    (res.locals as { authorization?: AuthorizationRequest }).authorization = request;
+    keepAuthorizationState(res, request);
   };
 
   const authorize =
@@ -41,31 +41,24 @@ export function authorizationEndpoint(deps: ResolveDeps): Endpoint {
     };
 
   /**
-   * The browser is back from an interaction. The interaction must exist and be bound to this browser (the resume
-   * cookie); it is consumed here (destroyed), its parameters are checked again — the client may have changed since —
-   * and its result applied.
+   * The browser is back from an interaction. It must be bound to this browser (the resume cookie) before anything is
+   * read; the interaction is then taken out of storage — read and deleted at once, so of two resumes arriving together
+   * only one goes on — its parameters are checked again (the client may have changed since) and its result applied.
    */
   const resume: RequestHandler = async (req, res) => {
-    const ctx = contextOf(req, res, 'authorization');
+    contextOf(req, res, 'authorization');
     const uid = String(req.params.uid);
     const cookies = new CookieJar(req, res, deps.keys.current.cookieKeys, deps.config.issuer);
-    const interaction = await deps.models.find('Interaction', uid);
+    const expired = () => new InvalidRequest('the sign-in request has expired or was started in another browser');
+    if (cookies.get(cookieNames.resume) !== uid) throw expired();
+    const interaction = await deps.models.take('Interaction', uid);
     // A device interaction (RFC 8628) resumes on the device pages, never here.
-    if (!interaction || interaction.deviceUserCode !== undefined || cookies.get(cookieNames.resume) !== uid) {
-      throw new InvalidRequest('the sign-in request has expired or was started in another browser');
-    }
-    await deps.models.destroy('Interaction', interaction);
-    cookies.clear(cookieNames.resume, resumePath(uid));
-    cookies.clear(cookieNames.interaction, interactionPath(uid));
-    // The interaction is resolved and the request goes on — even when the re-check below refuses it.
-    ctx.oidc.params = loggableParams(interaction.params);
-    deps.events.emitSafely('interaction.ended', ctx);
-    const request = await checkAuthorizationRequest(interaction.params, deps, keep(res));
-    ctx.oidc.params = loggableParams(request.params);
-    if (request.client) ctx.oidc.client = request.client;
-    const failure = interaction.result?.error;
-    if (failure) throw new OIDCError(failure.error, failure.errorDescription ?? failure.error);
-    await resolveAuthorization(req, res, request, deps, interaction.result);
+    if (!interaction || interaction.deviceUserCode !== undefined) throw expired();
+    await continueAuthorization(req, res, deps, {
+      interaction,
+      cookies,
+      check: () => checkAuthorizationRequest(interaction.params, deps, keep(res)),
+    });
   };
 
   const noStore: RequestHandler = (_req, res, next) => {

@@ -14,6 +14,11 @@ export function authorizationState(res: Response): AuthorizationRequest | undefi
   return (res.locals as { authorization?: AuthorizationRequest }).authorization;
 }
 
+/** Keeps the (partly) checked authorization request for the error handler: its redirect URI, once trusted, gets errors. */
+export function keepAuthorizationState(res: Response, request: AuthorizationRequest): void {
+  (res.locals as { authorization?: AuthorizationRequest }).authorization = request;
+}
+
 /**
  * Renders errors of the authorization endpoint. Emits `authorization.error` (a client's mistake) or `server_error` (a
  * bug or an outage). Once the redirect URI is trusted the error goes back to the client with `state` and `iss` in the

@@ -26,7 +26,9 @@ export interface ResolveDeps extends CheckDeps {
  * Resolves a checked authorization request against the browser's session: applies what a just-finished interaction
  * gave (a login rotates the session; a consent names the grant), asks for the next interaction if one is still needed
  * (or fails with `login_required`/`consent_required` under `prompt=none`), and otherwise issues the response — the
- * authorization code for `code`, nothing but `state` and `iss` for `none`.
+ * authorization code for `code`, nothing but `state` and `iss` for `none`. `known` holds records this request has
+ * already read or written — the session the browser's cookie names, the grant a consent just stored — so they are not
+ * read again.
  */
 export async function resolveAuthorization(
   req: Request,
@@ -34,13 +36,15 @@ export async function resolveAuthorization(
   request: AuthorizationRequest,
   deps: ResolveDeps,
   result?: Interaction['result'],
+  known: Known = {},
 ): Promise<void> {
   const { config, models, sessions, events } = deps;
   const { client, redirectUri } = request;
   if (!client || !redirectUri) throw new Error('resolveAuthorization needs a checked request');
-  const state = await loadBrowserState(req, res, deps, 'authorization', result);
+  const state = await loadBrowserState(req, res, deps, 'authorization', result, known.stored);
   const { ctx, now, cookies, loaded, issued, session, account } = state;
-  const grant = account && session ? await findGrant(models, session, client, account.accountId, result) : undefined;
+  const grant =
+    account && session ? await findGrant(models, session, client, account.accountId, result, known.grant) : undefined;
 
   const prompt = requiredPrompt({ request, session, account, grant, result, now });
   if (prompt) {
@@ -78,6 +82,14 @@ export async function resolveAuthorization(
   events.emitSafely('authorization.success', ctx);
 }
 
+/** Records the caller already has: see `resolveAuthorization`. */
+export interface Known {
+  /** The session the browser's cookie names, as stored (undefined inside: it names none). */
+  stored?: { session: Session | undefined };
+  /** A grant as just stored. */
+  grant?: Grant;
+}
+
 /**
  * The grant this account gave this client: the one a consent just made, else the one the session recorded for the
  * client. A grant of another account or client — or of an earlier registration of this client's id — does not count.
@@ -88,9 +100,10 @@ async function findGrant(
   client: ClientRef,
   accountId: string,
   result: Interaction['result'] | undefined,
+  known: Grant | undefined,
 ): Promise<Grant | undefined> {
   const grantId = result?.consent?.grantId ?? clientAuthorization(session, client)?.grantId;
   if (grantId === undefined) return undefined;
-  const grant = await models.find('Grant', grantId);
+  const grant = known?.jti === grantId ? known : await models.find('Grant', grantId);
   return grant?.accountId === accountId && boundToCurrentClient(grant, client) ? grant : undefined;
 }

@@ -67,7 +67,7 @@ function sealedClientAdapter(
     findByUid: async (uid) => open(await inner.findByUid(uid)),
     findByUserCode: async (userCode) => open(await inner.findByUserCode(userCode)),
     consume: async (id) => open(await inner.consume(id)),
-    destroy: (id) => inner.destroy(id),
+    destroy: async (id) => open(await inner.destroy(id)),
     revokeByGrantId: (grantId) => inner.revokeByGrantId(grantId),
     revokeByClientId: (clientId) => inner.revokeByClientId(clientId),
   };

@@ -1,14 +1,15 @@
 import express, { type RequestHandler } from 'express';
-import type { AccountStore } from '../accounts/account-store.ts';
 import { claimsNeedingConsent } from '../accounts/claims.ts';
-import type { CheckDeps } from '../authorization/request.ts';
+import { continueAuthorization } from '../authorization/continue.ts';
+import { authorizationErrorHandler, keepAuthorizationState } from '../authorization/error-handler.ts';
+import type { AuthorizationRequest } from '../authorization/request.ts';
+import type { Known, ResolveDeps } from '../authorization/resolve.ts';
 import { InvalidRequest } from '../errors/oidc-error.ts';
-import type { ProviderEmitter } from '../events/events.ts';
 import { contextOf } from '../http/context.ts';
 import type { Endpoint } from '../http/endpoint.ts';
 import { paths } from '../http/paths.ts';
-import type { ModelRepository } from '../models/repository.ts';
 import type { Interaction } from '../models/types.ts';
+import type { CookieJar } from '../sessions/cookies.ts';
 import { pageErrorHandler } from '../pages/page-error-handler.ts';
 import { pageHeaders } from '../pages/send.ts';
 import { clientAuthorization } from '../sessions/session.ts';
@@ -17,12 +18,9 @@ import { grantAfterConsent } from './consent-grant.ts';
 import { InteractionNotFound, loadInteraction } from './load.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { sendConsentPage, sendLoginPage } from './render.ts';
-import { sessionOfInteraction } from './session-of.ts';
+import { sessionsOfInteraction } from './session-of.ts';
 
-export interface InteractionDeps extends CheckDeps {
-  accounts: AccountStore;
-  events: ProviderEmitter;
-  models: ModelRepository;
+export interface InteractionDeps extends ResolveDeps {
   throttle: LoginThrottle;
 }
 
@@ -36,10 +34,15 @@ function field(body: unknown, name: string): string | undefined {
 
 /**
  * The built-in login and consent pages (`/interaction/:uid`) and their forms. Everything they need is in the
- * Interaction record in storage, so any replica serves any step. Each form answer is written into the interaction's
- * `result` and the browser is sent back to the authorization endpoint's resume URL, which applies it.
+ * Interaction record in storage, so any replica serves any step. A login or a consent of an authorization request
+ * goes on in the same request (`continueAuthorization`): the interaction is taken out of storage (once, atomically) and
+ * the request resolved with the answer — the next page, or the redirect to the client. A refusal (deny, cancel) and
+ * any answer of a device request are written into the interaction's `result` and the browser is sent to the
+ * interaction's resume URL, which applies it (the authorization endpoint delivers the error to the client; the device
+ * page shows the outcome).
  */
 export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
+  const authorizationErrors = authorizationErrorHandler(deps.config, deps.events);
   /** Stores the interaction's result — with `alongside`, records it refers to, written at the same time — and resumes. */
   const finish = async (
     res: Parameters<RequestHandler>[1],
@@ -48,6 +51,40 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
   ): Promise<void> => {
     await Promise.all([deps.models.save(interaction), ...alongside]);
     res.redirect(303, interaction.returnTo);
+  };
+
+  /**
+   * A login or consent answered: an authorization request goes on here (see above) once `alongside` — records the
+   * answer refers to — is stored too; a device request resumes on its own page through `finish`.
+   */
+  const answered = async (
+    req: Parameters<RequestHandler>[0],
+    res: Parameters<RequestHandler>[1],
+    loaded: { interaction: Interaction; request: AuthorizationRequest; cookies: CookieJar },
+    alongside: Promise<unknown>[] = [],
+    known?: Known,
+  ): Promise<void> => {
+    const { interaction, request, cookies } = loaded;
+    if (interaction.deviceUserCode !== undefined) {
+      await finish(res, interaction, alongside);
+      return;
+    }
+    const [taken] = await Promise.all([deps.models.take('Interaction', interaction.jti), ...alongside]);
+    // Answered twice at once (two submissions racing): only the one that took the interaction goes on.
+    if (!taken) throw new InteractionNotFound();
+    // From here on errors are the authorization request's, delivered as at the resume URL: to the client once its
+    // redirect URI is trusted (e.g. `access_denied` when the wrong end-user signed in).
+    keepAuthorizationState(res, request);
+    try {
+      await continueAuthorization(req, res, deps, {
+        interaction: { ...taken, result: interaction.result },
+        cookies,
+        check: () => Promise.resolve(request),
+        ...(known ? { known } : {}),
+      });
+    } catch (error) {
+      authorizationErrors(error, req, res, () => undefined);
+    }
   };
 
   const show: RequestHandler = async (req, res) => {
@@ -59,7 +96,8 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
 
   const login: RequestHandler = async (req, res) => {
     contextOf(req, res, 'interaction');
-    const { interaction, request } = await loadInteraction(req, res, deps, { csrf: true });
+    const loaded = await loadInteraction(req, res, deps, { csrf: true });
+    const { interaction, request } = loaded;
     if (interaction.prompt.name !== 'login') throw new InvalidRequest('this sign-in step does not take a password');
     const username = field(req.body, 'username')?.trim() ?? '';
     const password = field(req.body, 'password') ?? '';
@@ -89,15 +127,16 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       sendLoginPage(res, deps.config, interaction, request, { status: 401, error: wrongCredentials, username });
       return;
     }
-    await deps.throttle.succeeded(attempt);
     const loginTs = epochSeconds(deps.clock);
     interaction.result = { ...interaction.result, login: { accountId, loginTs, amr: ['pwd'] } };
-    await finish(res, interaction);
+    // The throttle gives the attempt's place back while the interaction is taken (one storage round trip).
+    await answered(req, res, loaded, [deps.throttle.succeeded(attempt)]);
   };
 
   const consent: RequestHandler = async (req, res) => {
     contextOf(req, res, 'interaction');
-    const { interaction, request, cookies } = await loadInteraction(req, res, deps, { csrf: true });
+    const loaded = await loadInteraction(req, res, deps, { csrf: true });
+    const { interaction, request, cookies } = loaded;
     if (interaction.prompt.name !== 'consent') throw new InvalidRequest('this sign-in step does not ask for consent');
     if (field(req.body, 'deny') !== undefined) {
       interaction.result = { error: { error: 'access_denied', errorDescription: 'end-user denied the request' } };
@@ -105,7 +144,7 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       return;
     }
     if (field(req.body, 'accept') === undefined) throw new InvalidRequest('choose to allow or deny');
-    const session = await sessionOfInteraction(deps.models, interaction, cookies);
+    const { session, browsers } = await sessionsOfInteraction(deps.models, interaction, cookies);
     const accountId = session?.accountId;
     if (!session || accountId === undefined) throw new InteractionNotFound();
     // The request was checked again on load: this is the client as registered now (its current incarnation).
@@ -124,9 +163,9 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       ttl: deps.config.ttl.grant,
     });
     interaction.result = { ...interaction.result, consent: { grantId: grant.jti } };
-    // One storage round trip for both. Should the grant's write fail, the request fails; the interaction naming it is
-    // harmless: resuming finds no grant and asks for consent again.
-    await finish(res, interaction, [deps.models.save(grant)]);
+    // One storage round trip for both. Should the grant's write fail, the request fails (the interaction is gone: the
+    // end-user starts again at the client); should the interaction be gone, the grant stays unused until it expires.
+    await answered(req, res, loaded, [deps.models.save(grant)], { stored: { session: browsers }, grant });
   };
 
   const abort: RequestHandler = async (req, res) => {

@@ -13,9 +13,21 @@ export async function sessionOfInteraction(
   interaction: Interaction,
   cookies: CookieJar,
 ): Promise<Session | undefined> {
+  return (await sessionsOfInteraction(models, interaction, cookies)).session;
+}
+
+/**
+ * The session an interaction was started for, and the one the browser's session cookie names as stored — the same
+ * record in the usual case — so that a caller going on to resolve the request needs no second read of it.
+ */
+export async function sessionsOfInteraction(
+  models: ModelRepository,
+  interaction: Interaction,
+  cookies: CookieJar,
+): Promise<{ session: Session | undefined; browsers: Session | undefined }> {
   const uid = interaction.sessionUid;
-  if (uid === undefined) return undefined;
+  if (uid === undefined) return { session: undefined, browsers: undefined };
   const value = cookies.get(cookieNames.session);
   const own = value === undefined ? undefined : await models.find('Session', opaqueTokenId(value));
-  return own?.uid === uid ? own : models.findSessionByUid(uid);
+  return { session: own?.uid === uid ? own : await models.findSessionByUid(uid), browsers: own };
 }

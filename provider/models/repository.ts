@@ -149,11 +149,21 @@ export class ModelRepository {
    * first so the event carries the record; an absent id emits nothing).
    */
   async destroy<M extends ModelName>(model: M, recordOrId: ModelTypes[M] | string): Promise<void> {
-    const adapter = this.#storage.adapter(model);
-    const record = typeof recordOrId === 'string' ? await adapter.find(recordOrId) : recordOrId;
-    const id = typeof recordOrId === 'string' ? recordOrId : recordOrId.jti;
-    await adapter.destroy(id);
+    const byId = typeof recordOrId === 'string';
+    const removed = await this.#storage.adapter(model).destroy(byId ? recordOrId : recordOrId.jti);
+    const record = byId ? removed : recordOrId;
     if (record) this.#emit(model, 'destroyed', record);
+  }
+
+  /**
+   * Removes a record and resolves it as stored, for exactly one of any number of concurrent callers (on every replica):
+   * the others, and any caller of an absent or expired id, get undefined. Emits `<model>.destroyed` for the one that
+   * took it. For records that may be used once, read and removed by the same storage operation.
+   */
+  async take<M extends ModelName>(model: M, id: string): Promise<ModelTypes[M] | undefined> {
+    const record = await this.#storage.adapter(model).destroy(id);
+    if (record) this.#emit(model, 'destroyed', record);
+    return record;
   }
 
   /** Removes every record of this model issued from a grant (no per-record events; callers emit `grant.revoked`). */

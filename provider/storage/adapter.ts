@@ -24,8 +24,12 @@ export interface Adapter<T> {
    * of two concurrent calls exactly one wins. The winner gets the record with the same operation, no second read.
    */
   consume(id: string): Promise<T | undefined>;
-  /** Removes the record; absent ids are fine. */
-  destroy(id: string): Promise<void>;
+  /**
+   * Removes the record; absent ids are fine. Resolves the record as it was for the one caller that removed it (of
+   * concurrent destroys of one id exactly one gets it, with the same operation), undefined when it was absent or
+   * expired: a record that must be used once (an interaction being resumed) is taken by destroying it.
+   */
+  destroy(id: string): Promise<T | undefined>;
   /** Removes every record of this model carrying this `grantId`. */
   revokeByGrantId(grantId: string): Promise<void>;
   /**

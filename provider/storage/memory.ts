@@ -139,8 +139,9 @@ export class MemoryStorage implements Storage {
         return Promise.resolve(JSON.parse(entry.json) as ModelTypes[M]);
       },
       destroy: (id) => {
+        const record = read(key(id));
         this.#remove(key(id));
-        return Promise.resolve();
+        return Promise.resolve(record);
       },
       revokeByGrantId: (grantId) => {
         removeAll(this.#byGrant, `${model}:${grantId}`);

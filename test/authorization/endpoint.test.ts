@@ -173,14 +173,12 @@ describe('authorization endpoint', () => {
       [
         'interaction.saved',
         'interaction.started',
-        'interaction.saved', // login answer
-        'interaction.destroyed', // resume
+        'interaction.destroyed', // the login answered: the request goes on
         'interaction.ended',
         'session.saved',
         'interaction.saved',
         'interaction.started',
-        'interaction.saved', // consent answer
-        'interaction.destroyed',
+        'interaction.destroyed', // the consent answered
         'interaction.ended',
         'authorization.accepted',
         'session.saved',

@@ -48,14 +48,12 @@ describe('events of the provider, end to end', () => {
       [
         'interaction.saved',
         'interaction.started',
-        'interaction.saved',
-        'interaction.destroyed',
+        'interaction.destroyed', // the login answered: the request goes on in the same request
         'interaction.ended',
         'session.saved',
         'interaction.saved',
         'interaction.started',
-        'interaction.saved',
-        'interaction.destroyed',
+        'interaction.destroyed', // the consent answered
         'interaction.ended',
         'authorization.accepted',
         'session.saved',

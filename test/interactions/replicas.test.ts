@@ -45,14 +45,13 @@ describe('front channel across replicas', () => {
     const login = await page(await send(b, toLogin));
     assert.equal(login.status, 200, 'replica b serves the interaction replica a started');
     const loginForm = formOf(login, '/login');
-    const resume = location(
+    // The login goes on at once to the consent interaction, the consent to the redirect back to the client.
+    const toConsent = location(
       await send(b, loginForm.action, { ...loginForm.hidden, username: 'alice', password: passwords.alice }),
     );
-    const toConsent = location(await send(a, resume));
-    const consent = await page(await send(b, toConsent));
+    const consent = await page(await send(a, toConsent));
     const consentForm = formOf(consent, '/consent');
-    const resumeAgain = location(await send(a, consentForm.action, { ...consentForm.hidden, accept: 'yes' }));
-    const response = new URL(location(await send(b, resumeAgain)));
+    const response = new URL(location(await send(b, consentForm.action, { ...consentForm.hidden, accept: 'yes' })));
     assert.equal(response.searchParams.get('state'), 'hop');
     assert.equal(response.searchParams.get('iss'), a.issuer);
     assert.ok(response.searchParams.get('code'));

@@ -187,6 +187,30 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
       }
     });
 
+    it('destroy answers the removed record to exactly one of 20 concurrent callers; absent and expired ids answer undefined', async () => {
+      const interactions = storage.adapter('Interaction');
+      const kept = id('take');
+      const record = recordOf('Interaction', kept, { clientId: 'app', params: { scope: 'openid' } });
+      await interactions.upsert(kept, record, 60);
+      assert.deepEqual(await interactions.destroy(kept), record);
+      assert.equal(await interactions.find(kept), undefined);
+      assert.equal(await interactions.destroy(kept), undefined, 'already removed');
+      assert.equal(await interactions.destroy(id('missing')), undefined);
+      const expiring = id('take-expired');
+      await interactions.upsert(expiring, recordOf('Interaction', expiring), 1);
+      await elapse(1_100);
+      assert.equal(await interactions.destroy(expiring), undefined, 'expired');
+      const peers = await Promise.all(Array.from({ length: 20 }, () => peer()));
+      try {
+        const raced = id('race-take');
+        await interactions.upsert(raced, recordOf('Interaction', raced), 60);
+        const results = await Promise.all(peers.map((other) => other.adapter('Interaction').destroy(raced)));
+        assert.equal(results.filter(Boolean).length, 1, results.map((result) => (result ? 'took' : '-')).join(','));
+      } finally {
+        await Promise.all(peers.filter((other) => other !== storage).map((other) => other.close()));
+      }
+    });
+
     it('lets exactly one of 20 concurrent consumers from separate connections win', async () => {
       const peers = await Promise.all(Array.from({ length: 20 }, () => peer()));
       try {

@@ -115,7 +115,7 @@ export function redisAdapter<M extends ModelName>(
 
     async destroy(id) {
       const json = await guarded(() => client.getdel(keys.record(id)));
-      if (json === null) return;
+      if (json === null) return undefined;
       // The record is gone; what follows only tidies indexes that would otherwise wait for their TTL.
       const { grantId, clientId, uid, userCode } = JSON.parse(json) as Indexed;
       const tidy: (() => Promise<unknown>)[] = [];
@@ -126,6 +126,7 @@ export function redisAdapter<M extends ModelName>(
         tidy.push(() => client.kubeoidcDeleteIfEquals(keys.userCode(userCode), id));
       }
       await guarded(() => Promise.all(tidy.map((run) => run())));
+      return parse(json);
     },
 
     async revokeByGrantId(grantId) {

@@ -1,7 +1,8 @@
 /**
  * Situations of the authorization endpoint and its interactions: a sign-in with login and consent, a silent request
- * without a session, a refused request, and an interaction whose request no longer passes the checks when the browser
- * returns (the client was deleted meanwhile) — `interaction.ended` still fires, then `authorization.error`.
+ * without a session, a refused request, a login answered after its client was deleted (refused, nothing resolved), and
+ * a refusal whose request no longer passes the checks when the browser returns through the resume URL (the client
+ * was deleted meanwhile) — `interaction.ended` still fires, then `authorization.error`.
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
@@ -18,7 +19,6 @@ import {
   submitLogin,
 } from './flows.ts';
 import {
-  alice,
   aliceSub,
   at,
   expectEvents,
@@ -46,9 +46,9 @@ export function frontChannelSituations(provider: () => ContractProvider): void {
       ['interaction.saved', record({ clientId: 'web', prompt: { name: 'login', reasons: ['no_session'] } })],
       ['interaction.started', prompt('login')],
     ]);
+    // The login answer goes on at once (no resume URL in between): the interaction is taken, the consent one started.
     const consent = asPage(await submitLogin(browser, login));
     expectEvents(p.log.take(), [
-      ['interaction.saved', record({ clientId: 'web' })],
       ['interaction.destroyed', record({ clientId: 'web' })],
       ['interaction.ended', at('authorization', 'web')],
       ['session.saved', record({ accountId: aliceSub })],
@@ -58,7 +58,6 @@ export function frontChannelSituations(provider: () => ContractProvider): void {
     const response = asResponse(await submitConsent(browser, consent));
     assert.ok(response.params.get('code'));
     expectEvents(p.log.take(), [
-      ['interaction.saved', record({ clientId: 'web' })],
       ['interaction.destroyed', record({ clientId: 'web' })],
       ['interaction.ended', at('authorization', 'web')],
       ['authorization.accepted', at('authorization', 'web')],
@@ -88,7 +87,7 @@ export function frontChannelSituations(provider: () => ContractProvider): void {
     expectEvents(p.log.take(), [['authorization.error', failed('authorization', 'invalid_request', 'web')]]);
   });
 
-  it('the client is deleted during the login: interaction.ended, then authorization.error', async () => {
+  it('the client is deleted during the login: its login answer is refused, nothing is resolved', async () => {
     const p = provider();
     const registered = await fetch(`${p.issuer}/register`, {
       method: 'POST',
@@ -102,14 +101,41 @@ export function frontChannelSituations(provider: () => ContractProvider): void {
       browser,
       authorizationUrl(p, challenge, { client_id: client.client_id, scope: 'openid' }),
     );
-    // The login form is submitted; the browser is stopped before it follows the redirect back to the resume URL.
-    const form = formOf(login, '/login');
+    // The client is deleted while the login page is shown; the login answer checks the request again.
+    const removed = await fetch(`${p.issuer}/register/${client.client_id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${client.registration_access_token}` },
+    });
+    assert.equal(removed.status, 204);
+    p.log.take();
+    const page = asPage(await submitLogin(browser, login));
+    assert.equal(page.status, 400);
+    expectEvents(p.log.take(), []);
+  });
+
+  it('a refusal resumed after the client was deleted: interaction.ended, then authorization.error', async () => {
+    const p = provider();
+    const registered = await fetch(`${p.issuer}/register`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${initialAccessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', scope: 'openid' }),
+    });
+    const client = (await registered.json()) as { client_id: string; registration_access_token: string };
+    const browser = new BrowserlessClient(p.issuer);
+    const { challenge } = pkce();
+    const login = await openLogin(
+      browser,
+      authorizationUrl(p, challenge, { client_id: client.client_id, scope: 'openid' }),
+    );
+    const consent = asPage(await submitLogin(browser, login));
+    // The consent is denied; the browser is stopped before it follows the redirect to the resume URL.
+    const form = formOf(consent, '/consent');
     p.log.take();
     const submitted = await fetch(form.action, {
       method: 'POST',
       redirect: 'manual',
       headers: { cookie: browser.jar.header(form.action), 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...form.hidden, ...alice }).toString(),
+      body: new URLSearchParams({ ...form.hidden, deny: 'yes' }).toString(),
     });
     browser.jar.store(form.action, submitted);
     const resume = new URL(submitted.headers.get('location') ?? '', form.action);
