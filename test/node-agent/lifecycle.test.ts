@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { callApi } from '../support/node-agent/kube-api.ts';
 import { agentCluster, create, eventually, getPod, nodeScriptPod, waitReady } from './cluster.ts';
@@ -68,6 +70,42 @@ describe('node agent: pod lifecycle', () => {
     assert.equal(failedStatus.restartCount, 0);
     const recovered = await getPod(cluster.cp, 'default', 'fail-then-ok');
     assert.equal(recovered?.status?.containerStatuses?.[0]?.restartCount, 1);
+  });
+
+  it('a container port another process holds on every address keeps the pod from running, saying why', async () => {
+    // What a stray process on this machine does (a leftover server on 0.0.0.0): were the pod started anyway,
+    // connections to the pod's address would reach that process instead.
+    const squatter = createServer((socket) => socket.end('not the pod\n'));
+    await new Promise<void>((resolve) => squatter.listen(0, '0.0.0.0', resolve));
+    const { port } = squatter.address() as AddressInfo;
+    try {
+      await create(
+        cluster.cp,
+        pods,
+        nodeScriptPod(
+          'squatted',
+          cluster.node.nodeName,
+          `require('node:net').createServer((s) => s.end('pod\\n')).listen(${port})`,
+          {
+            container: { ports: [{ containerPort: port }] },
+          },
+        ),
+      );
+      const waiting = await eventually('the pod waiting, naming the port', async () => {
+        const state = (await getPod(cluster.cp, 'default', 'squatted'))?.status?.containerStatuses?.[0]?.state;
+        return state?.waiting?.message?.includes(`:${port} (EADDRINUSE`) ? state : undefined;
+      });
+      assert.equal(waiting.running, undefined);
+      assert.equal(waiting.waiting?.reason, 'ContainerCreating');
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+    // Once the port is free the agent listens and the container starts.
+    await eventually('running once the port is free', async () =>
+      (await getPod(cluster.cp, 'default', 'squatted'))?.status?.containerStatuses?.[0]?.state?.running
+        ? true
+        : undefined,
+    );
   });
 
   it('a failing liveness probe (tcpSocket) restarts the container', async () => {

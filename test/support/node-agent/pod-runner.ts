@@ -111,15 +111,17 @@ export class PodRunner {
       mkdirSync(join(this.#dir, 'containers'), { recursive: true });
       mkdirSync(join(this.#context.logsDir, `${this.namespace}_${this.name}`), { recursive: true });
       this.#sandbox = await startSandbox(this.#context.supervisor, this.#dir, this.#podIP, this.#context.outSocket);
-      this.#sandbox.exposePorts(
-        this.#slots.flatMap((slot) =>
-          (slot.spec.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.containerPort),
-        ),
-      );
       this.#volumes = new PodVolumes(this.#context.api, this.pod, this.#dir, this.#podIP, this.#context.hostIP);
     }
     this.#syncNetwork();
     try {
+      // Every port on the pod's address, before any container runs: a container must never start while another
+      // process on this machine answers in its place (a kubelet's pod network has no such neighbours).
+      await this.#sandbox.exposePorts(
+        this.#slots.flatMap((slot) =>
+          (slot.spec.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.containerPort),
+        ),
+      );
       this.#volumeDirs = await this.#volumes!.refresh();
     } catch (error) {
       for (const slot of this.#slots)

@@ -27,8 +27,11 @@ export interface PodSandbox {
   dial(port: number): Promise<Socket>;
   /** Tells the sandbox which Service addresses to serve inside the pod. */
   setServices(services: readonly ServicePort[]): void;
-  /** Listens on `podIP:port` on the host for each port, forwarding into the pod. */
-  exposePorts(ports: readonly number[]): void;
+  /**
+   * Listens on `podIP:port` on the host for each port not yet exposed, forwarding into the pod. Rejects naming the
+   * first port it cannot listen on (then the pod must not run: something else would answer on its address).
+   */
+  exposePorts(ports: readonly number[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -83,23 +86,37 @@ export async function startSandbox(
       writeFileSync(`${path}.tmp`, JSON.stringify(services));
       renameSync(`${path}.tmp`, path);
     },
-    exposePorts(ports) {
-      for (const port of ports) {
-        if (listeners.has(port)) continue;
-        const server = createServer((socket) => {
-          dial(port).then(
-            (inside) => {
-              splice(socket, inside);
-            },
-            () => socket.destroy(),
-          );
-        });
-        server.on('error', (error) => {
-          console.error(`node agent: cannot listen on ${podIP}:${port}: ${error.message}`);
-        });
-        server.listen(port, podIP);
-        listeners.set(port, server);
-      }
+    async exposePorts(ports) {
+      const pending = ports.filter((port) => !listeners.has(port));
+      await Promise.all(
+        pending.map(async (port) => {
+          const server = createServer((socket) => {
+            dial(port).then(
+              (inside) => {
+                splice(socket, inside);
+              },
+              () => socket.destroy(),
+            );
+          });
+          listeners.set(port, server);
+          try {
+            await new Promise<void>((resolve, reject) => {
+              server.once('error', reject);
+              server.listen(port, podIP, () => {
+                server.off('error', reject);
+                resolve();
+              });
+            });
+          } catch (error) {
+            // Not exposed: the next call tries again (e.g. once another process let go of the port).
+            listeners.delete(port);
+            const code = (error as NodeJS.ErrnoException).code ?? String(error);
+            throw new Error(
+              `cannot listen on ${podIP}:${port} (${code}${code === 'EADDRINUSE' ? ': a process on this machine holds the port, perhaps on every address' : ''})`,
+            );
+          }
+        }),
+      );
     },
     async stop() {
       for (const server of listeners.values()) server.close();
