@@ -13,7 +13,13 @@ export class OIDCError extends Error {
   readonly expose: boolean;
 
   constructor(error: string, errorDescription: string, status = 400, expose = true) {
+    // An exposed error is the client's mistake: rendered, counted and logged by code and description, never with a
+    // stack (only `server_error` logs frames). Capturing one cost more than the rest of an `authorization_pending`
+    // answer's error path (docs/performance.md), so none is captured; a not-exposed error keeps its stack.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (expose) Error.stackTraceLimit = 0;
     super(errorDescription);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'OIDCError';
     this.error = error;
     this.errorDescription = errorDescription;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBase64url } from './random.ts';
 
 /**
  * Random identifiers of stored models. Values that act as bearer secrets (codes, tokens, session ids) carry 256 random
@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 
 /** 256 random bits, base64url: authorization codes, opaque tokens, session ids, CSRF tokens. */
 export function secretId(): string {
-  return randomBytes(32).toString('base64url');
+  return randomBase64url(32);
 }
 
 /** 128 random bits, base64url: uids, sids, grant ids, interaction ids. */
 export function shortId(): string {
-  return randomBytes(16).toString('base64url');
+  return randomBase64url(16);
 }

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { randomBase64url } from '../models/random.ts';
 import type { ProviderConfig } from '../config/options.ts';
 import { ServerError } from '../errors/oidc-error.ts';
 import type { KeystoreHolder } from '../keys/keystore.ts';
@@ -55,7 +55,7 @@ export async function signJwtAccessToken(
   if (!key) throw new ServerError(`no active signing key for ${alg}`);
   const iat = epochSeconds(deps.clock);
   const exp = iat + claims.expiresIn;
-  const jti = randomBytes(18).toString('base64url');
+  const jti = randomBase64url(18);
   const payload: Record<string, unknown> = { client_id: claims.clientId };
   if (claims.scope) payload.scope = claims.scope;
   if (claims.authTime !== undefined) payload.auth_time = claims.authTime;

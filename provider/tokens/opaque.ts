@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomBase64url } from '../models/random.ts';
 
 /**
  * Opaque tokens and codes (access tokens, refresh tokens, client-credentials tokens, authorization codes …): 256
@@ -9,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 /** A new opaque value and the id it is stored under. */
 export function newOpaqueToken(): { value: string; id: string } {
-  const value = randomBytes(32).toString('base64url');
+  const value = randomBase64url(32);
   return { value, id: opaqueTokenId(value) };
 }
 

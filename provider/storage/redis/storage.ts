@@ -1,7 +1,9 @@
+import type { Redis } from 'ioredis';
 import type { ModelName, ModelTypes } from '../../models/types.ts';
 import type { Clock } from '../../time/clock.ts';
 import { StorageUnavailableError, type Adapter, type RecordsOf, type Storage } from '../adapter.ts';
 import { redisAdapter } from './adapter.ts';
+import { coalesceWrites } from './coalesce-writes.ts';
 import { createRedisClient, type ConnectionTuning, type RedisClient, type RedisStorageOptions } from './connect.ts';
 import { guarded } from './errors.ts';
 import { modelKeys } from './keys.ts';
@@ -41,6 +43,7 @@ export class RedisStorage implements Storage {
    */
   static async open(options: RedisStorageOptions, openOptions: RedisStorageOpenOptions): Promise<RedisStorage> {
     const client = createRedisClient(options, openOptions);
+    if (!client.isCluster) coalesceWrites(client as Redis);
     const storage = new RedisStorage(client, options.keyPrefix, openOptions.clock);
     let available: boolean | undefined;
     const report = (now: boolean, reason?: string): void => {
