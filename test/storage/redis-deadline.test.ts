@@ -67,6 +67,11 @@ after(async () => {
   await redis?.stop();
 });
 
+/** Resolves once `check` holds (polled every 50 ms); the suite's timeout guards against forever. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 function subject(): RedisStorage {
   if (opened === undefined) throw new Error('storage not opened');
   return opened;
@@ -126,5 +131,38 @@ describe('redis storage: command deadline', () => {
     // The same connection carries on: late answers to the timed-out commands are matched to them and dropped.
     assert.equal((await storage.adapter('Grant').find('paused'))?.jti, 'paused');
     await storage.ping();
+  });
+
+  it('never re-sends a timed-out consume when the connection is lost and comes back', async () => {
+    const own = await startRedis();
+    let back: RedisServer | undefined;
+    const storage = await openRedisStorage(
+      { type: 'redis', url: own.url, keyPrefix: 'resend:', commandTimeoutMs: DEADLINE_MS },
+      { maxReconnectDelayMs: 200 },
+    );
+    try {
+      const codes = storage.adapter('AuthorizationCode');
+      await codes.upsert('code', code('code'), 60);
+      const pid = Number(/process_id:(\d+)/.exec(await storage.client.info('server'))?.[1]);
+      process.kill(pid, 'SIGSTOP');
+      await assert.rejects(codes.consume('code'), StorageUnavailableError);
+      // The paused server dies with the consume unanswered; a fresh one takes its port, and the client reconnects.
+      await own.stop();
+      back = await startRedis({ port: own.port });
+      await eventually(async () =>
+        storage.ping().then(
+          () => true,
+          () => false,
+        ),
+      );
+      // Whatever the client had queued for the old connection would have been written by now, before the PING.
+      const commandStats = await storage.client.info('commandstats');
+      assert.match(commandStats, /cmdstat_ping:/, "the stats are the new server's, reached through the storage");
+      assert.doesNotMatch(commandStats, /cmdstat_eval/, `the consume reached the new server:\n${commandStats}`);
+    } finally {
+      await storage.close();
+      await own.stop();
+      await back?.stop();
+    }
   });
 });
