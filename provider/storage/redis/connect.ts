@@ -35,9 +35,14 @@ export interface ConnectionTuning {
 }
 
 /** Creates the client without connecting (`lazyConnect`); `RedisStorage.open` connects it. */
+/** How long a command may wait for Redis's answer (ms): the option, else the tuning's timeout, else 1 s. */
+export function commandDeadlineMs(options: RedisStorageOptions, tuning: ConnectionTuning = {}): number {
+  return options.commandTimeoutMs ?? tuning.timeoutMs ?? 1000;
+}
+
 export function createRedisClient(options: RedisStorageOptions, tuning: ConnectionTuning = {}): RedisClient {
   const timeout = tuning.timeoutMs ?? 1000;
-  const deadline = options.commandTimeoutMs ?? timeout;
+  const deadline = commandDeadlineMs(options, tuning);
   const maxDelay = tuning.maxReconnectDelayMs ?? 1000;
   const retry = (attempt: number): number => Math.min(attempt * 100, maxDelay);
   const common: RedisOptions = {

@@ -49,5 +49,27 @@ export function armCommandDeadline(command: Command, ms: number): void {
   command.promise.then(cancel, cancel);
 }
 
+/**
+ * `promise`, or a rejection with {@link COMMAND_TIMED_OUT} if it has not settled within `ms` (same deferral), for
+ * commands that bypass the clients of `connect.ts`: those sent to one node of a Cluster directly.
+ */
+export function withinDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const cancel = afterPendingReads(ms, () => {
+      reject(new Error(COMMAND_TIMED_OUT));
+    });
+    promise.then(
+      (value) => {
+        cancel();
+        resolve(value);
+      },
+      (error: unknown) => {
+        cancel();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
 /** Commands that already carry a deadline (a command can pass through `sendCommand` more than once). */
 const armed = new WeakSet<Command>();
