@@ -623,7 +623,7 @@ function pollService(url: string): {
  * (reset, refused: a pod going away) at once; a 503 `temporarily_unavailable` (the provider's storage did not answer
  * within its 1 s command deadline) after a second, as its meaning asks. Both are counted; anything else, or a retry
  * that fails again, is a failure. The deadline no longer fires on answers that arrived while a pod's event loop was
- * busy (provider/storage/redis/deadline.ts; that removed the 503s at load ≈ 12), but with the 2-core machine at load
+ * busy (provider/storage/redis/deadline.ts; one run at load ≈ 12 saw no 503), but with the 2-core machine at load
  * ≈ 30 a few 503s were still seen during the rollout (cause not established; likely Redis itself, a pod here, not
  * answering within 1 s).
  */
