@@ -23,6 +23,8 @@ export interface RedisSpec {
   passwordSecretRef?: SecretKeyRef;
   /** Prefix of every key the provider writes (default `kubeoidc:`). */
   keyPrefix?: string;
+  /** Command deadline (ms) → the provider's `storage.commandTimeoutMs`; unset = the provider's default (1000). */
+  commandTimeoutMs?: number;
 }
 
 /** Redis Sentinel: the master group name and the sentinels to ask for it. */

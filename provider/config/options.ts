@@ -57,6 +57,13 @@ export type StorageOptions =
       sentinelPassword?: string;
       /** TLS to the data nodes and Sentinels (Sentinel and Cluster; a URL says it with `rediss://`). */
       tls?: boolean;
+      /**
+       * How long a command may wait for Redis's answer before it fails (ms, default 1000; 10–60000), so that a hung
+       * Redis (a paused process, a stalled network path) gives a 503 `temporarily_unavailable` within about this time
+       * instead of a hang. Only a real wait for Redis counts: an answer that arrived while the provider's event loop
+       * was busy is taken however late the loop reads it (docs/storage.md, "Fail fast").
+       */
+      commandTimeoutMs?: number;
     };
 
 /**

@@ -48,6 +48,7 @@ export const configSchema = {
         password: { type: 'string', minLength: 1 },
         sentinelPassword: { type: 'string', minLength: 1 },
         tls: { type: 'boolean' },
+        commandTimeoutMs: { type: 'integer', minimum: 10, maximum: 60_000 },
         sentinel: {
           type: 'object',
           required: ['masterName', 'sentinels'],

@@ -68,6 +68,7 @@ const providerSpec: DeepRequired<OIDCProviderSpec> = {
     cluster: { nodes: ['redis-0:6379'] },
     passwordSecretRef: secretRef,
     keyPrefix: 'kubeoidc:',
+    commandTimeoutMs: 1000,
   },
   ttl: {
     authorizationCode: 60,

@@ -662,8 +662,11 @@ function pollService(url: string): {
 /**
  * Runs `request` in a loop until stopped, as a busy client would. Retried once, as HTTP clients do: a connection error
  * (reset, refused: a pod going away) at once; a 503 `temporarily_unavailable` (the provider's storage did not answer
- * within its 1 s command timeout — seen on this loaded 2-core machine while new pods boot) after a second, as its
- * meaning asks. Both are counted; anything else, or a retry that fails again, is a failure.
+ * within its 1 s command deadline) after a second, as its meaning asks. Both are counted; anything else, or a retry
+ * that fails again, is a failure. The deadline no longer fires on answers that arrived while a pod's event loop was
+ * busy (provider/storage/redis/deadline.ts; one run at load ≈ 12 saw no 503), but with the 2-core machine at load
+ * ≈ 30 a few 503s were still seen during the rollout (cause not established; likely Redis itself, a pod here, not
+ * answering within 1 s).
  */
 function tokenLoop(request: () => Promise<void>): {
   stop(): Promise<{ ok: number; retried: number; unavailable: number; failures: string[] }>;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { after, describe, it } from 'node:test';
 import { StorageUnavailableError } from '../../provider/storage/adapter.ts';
 import type { RedisStorageOptions } from '../../provider/storage/redis/connect.ts';
@@ -50,6 +50,38 @@ describe('redis storage: cluster', () => {
       await storage.ping();
     } finally {
       await storage.close();
+    }
+  });
+
+  it('fails soon when a master stops answering (paused), readiness included', async () => {
+    const own = await startRedisCluster();
+    const storage = await openRedisStorage({ ...options(own.nodes, 'paused:'), commandTimeoutMs: 200 });
+    const port = own.ports[1] ?? 0;
+    const node = new Redis(port, '127.0.0.1', { lazyConnect: true });
+    let pid = 0;
+    try {
+      await node.connect();
+      pid = Number(/process_id:(\d+)/.exec(await node.info('server'))?.[1]);
+      assert.ok(pid > 0, 'node pid');
+      node.disconnect();
+      process.kill(pid, 'SIGSTOP');
+      const started = performance.now();
+      const readiness = await storage.ping().then(
+        () => 'ready',
+        (error: unknown) => (error instanceof StorageUnavailableError ? error.message : String(error)),
+      );
+      // The survivors still report cluster_state:ok (cluster-node-timeout is 2 s): the paused node's silence says it.
+      assert.match(readiness, /Command timed out/);
+      // A hang guard, not a speed test: without a deadline the node's CLUSTER INFO would never be answered.
+      assert.ok(
+        performance.now() - started < 10_000,
+        `readiness answered after ${Math.round(performance.now() - started)} ms`,
+      );
+    } finally {
+      if (pid > 0) process.kill(pid, 'SIGCONT');
+      node.disconnect();
+      await storage.close();
+      await own.stop();
     }
   });
 

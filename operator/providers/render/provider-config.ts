@@ -35,11 +35,16 @@ const SECRET_URL_PLACEHOLDER = 'redis://redis-url-from-secret.invalid:6379';
 function storageOf(provider: OIDCProvider): StorageOptions {
   const { redis } = provider.spec;
   const keyPrefix = redis.keyPrefix ?? OIDC_PROVIDER_DEFAULTS.redisKeyPrefix;
-  if (redis.url !== undefined) return { type: 'redis', url: redis.url, keyPrefix };
-  if (redis.sentinel !== undefined) return { type: 'redis', sentinel: redis.sentinel, keyPrefix };
-  if (redis.cluster !== undefined) return { type: 'redis', cluster: redis.cluster, keyPrefix };
+  const common = {
+    type: 'redis' as const,
+    keyPrefix,
+    ...(redis.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: redis.commandTimeoutMs }),
+  };
+  if (redis.url !== undefined) return { ...common, url: redis.url };
+  if (redis.sentinel !== undefined) return { ...common, sentinel: redis.sentinel };
+  if (redis.cluster !== undefined) return { ...common, cluster: redis.cluster };
   // secretRef: the URL arrives through the environment (it may carry a password, so it is never in the ConfigMap).
-  return { type: 'redis', keyPrefix };
+  return common;
 }
 
 function featuresOf(spec: FeaturesSpec | undefined, initialAccessTokenHash: string | undefined): FeatureOptions {

@@ -4,7 +4,14 @@ import type { Clock } from '../../time/clock.ts';
 import { StorageUnavailableError, type Adapter, type RecordsOf, type Storage } from '../adapter.ts';
 import { redisAdapter } from './adapter.ts';
 import { coalesceWrites } from './coalesce-writes.ts';
-import { createRedisClient, type ConnectionTuning, type RedisClient, type RedisStorageOptions } from './connect.ts';
+import {
+  commandDeadlineMs,
+  createRedisClient,
+  type ConnectionTuning,
+  type RedisClient,
+  type RedisStorageOptions,
+} from './connect.ts';
+import { withinDeadline } from './deadline.ts';
 import { guarded } from './errors.ts';
 import { modelKeys } from './keys.ts';
 
@@ -29,12 +36,14 @@ export class RedisStorage implements Storage {
   readonly #client: RedisClient;
   readonly #prefix: string;
   readonly #clock: Clock;
+  readonly #deadlineMs: number;
   #lastError: Error | undefined;
 
-  private constructor(client: RedisClient, prefix: string, clock: Clock) {
+  private constructor(client: RedisClient, prefix: string, clock: Clock, deadlineMs: number) {
     this.#client = client;
     this.#prefix = prefix;
     this.#clock = clock;
+    this.#deadlineMs = deadlineMs;
   }
 
   /**
@@ -44,7 +53,12 @@ export class RedisStorage implements Storage {
   static async open(options: RedisStorageOptions, openOptions: RedisStorageOpenOptions): Promise<RedisStorage> {
     const client = createRedisClient(options, openOptions);
     if (!client.isCluster) coalesceWrites(client as Redis);
-    const storage = new RedisStorage(client, options.keyPrefix, openOptions.clock);
+    const storage = new RedisStorage(
+      client,
+      options.keyPrefix,
+      openOptions.clock,
+      commandDeadlineMs(options, openOptions),
+    );
     let available: boolean | undefined;
     const report = (now: boolean, reason?: string): void => {
       if (available === now) return;
@@ -107,7 +121,10 @@ export class RedisStorage implements Storage {
         await client.ping();
         return;
       }
-      const states = await Promise.all(client.nodes('master').map((node) => node.cluster('INFO')));
+      // Sent to each node directly, past the Cluster client's command deadline: bounded here.
+      const states = await Promise.all(
+        client.nodes('master').map((node) => withinDeadline(node.cluster('INFO'), this.#deadlineMs)),
+      );
       const failing = states.filter((info) => !info.includes('cluster_state:ok')).length;
       if (failing > 0 || states.length === 0) {
         throw new StorageUnavailableError(`redis cluster state is not ok on ${failing} of ${states.length} masters`);
