@@ -46,7 +46,7 @@ const step = async (ring: KeyRing | undefined, ttl: TtlSpec, at: number) =>
 const asSecret = (ring: KeyRing, annotation = rotationAnnotations(ring.state)['kubeoidc.dev/key-rotation']) =>
   ({
     data: { 'keys.json': Buffer.from(JSON.stringify(ring.file)).toString('base64') },
-    metadata: { annotations: { 'kubeoidc.dev/key-rotation': annotation ?? '' } },
+    metadata: { annotations: { 'kubeoidc.dev/key-rotation': annotation } },
   }) satisfies V1Secret;
 const retireAtOf = (ring: KeyRing, kid: string | undefined) =>
   ring.state.retiring.find((entry) => entry.kid === kid)?.retireAt;
