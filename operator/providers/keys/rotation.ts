@@ -25,8 +25,9 @@ export interface RotationState {
   /** Keys published but not yet signing. */
   pending?: { kids: string[]; publishedAt: number };
   /**
-   * Keys that stopped signing and are still published: when they stopped, and when they leave the JWKS (fixed then,
-   * `since + retireAfterMs` of the policy in force at that moment, so a later spec change cannot shorten it).
+   * Keys that stopped signing and are still published: when they stopped, and when they leave the JWKS (fixed then:
+   * `since` + the longest lifetime recorded while the key signed + the margins of the policy in force at that moment,
+   * so a later spec change cannot shorten it).
    */
   retiring: { kid: string; since: number; retireAt: number }[];
   /**
@@ -113,7 +114,7 @@ function longestLifetime(state: RotationState, kid: string, policy: RotationPoli
 }
 
 /**
- * When `kid`, stopping to sign at `now`, leaves the JWKS: the policy's retention, lengthened by how much longer the
+ * When `kid`, which stops signing at `now`, leaves the JWKS: the policy's retention, lengthened by how much longer the
  * longest lifetime recorded while the key signed is than the policy's current one.
  */
 function retirement(state: RotationState, kid: string, policy: RotationPolicy, now: number): Retirement {
