@@ -127,8 +127,8 @@ export interface SigningSpec {
 }
 
 /**
- * Margins added to the longest token or session lifetime to give a retiring key's retention; Go durations from `0s`
- * to `24h` (operator/providers/keys/policy.ts).
+ * Margins added to the longest token or session lifetime in force while a key signed to give its retention once it
+ * stops signing; Go durations from `0s` to `24h` (operator/providers/keys/policy.ts).
  */
 export interface KeyRetentionSpec {
   /** Time for a changed key Secret to reach every pod and be reloaded (default `5m`; unsafe below the kubelet's sync). */

@@ -1,6 +1,7 @@
 /**
- * Brings the key ring up to date at `now`: runs every rotation step that is due, generating key material through the
- * injected {@link KeySource}. Returns the new ring and the steps taken (the reconciler reports each as an Event once
+ * Brings the key ring up to date at `now`: records the policy's lifetimes with the keys that sign (so a key's
+ * retention covers the longest lifetime in force while it signed), runs every rotation step that is due, generating
+ * key material through the injected {@link KeySource}. Returns the new ring and the steps taken (the reconciler reports each as an Event once
  * the Secret is written).
  */
 import type { PrivateJwk } from '../../provider/keys/key-file.ts';
@@ -9,6 +10,7 @@ import {
   applyRotation,
   keysNeeded,
   planRotation,
+  recordLifetimes,
   type KeyRing,
   type RotationPolicy,
   type RotationStep,
@@ -25,7 +27,8 @@ export async function rotateKeys(
   source: KeySource,
 ): Promise<{ ring: KeyRing; steps: RotationStep[] }> {
   const steps: RotationStep[] = [];
-  let current = ring;
+  const recorded = (value: KeyRing | undefined) => (value === undefined ? undefined : recordLifetimes(value, policy));
+  let current = recorded(ring);
   for (
     let step = planRotation(current, policy, now);
     step !== undefined && steps.length < MAX_STEPS;
@@ -39,6 +42,8 @@ export async function rotateKeys(
       needed.cookieKey ? { signing, cookieKey: source.cookieKey() } : { signing },
       now,
     );
+    // Keys that start signing now are recorded with the lifetimes in force now.
+    current = recorded(current);
     steps.push(step);
   }
   if (current === undefined) throw new Error('no key ring after rotation');

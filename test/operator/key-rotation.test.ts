@@ -269,4 +269,44 @@ describe('key rotation on a real API server', { timeout: 180_000 }, () => {
     assert.equal(status?.conditions?.find((c) => c.type === 'Degraded')?.status, 'False');
     assert.equal(status?.conditions?.find((c) => c.type === 'KeysReady')?.status, 'True');
   });
+
+  it('keeps a key retired after its lifetimes were shortened for the longest lifetime in force while it signed', async () => {
+    await applyManifest(
+      api.cp,
+      oidcProvider(
+        'shortened',
+        asApplied,
+        withSpec({
+          signing: { algorithms: ['ES256'], rotationPeriod: '2h', propagationDelay: '30m' },
+          ttl: { idToken: 3600, accessToken: 3600, clientCredentials: 3600, session: 1_209_600 },
+        }),
+      ),
+    );
+    const first = (await at(600, 'shortened')).file.active?.[0];
+    await at(690, 'shortened');
+    // While the first key signs, every lifetime is shortened to 60 s: what it signed so far may be presented for 14
+    // days more (an ID token as id_token_hint for its session).
+    await kubectl(
+      api.cp,
+      'patch',
+      'oidcp/shortened',
+      '--type=merge',
+      '-p',
+      '{"spec":{"ttl":{"idToken":60,"accessToken":60,"clientCredentials":60,"session":60}}}',
+    );
+    await at(700, 'shortened');
+    const promoted = await at(720, 'shortened');
+    assert.notDeepEqual(promoted.file.active, [first]);
+    const promotedAt = Date.UTC(2026, 5, 1) + 720 * MINUTE;
+    const secret = await secretOf('shortened');
+    const state = JSON.parse(secret?.metadata?.annotations?.['kubeoidc.dev/key-rotation'] ?? '{}') as {
+      retiring?: { kid: string; since: string; retireAt: string }[];
+    };
+    const retiring = state.retiring?.find((entry) => entry.kid === first);
+    assert.ok(retiring, 'the old key is retiring');
+    assert.ok(Date.parse(retiring.retireAt) >= promotedAt + 14 * 24 * 60 * MINUTE, `retireAt ${retiring.retireAt}`);
+    assert.equal(retiring.retireAt, '2026-06-15T12:10:00.000Z', '14 days + 5 min pods + 5 min skew after 12:00');
+    // The 60 s lifetimes would have retired it 11 minutes after the promotion.
+    assert.ok((await at(735, 'shortened')).file.keys.some((key) => key.kid === first));
+  });
 });

@@ -19,6 +19,11 @@ interface StoredState {
   pending?: { kids: string[]; publishedAt: string };
   /** `retireAt` is absent in annotations written before retirement times were recorded. */
   retiring: { kid: string; since: string; retireAt?: string }[];
+  /**
+   * Per signing key, the longest token or session lifetime (seconds) in force while it signed. Absent in annotations
+   * written before it was recorded: the keys then count as having signed under the current lifetimes only.
+   */
+  signing?: { kid: string; longestLifetimeSeconds: number }[];
 }
 
 /** What the key Secret holds. */
@@ -41,6 +46,14 @@ export function rotationAnnotations(state: RotationState): Record<string, string
       since: iso(entry.since),
       retireAt: iso(entry.retireAt),
     })),
+    ...(state.signing === undefined
+      ? {}
+      : {
+          signing: state.signing.map((entry) => ({
+            kid: entry.kid,
+            longestLifetimeSeconds: entry.longestLifetimeMs / 1000,
+          })),
+        }),
   };
   return { [ROTATION_ANNOTATION]: JSON.stringify(stored) };
 }
@@ -59,12 +72,30 @@ function parseState(text: string | undefined, legacyRetentionMs: number): Rotati
       ...(stored.pending === undefined
         ? {}
         : { pending: { kids: stored.pending.kids, publishedAt: Date.parse(stored.pending.publishedAt) } }),
+      ...parseSigning(stored.signing),
     };
     const times = [state.activatedAt, ...state.retiring.flatMap((entry) => [entry.since, entry.retireAt])];
     return times.some(Number.isNaN) ? undefined : state;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The recorded lifetimes of the signing keys. An entry that is not a kid with a non-negative number of seconds is
+ * left out (its key then counts as having signed under the current lifetimes only, as before they were recorded).
+ */
+function parseSigning(stored: unknown): Pick<RotationState, 'signing'> {
+  if (!Array.isArray(stored)) return {};
+  const signing: NonNullable<RotationState['signing']> = [];
+  for (const entry of stored as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { kid, longestLifetimeSeconds: seconds } = entry as Record<string, unknown>;
+    if (typeof kid === 'string' && typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) {
+      signing.push({ kid, longestLifetimeMs: seconds * 1000 });
+    }
+  }
+  return { signing };
 }
 
 /**

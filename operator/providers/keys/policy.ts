@@ -39,7 +39,9 @@ export interface RetentionInputs {
 
 /**
  * The retention rule: a key that stopped signing at `t` leaves the JWKS no earlier than
- * `t + max(idToken, accessToken, clientCredentials, session) + podPropagationMargin + clockSkewMargin`.
+ * `t + max(idToken, accessToken, clientCredentials, session) + podPropagationMargin + clockSkewMargin`, where each
+ * lifetime is the longest in force at any time while the key signed (the rotation state records it per signing key,
+ * `rotation.ts`); this function gives the retention for the lifetimes passed in.
  *
  * - ID tokens, JWT access tokens and client_credentials tokens are signed; refresh tokens and codes are opaque.
  * - `session` because an ID token is accepted as `id_token_hint` (authorization and logout) after it expired: it
@@ -48,8 +50,12 @@ export interface RetentionInputs {
  *   is later than `t`. The skew margin: verifiers whose clocks run behind still accept tokens a little longer.
  */
 export function retentionMs(ttl: RetentionInputs, margins: RetentionMargins = DEFAULT_RETENTION_MARGINS): number {
-  const longest = Math.max(ttl.idToken, ttl.accessToken, ttl.clientCredentials, ttl.session);
-  return longest * 1000 + margins.podPropagationMs + margins.clockSkewMs;
+  return longestLifetimeMs(ttl) + margins.podPropagationMs + margins.clockSkewMs;
+}
+
+/** `max(idToken, accessToken, clientCredentials, session)` in milliseconds: the lifetime part of the rule. */
+export function longestLifetimeMs(ttl: RetentionInputs): number {
+  return Math.max(ttl.idToken, ttl.accessToken, ttl.clientCredentials, ttl.session) * 1000;
 }
 
 /**
@@ -71,25 +77,25 @@ export function retentionMargins(provider: OIDCProvider): RetentionMargins {
 
 /**
  * The policy of `provider`. Unparseable durations fall back to the defaults; spec validation reports them. The
- * retention computed here applies to keys that stop signing now: it is recorded with each key when it does.
+ * retention computed here applies to keys that signed only under the current lifetimes and stop signing now; a key
+ * that signed while longer ones were in force is kept longer (`longestLifetimeMs` is the rule's lifetime part).
  */
 export function rotationPolicy(provider: OIDCProvider): RotationPolicy {
   const { signing, ttl } = provider.spec;
   const d = OIDC_PROVIDER_DEFAULTS;
   const period = parseDuration(signing?.rotationPeriod ?? d.rotationPeriod) ?? DEFAULT_PERIOD_MS;
   const delay = parseDuration(signing?.propagationDelay ?? d.propagationDelay) ?? DEFAULT_DELAY_MS;
+  const lifetimes: RetentionInputs = {
+    idToken: ttl?.idToken ?? d.ttl.idToken,
+    accessToken: ttl?.accessToken ?? d.ttl.accessToken,
+    clientCredentials: ttl?.clientCredentials ?? d.ttl.clientCredentials,
+    session: ttl?.session ?? d.ttl.session,
+  };
   return {
     algorithms: [...(signing?.algorithms ?? d.signingAlgorithms)],
     rotationPeriodMs: period,
     propagationDelayMs: delay,
-    retireAfterMs: retentionMs(
-      {
-        idToken: ttl?.idToken ?? d.ttl.idToken,
-        accessToken: ttl?.accessToken ?? d.ttl.accessToken,
-        clientCredentials: ttl?.clientCredentials ?? d.ttl.clientCredentials,
-        session: ttl?.session ?? d.ttl.session,
-      },
-      retentionMargins(provider),
-    ),
+    retireAfterMs: retentionMs(lifetimes, retentionMargins(provider)),
+    longestLifetimeMs: longestLifetimeMs(lifetimes),
   };
 }

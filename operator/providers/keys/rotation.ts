@@ -8,8 +8,10 @@
  *    every algorithm. Relying parties that cache the JWKS learn it before anything is signed with it.
  * 2. **Promote** — `propagationDelay` later, the next keys sign; the old ones stop signing but stay published, and a
  *    new cookie key takes over signing cookies (the previous one still verifies).
- * 3. **Retire** — at the retirement time fixed when the old key stopped signing (`retireAt`, computed from the
- *    policy's retention then and stored with the key), remove it. A later spec change does not move it.
+ * 3. **Retire** — at the retirement time fixed when the old key stopped signing (`retireAt`, stored with the key),
+ *    remove it. A later spec change does not move it. It is computed from the longest token or session lifetime in
+ *    force at any time while the key signed (recorded per signing key, raised whenever the spec's is longer, never
+ *    lowered: {@link recordLifetimes}), so shortening the lifetimes while a key signs does not shorten its retention.
  *
  * At every step the key that signs is in the JWKS. The clock is a parameter (`now`), fresh key material is passed
  * in, and no step does I/O: the reconciler plans a step, generates what it needs, applies it and records an Event.
@@ -23,10 +25,17 @@ export interface RotationState {
   /** Keys published but not yet signing. */
   pending?: { kids: string[]; publishedAt: number };
   /**
-   * Keys that stopped signing and are still published: when they stopped, and when they leave the JWKS (fixed then,
-   * `since + retireAfterMs` of the policy in force at that moment, so a later spec change cannot shorten it).
+   * Keys that stopped signing and are still published: when they stopped, and when they leave the JWKS (fixed then:
+   * `since` + the longest lifetime recorded while the key signed + the margins of the policy in force at that moment,
+   * so a later spec change cannot shorten it).
    */
   retiring: { kid: string; since: number; retireAt: number }[];
+  /**
+   * Per signing key, the longest token or session lifetime (ms, without margins) in force at any time since it
+   * started signing. A signing key without an entry (state written before this was recorded) counts as having signed
+   * under the current policy's {@link RotationPolicy.longestLifetimeMs} only.
+   */
+  signing?: { kid: string; longestLifetimeMs: number }[];
 }
 
 /** The key file and its rotation state. */
@@ -48,6 +57,11 @@ export interface RotationPolicy {
    * token it signed is still verified, plus margins for the Secret reaching the pods and for clock skew).
    */
   readonly retireAfterMs: number;
+  /**
+   * The longest token or session lifetime of the spec (ms): the part of {@link retireAfterMs} that is not margins. A
+   * key that signed while a longer one was in force is retained longer by the difference.
+   */
+  readonly longestLifetimeMs: number;
 }
 
 /** The next thing to do. Each step is reported as a Kubernetes Event with `reason`. */
@@ -55,14 +69,26 @@ export type RotationStep =
   | { readonly type: 'Initialize'; readonly reason: 'KeysGenerated'; readonly algorithms: SigningAlgorithm[] }
   | { readonly type: 'AddAlgorithms'; readonly reason: 'KeysGenerated'; readonly algorithms: SigningAlgorithm[] }
   | { readonly type: 'Publish'; readonly reason: 'KeyPublished'; readonly algorithms: SigningAlgorithm[] }
-  | { readonly type: 'Promote'; readonly reason: 'KeyPromoted'; readonly kids: string[]; readonly retireAt: number }
+  | {
+      readonly type: 'Promote';
+      readonly reason: 'KeyPromoted';
+      readonly kids: string[];
+      /** The keys that stop signing, and when each leaves the JWKS. */
+      readonly retiring: Retirement[];
+    }
   | { readonly type: 'Retire'; readonly reason: 'KeyRetired'; readonly kids: string[] }
   | {
       readonly type: 'DropAlgorithms';
       readonly reason: 'KeyRetired';
       readonly kids: string[];
-      readonly retireAt: number;
+      readonly retiring: Retirement[];
     };
+
+/** A key that stops signing and when it leaves the JWKS. */
+export interface Retirement {
+  readonly kid: string;
+  readonly retireAt: number;
+}
 
 /** New key material a step needs: one signing key per algorithm it names, a cookie key for Initialize/Promote. */
 export interface FreshKeys {
@@ -73,6 +99,47 @@ export interface FreshKeys {
 function activeKeys(file: KeyFile): PrivateJwk[] {
   const active = file.active ?? [];
   return file.keys.filter((key) => active.includes(key.kid));
+}
+
+/** The signing keys that `promoted` replace (same algorithm). */
+function replacedBy(file: KeyFile, promoted: readonly string[]): PrivateJwk[] {
+  const algorithms = file.keys.filter((key) => promoted.includes(key.kid)).map((key) => key.alg);
+  return activeKeys(file).filter((key) => algorithms.includes(key.alg));
+}
+
+/** The longest lifetime recorded for signing key `kid`, never below the policy's current one. */
+function longestLifetime(state: RotationState, kid: string, policy: RotationPolicy): number {
+  const recorded = state.signing?.find((entry) => entry.kid === kid)?.longestLifetimeMs ?? 0;
+  return Math.max(recorded, policy.longestLifetimeMs);
+}
+
+/**
+ * When `kid`, which stops signing at `now`, leaves the JWKS: the policy's retention, lengthened by how much longer the
+ * longest lifetime recorded while the key signed is than the policy's current one.
+ */
+function retirement(state: RotationState, kid: string, policy: RotationPolicy, now: number): Retirement {
+  const extra = longestLifetime(state, kid, policy) - policy.longestLifetimeMs;
+  return { kid, retireAt: now + policy.retireAfterMs + extra };
+}
+
+/**
+ * The ring with, for every signing key, the longest lifetime recorded while it signed raised to the policy's current
+ * one (never lowered), and entries of keys that no longer sign dropped. Returns `ring` itself when nothing changes.
+ * Run on every reconcile, so that a lifetime lengthened in the spec while a key signs lengthens its retention even if
+ * it is shortened again before the key retires.
+ */
+export function recordLifetimes(ring: KeyRing, policy: RotationPolicy): KeyRing {
+  const signing = (ring.file.active ?? []).map((kid) => ({
+    kid,
+    longestLifetimeMs: longestLifetime(ring.state, kid, policy),
+  }));
+  const before = ring.state.signing ?? [];
+  const same =
+    before.length === signing.length &&
+    signing.every(
+      (entry, index) => before[index]?.kid === entry.kid && before[index].longestLifetimeMs === entry.longestLifetimeMs,
+    );
+  return same ? ring : { ...ring, state: { ...ring.state, signing } };
 }
 
 /** The step due at `now`, or undefined when nothing is due. */
@@ -88,7 +155,12 @@ export function planRotation(ring: KeyRing | undefined, policy: RotationPolicy, 
   }
   const dropped = signing.filter((key) => !policy.algorithms.includes(key.alg)).map((key) => key.kid);
   if (dropped.length > 0) {
-    return { type: 'DropAlgorithms', reason: 'KeyRetired', kids: dropped, retireAt: now + policy.retireAfterMs };
+    return {
+      type: 'DropAlgorithms',
+      reason: 'KeyRetired',
+      kids: dropped,
+      retiring: dropped.map((kid) => retirement(state, kid, policy, now)),
+    };
   }
   const retired = state.retiring.filter((entry) => now >= entry.retireAt).map((entry) => entry.kid);
   if (retired.length > 0) return { type: 'Retire', reason: 'KeyRetired', kids: retired };
@@ -98,7 +170,7 @@ export function planRotation(ring: KeyRing | undefined, policy: RotationPolicy, 
         type: 'Promote',
         reason: 'KeyPromoted',
         kids: [...state.pending.kids],
-        retireAt: now + policy.retireAfterMs,
+        retiring: replacedBy(file, state.pending.kids).map((key) => retirement(state, key.kid, policy, now)),
       };
     }
     return undefined;
@@ -175,7 +247,7 @@ export function applyRotation(ring: KeyRing | undefined, step: RotationStep, fre
     case 'Promote': {
       const base = mustHave(ring);
       const promoted = base.file.keys.filter((key) => step.kids.includes(key.kid));
-      const replaced = activeKeys(base.file).filter((key) => promoted.some((next) => next.alg === key.alg));
+      const replaced = replacedBy(base.file, step.kids);
       const kept = (base.file.active ?? []).filter((kid) => !replaced.some((key) => key.kid === kid));
       return {
         file: {
@@ -186,10 +258,11 @@ export function applyRotation(ring: KeyRing | undefined, step: RotationStep, fre
         },
         state: {
           activatedAt: now,
-          retiring: [
-            ...base.state.retiring,
-            ...replaced.map((key) => ({ kid: key.kid, since: now, retireAt: step.retireAt })),
-          ],
+          retiring: [...base.state.retiring, ...retiringSince(step.retiring, now)],
+          ...withoutSigning(
+            base.state,
+            replaced.map((key) => key.kid),
+          ),
         },
       };
     }
@@ -206,11 +279,22 @@ export function applyRotation(ring: KeyRing | undefined, step: RotationStep, fre
         file: { ...base.file, active: (base.file.active ?? []).filter((kid) => !step.kids.includes(kid)) },
         state: {
           ...base.state,
-          retiring: [...base.state.retiring, ...step.kids.map((kid) => ({ kid, since: now, retireAt: step.retireAt }))],
+          retiring: [...base.state.retiring, ...retiringSince(step.retiring, now)],
+          ...withoutSigning(base.state, step.kids),
         },
       };
     }
   }
+}
+
+function retiringSince(retiring: readonly Retirement[], since: number): RotationState['retiring'] {
+  return retiring.map(({ kid, retireAt }) => ({ kid, since, retireAt }));
+}
+
+/** The `signing` record of `state` without the keys that stopped signing. */
+function withoutSigning(state: RotationState, stopped: readonly string[]): Pick<RotationState, 'signing'> {
+  if (state.signing === undefined) return {};
+  return { signing: state.signing.filter((entry) => !stopped.includes(entry.kid)) };
 }
 
 function mustHave(ring: KeyRing | undefined): KeyRing {

@@ -27,6 +27,7 @@ describe('key rotation (property)', () => {
             rotationPeriodMs: periodMin * MINUTE,
             propagationDelayMs: Math.max(1, Math.floor((periodMin * delayPct) / 100)) * MINUTE,
             retireAfterMs: retireMin * MINUTE,
+            longestLifetimeMs: Math.floor(retireMin / 2) * MINUTE,
           };
           let now = Date.UTC(2026, 0, 1);
           let ring: KeyRing | undefined;

@@ -29,6 +29,8 @@ const policy: RotationPolicy = {
   rotationPeriodMs: 720 * HOUR,
   propagationDelayMs: 1 * HOUR,
   retireAfterMs: 1 * HOUR,
+  // The longest token lifetime; the other 10 minutes of the retention are margins.
+  longestLifetimeMs: 50 * 60_000,
 };
 
 /** The invariants that hold after every step: a valid key file whose signing keys are all published. */
