@@ -417,10 +417,14 @@ describe('story: a platform engineer installs kubeoidc and signs a user in to an
     assert.equal(tokens.expires_in, 60, 'the new TTL is in force');
   });
 
-  it('g. key rotation with short periods → new key published, then signing (an ID token from before verifies against the JWKS after promotion), then the old key retired from the JWKS; Events show each step', async () => {
+  it('g. key rotation with short periods → new key published, then signing (an ID token from before verifies against the JWKS after promotion), then a replaced key retired from the JWKS once nothing it signed can be presented; Events show each step', async () => {
     const oldIdToken = signedIn.tokens.id_token ?? '';
     const oldKid = decodeProtectedHeader(oldIdToken).kid;
     assert.ok(oldKid);
+    // The keys of step b (one per signing algorithm): nothing has rotated since.
+    const initialJwks = (await (await freshFetch(`${issuer}/jwks`)).json()) as { keys: { kid?: string }[] };
+    const initialKids = initialJwks.keys.map((key) => key.kid ?? '');
+    assert.ok(initialKids.includes(oldKid), 'the ID token of step c was signed with a key of step b');
     const patchSigning = (signing: object): Promise<string> =>
       kubectl(
         cluster.cp,
@@ -473,9 +477,6 @@ describe('story: a platform engineer installs kubeoidc and signs a user in to an
     );
 
     await waitFor('KeyPromoted', () => seen('KeyPromoted'), 120_000);
-    // Back to a calm schedule, so that no further rotation runs for the rest of the story (the retirement time of the
-    // keys just replaced is already recorded: a spec change does not move it).
-    await patchSigning({ rotationPeriod: '720h', propagationDelay: '1h' });
     // New tokens are signed with a new key once the pods read the new key file.
     const fresh = await waitFor(
       'an ID token signed with a new key',
@@ -492,38 +493,76 @@ describe('story: a platform engineer installs kubeoidc and signs a user in to an
     assert.equal(payload.sub, 'alice-sub', 'the ID token from before the rotation verifies after promotion');
     await jwtVerify(fresh, after, { issuer, audience: credentials.CLIENT_ID });
 
-    // Retirement: scheduled when the old key stopped signing, for after the longest lifetime of what it signed plus
-    // the margins (operator/providers/keys/policy.ts): 60 s (the lifetimes of step f) + 5 s + 1 s.
-    const keySecret = await callApi<{ metadata?: { annotations?: Record<string, string> } }>(
-      cluster.cp,
-      'GET',
-      `/api/v1/namespaces/${NAMESPACE}/secrets/${PROVIDER}-keys`,
-    );
-    const state = JSON.parse(keySecret.metadata?.annotations?.['kubeoidc.dev/key-rotation'] ?? '{}') as {
-      retiring?: { kid: string; since: string; retireAt?: string }[];
+    // Retirement is scheduled when a key stops signing, for after the longest lifetime in force while it signed plus
+    // the margins (operator/providers/keys/policy.ts). The keys of step b signed under the default 14-day session
+    // until step f shortened every lifetime to 60 s: they stay published for 14 days (+ 5 s + 1 s), or ID tokens they
+    // signed could no longer be checked (e.g. as id_token_hint). The keys promoted just now signed only under 60 s:
+    // the rotation keeps running, and when the next keys are promoted these go 60 s + 5 s + 1 s later.
+    const retiring = async (): Promise<{ kid: string; since: string; retireAt?: string }[]> => {
+      const keySecret = await callApi<{ metadata?: { annotations?: Record<string, string> } }>(
+        cluster.cp,
+        'GET',
+        `/api/v1/namespaces/${NAMESPACE}/secrets/${PROVIDER}-keys`,
+      );
+      const state = JSON.parse(keySecret.metadata?.annotations?.['kubeoidc.dev/key-rotation'] ?? '{}') as {
+        retiring?: { kid: string; since: string; retireAt?: string }[];
+      };
+      return state.retiring ?? [];
     };
-    const retiring = state.retiring?.find((entry) => entry.kid === oldKid);
-    assert.ok(retiring?.retireAt, 'the old key has a retirement time');
-    assert.equal(
-      Date.parse(retiring.retireAt) - Date.parse(retiring.since),
-      66_000,
-      'retained for the longest lifetime plus the configured margins',
+    const retainedFor = (entry: { since: string; retireAt?: string }): number =>
+      Date.parse(entry.retireAt ?? '') - Date.parse(entry.since);
+    const original = (await retiring()).filter((entry) => initialKids.includes(entry.kid));
+    assert.deepEqual(
+      original.map((entry) => entry.kid).sort(),
+      [...initialKids].sort(),
+      'the keys of step b are retiring',
     );
+    for (const entry of original) {
+      assert.equal(retainedFor(entry), 1_209_600_000 + 6_000, `${entry.kid}: the 14-day session it signed under`);
+    }
 
-    // …and then it goes: the operator retires it on time, and every replica stops serving it.
-    await waitFor('KeyRetired', () => seen('KeyRetired'), 150_000);
+    const promotions = async (): Promise<number> =>
+      (await keyEvents()).filter((event) => event.reason === 'KeyPromoted').length;
+    await waitFor('the next keys promoted', async () => ((await promotions()) >= 2 ? true : undefined), 150_000);
+    // Back to a calm schedule, so that no further rotation runs for the rest of the story (retirement times already
+    // recorded do not move with a spec change).
+    await patchSigning({ rotationPeriod: '720h', propagationDelay: '1h' });
+    const second = (await retiring()).filter((entry) => !initialKids.includes(entry.kid));
+    assert.ok(second.length > 0, 'the keys promoted first are retiring too');
+    for (const entry of second) {
+      assert.equal(retainedFor(entry), 66_000, `${entry.kid}: signed only under the 60 s lifetimes of step f`);
+    }
+    const secondKids = second.map((entry) => entry.kid);
+
+    // …and then they go: the operator retires them on time, and every replica stops serving them, while the keys of
+    // step b stay published.
+    await waitFor(
+      'KeyRetired for the keys promoted first',
+      async () =>
+        (await keyEvents()).some(
+          (event) => event.reason === 'KeyRetired' && secondKids.some((kid) => event.note.includes(kid)),
+        )
+          ? true
+          : undefined,
+      150_000,
+    );
     const retired = (await keyEvents()).find((event) => event.reason === 'KeyRetired');
     assert.ok(retired, 'a KeyRetired Event');
-    assert.ok(retired.note.includes(oldKid), `the KeyRetired Event names ${oldKid}: ${retired.note}`);
     assert.match(retired.note, /removed from the JWKS/);
     await waitFor(
-      'the old key gone from the JWKS of every replica',
+      'the retired keys gone from the JWKS of every replica',
       async () => {
         const sets = await everyReplica();
-        return sets.every((set) => !set.keys.some((key) => key.kid === oldKid)) ? true : undefined;
+        return sets.every((set) => !set.keys.some((key) => secondKids.includes(key.kid ?? ''))) ? true : undefined;
       },
       60_000,
     );
+    const stillServed = await jwks();
+    assert.ok(
+      initialKids.every((kid) => stillServed.keys.some((key) => key.kid === kid)),
+      'the keys of step b are still published',
+    );
+    await jwtVerify(oldIdToken, createLocalJWKSet(stillServed), { issuer, audience: credentials.CLIENT_ID });
     // The key that signs stays: a token issued now verifies against what the Service serves.
     const served = createLocalJWKSet(await jwks());
     const current = await client.refreshTokenGrant(rp, latest.refreshToken);

@@ -56,6 +56,20 @@ describe('configuration', () => {
     assert.equal(config.ttl.refreshToken, defaults.ttl.refreshToken);
   });
 
+  it('KUBEOIDC_REDIS_URL (the operator renders it from spec.redis.secretRef) keeps the other storage options of the file', async () => {
+    const config = await load(
+      { KUBEOIDC_CONFIG: '/etc/kubeoidc/config.yaml', KUBEOIDC_REDIS_URL: 'redis://redis.example:6379' },
+      {
+        '/etc/kubeoidc/config.yaml':
+          'issuer: https://id.example.com\nstorage:\n  type: redis\n  url: redis://placeholder:6379\n  keyPrefix: "tenant-a:"\n  commandTimeoutMs: 2000\n',
+      },
+    );
+    assert.equal(config.storage.type, 'redis');
+    assert.equal(config.storage.url, 'redis://redis.example:6379');
+    assert.equal(config.storage.keyPrefix, 'tenant-a:');
+    assert.equal(config.storage.commandTimeoutMs, 2000);
+  });
+
   it('stops on a bad port, naming the variable', async () => {
     await rejectsNaming(load({ KUBEOIDC_PORT: 'abc' }), 'KUBEOIDC_PORT');
     await rejectsNaming(load({ KUBEOIDC_PORT: '70000' }), 'KUBEOIDC_PORT');
