@@ -132,7 +132,9 @@ describe('redis storage: outage', () => {
     const storage = await openRedisStorage({ type: 'redis', url: own.url, keyPrefix: 'slow:' });
     const blocker = new Redis(own.url);
     try {
-      // DEBUG SLEEP blocks the single-threaded server: our command is sent but not answered.
+      // DEBUG SLEEP blocks the single-threaded server: our command is sent but not answered. The blocker is
+      // connected first, so on a loaded machine the sleep is not still waiting for a connection when we send.
+      await blocker.ping();
       const sleeping = blocker.call('DEBUG', 'SLEEP', '3');
       await new Promise((resolve) => setTimeout(resolve, 50));
       const started = performance.now();

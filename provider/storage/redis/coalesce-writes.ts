@@ -6,7 +6,8 @@
  * callbacks and microtasks) leave together in one `writev(2)` in the check phase of the same turn, before the loop
  * waits for I/O again.
  *
- * Nothing else changes: each command is handed to ioredis as before (queued for its reply, its deadline armed, a
+ * Nothing else changes: each command is handed to ioredis as before (queued for its reply, its deadline armed to count
+ * from the write (`deadline.ts`), a
  * command while disconnected rejected at once), only its bytes sit in the socket's buffer until the end of the turn;
  * commands are never held back behind another command's reply (unlike ioredis' `enableAutoPipelining`, which sends a
  * batch only after the previous one was answered, so one stalled reply would delay the next batch past its

@@ -36,17 +36,31 @@ export function afterPendingReads(ms: number, expire: () => void): () => void {
 }
 
 /**
- * Rejects `command` with {@link COMMAND_TIMED_OUT} unless it settles within `ms` of now (see the module comment for
- * what "within" means). Arming twice is harmless: the first deadline wins, later ones only watch.
+ * Rejects `command` with {@link COMMAND_TIMED_OUT} unless it settles within `ms` of being written to `socket` (see the
+ * module comment for what "within" means). Arming twice is harmless: the first deadline wins, later ones only watch.
  */
-export function armCommandDeadline(command: Command, ms: number): void {
+export function armCommandDeadline(command: Command, ms: number, socket?: { writableCorked?: number }): void {
   if (armed.has(command)) return;
   armed.add(command);
-  const cancel = afterPendingReads(ms, () => {
-    command.reject(new Error(COMMAND_TIMED_OUT));
-  });
+  let cancel: (() => void) | undefined;
+  let settled = false;
+  const arm = (): void => {
+    if (settled) return;
+    cancel = afterPendingReads(ms, () => {
+      command.reject(new Error(COMMAND_TIMED_OUT));
+    });
+  };
+  // A corked socket (`coalesce-writes.ts`) sends the command's bytes in this turn's check phase, from an immediate
+  // queued before this one: the deadline counts from that write, so a long loop turn cannot use it up before Redis
+  // even has the command.
+  if ((socket?.writableCorked ?? 0) > 0) setImmediate(arm);
+  else arm();
   // Both settle paths cancel; the handlers themselves never throw, so this adds no unhandled rejection.
-  command.promise.then(cancel, cancel);
+  const done = (): void => {
+    settled = true;
+    cancel?.();
+  };
+  command.promise.then(done, done);
 }
 
 /**
