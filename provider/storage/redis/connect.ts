@@ -107,7 +107,7 @@ class DeadlineRedis extends Redis {
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
     const sent = super.sendCommand(command, stream);
     // The connection's socket, also for a pipeline (whose commands pass a buffer as `stream`, written to the socket after).
-    armCommandDeadline(command, this.deadlineMs, this.stream as { writableCorked?: number } | undefined);
+    armCommandDeadline(command, this.deadlineMs, this.stream);
     return sent;
   }
 }
