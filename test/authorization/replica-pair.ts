@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
+import type { CookieJar } from '../support/browserless-login.ts';
 import type { TestProvider } from '../support/provider.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
 import { startFrontChannelProvider } from './fixtures.ts';
@@ -47,4 +48,28 @@ export function useReplicaPair(keyPrefix: string): ReplicaPair {
       return started(b, 'b');
     },
   };
+}
+
+/**
+ * Sends a request of the browser owning `jar` to `replica` (the "load balancer" picks it): a GET, or a form POST of
+ * `fields`; redirects are not followed; the cookies it answers with are stored in `jar`.
+ */
+export async function sendToReplica(
+  jar: CookieJar,
+  replica: TestProvider,
+  url: string | URL,
+  fields?: Record<string, string>,
+): Promise<Response> {
+  const target = new URL(url);
+  const onReplica = new URL(`${target.pathname}${target.search}`, replica.url);
+  const headers: Record<string, string> = { cookie: jar.header(onReplica) };
+  if (fields) headers['content-type'] = 'application/x-www-form-urlencoded';
+  const response = await fetch(onReplica, {
+    method: fields ? 'POST' : 'GET',
+    headers,
+    redirect: 'manual',
+    ...(fields ? { body: new URLSearchParams(fields).toString() } : {}),
+  });
+  jar.store(onReplica, response);
+  return response;
 }

@@ -8,27 +8,15 @@ import { describe, it } from 'node:test';
 import { CookieJar, formOf, type Page } from '../support/browserless-login.ts';
 import type { TestProvider } from '../support/provider.ts';
 import { authorizationUrl, passwords } from '../authorization/fixtures.ts';
-import { useReplicaPair } from '../authorization/replica-pair.ts';
+import { sendToReplica, useReplicaPair } from '../authorization/replica-pair.ts';
 
 describe('front channel across replicas', () => {
   const replicas = useReplicaPair('replicas:');
 
   /** One browser whose requests the "load balancer" sends to the replica the test names. */
   const jar = new CookieJar();
-  async function send(replica: TestProvider, url: string | URL, fields?: Record<string, string>) {
-    const target = new URL(url);
-    const onReplica = new URL(`${target.pathname}${target.search}`, replica.url);
-    const headers: Record<string, string> = { cookie: jar.header(onReplica) };
-    if (fields) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(onReplica, {
-      method: fields ? 'POST' : 'GET',
-      headers,
-      redirect: 'manual',
-      ...(fields ? { body: new URLSearchParams(fields).toString() } : {}),
-    });
-    jar.store(onReplica, response);
-    return response;
-  }
+  const send = (replica: TestProvider, url: string | URL, fields?: Record<string, string>): Promise<Response> =>
+    sendToReplica(jar, replica, url, fields);
   const page = async (response: Response): Promise<Page> => ({
     url: new URL(response.url),
     status: response.status,

@@ -5,56 +5,21 @@
  * read and deleted by one storage operation (`GETDEL`), not read and then deleted.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CookieJar, formOf, type Page } from '../support/browserless-login.ts';
-import type { TestProvider } from '../support/provider.ts';
-import { startRedis, type RedisServer } from '../support/redis.ts';
-import { authorizationUrl, passwords, redirectUri, startFrontChannelProvider } from '../authorization/fixtures.ts';
+import { authorizationUrl, passwords, redirectUri } from '../authorization/fixtures.ts';
+import { sendToReplica, useReplicaPair } from '../authorization/replica-pair.ts';
 
 describe('an interaction resolves once, however many answers race', () => {
-  let redis: RedisServer;
-  let keysDir: string;
-  let a: TestProvider;
-  let b: TestProvider;
-
-  before(async () => {
-    redis = await startRedis();
-    keysDir = await mkdtemp(join(tmpdir(), 'kubeoidc-single-use-'));
-    const shared = { storage: { type: 'redis', url: redis.url, keyPrefix: 'single-use:' }, devKeysDir: keysDir };
-    a = await startFrontChannelProvider(shared);
-    b = await startFrontChannelProvider({ ...shared, issuer: a.issuer });
-  });
-  after(async () => {
-    await (b as TestProvider | undefined)?.stop();
-    await (a as TestProvider | undefined)?.stop();
-    await (redis as RedisServer | undefined)?.stop();
-    if (keysDir) await rm(keysDir, { recursive: true, force: true });
-  });
-
-  /** Sends a request of the browser owning `jar` to `replica`, storing the cookies it answers with. */
-  async function send(jar: CookieJar, replica: TestProvider, url: string | URL, fields?: Record<string, string>) {
-    const target = new URL(url);
-    const onReplica = new URL(`${target.pathname}${target.search}`, replica.url);
-    const headers: Record<string, string> = { cookie: jar.header(onReplica) };
-    if (fields) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(onReplica, {
-      method: fields ? 'POST' : 'GET',
-      headers,
-      redirect: 'manual',
-      ...(fields ? { body: new URLSearchParams(fields).toString() } : {}),
-    });
-    jar.store(onReplica, response);
-    return response;
-  }
+  const replicas = useReplicaPair('single-use:');
+  const send = sendToReplica;
 
   /**
    * Follows redirects on the provider (alternating replicas) until a page, or a redirect to the client: resolves the
    * authorization response's parameters, or the page's status.
    */
   async function walk(jar: CookieJar, first: Response): Promise<URLSearchParams | number> {
+    const { a, b } = replicas;
     let response = first;
     for (let hop = 0; hop < 10; hop += 1) {
       const location = response.headers.get('location');
@@ -71,6 +36,7 @@ describe('an interaction resolves once, however many answers race', () => {
 
   /** A new browser signed in as alice, on the consent page. */
   async function consentPage(jar: CookieJar): Promise<Page> {
+    const { a, b } = replicas;
     const toLogin = (await send(jar, a, authorizationUrl(a, { state: 'race' }))).headers.get('location') ?? '';
     const login = await send(jar, b, toLogin);
     const loginForm = formOf({ url: new URL(login.url), status: login.status, html: await login.text() }, '/login');
@@ -91,6 +57,7 @@ describe('an interaction resolves once, however many answers race', () => {
   }
 
   it('a consent submitted twice at once yields one authorization code', async () => {
+    const { a, b } = replicas;
     for (let round = 0; round < 5; round += 1) {
       const jar = new CookieJar();
       const form = formOf(await consentPage(jar), '/consent');
@@ -110,6 +77,7 @@ describe('an interaction resolves once, however many answers race', () => {
   });
 
   it('a resume URL replayed at once delivers the answer once', async () => {
+    const { a, b } = replicas;
     for (let round = 0; round < 5; round += 1) {
       const jar = new CookieJar();
       const form = formOf(await consentPage(jar), '/consent');
