@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { startRedis, type RedisServer } from '../support/redis.ts';
 import { startStallingProxy, type StallingProxy } from '../support/stalling-proxy.ts';
+import { m2mClient, m2mSecret, m2mTokenRequest } from '../support/m2m-client.ts';
 import { startTestProvider, type TestProvider } from '../support/provider.ts';
 
 let redis: RedisServer | undefined;
@@ -19,17 +20,6 @@ after(async () => {
   await redis?.stop();
 });
 
-function clientCredentials(url: string): Promise<Response> {
-  return fetch(`${url}/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from('m2m:m2m-secret-value').toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
-}
-
 describe('provider on Redis storage: a Redis that stops answering', () => {
   it('answers 503 temporarily_unavailable within about the command timeout, and readiness 503', async () => {
     redis = await startRedis();
@@ -38,25 +28,17 @@ describe('provider on Redis storage: a Redis that stops answering', () => {
     provider = await startTestProvider(
       {
         storage: { type: 'redis', url: proxy.url, keyPrefix: 'hung:', commandTimeoutMs: 300 },
-        clients: [
-          {
-            client_id: 'm2m',
-            client_secret: 'm2m-secret-value',
-            redirect_uris: [],
-            grant_types: ['client_credentials'],
-            response_types: [],
-          },
-        ],
+        clients: [m2mClient],
       },
       { logDestination: { write: (line: string) => lines.push(line) } },
     );
     const { url } = provider;
-    assert.equal((await clientCredentials(url)).status, 200, 'tokens are issued through the proxy');
+    assert.equal((await m2mTokenRequest(url)).status, 200, 'tokens are issued through the proxy');
     assert.equal((await fetch(`${url}/healthz/ready`)).status, 200);
 
     proxy.stall();
     const started = performance.now();
-    const token = await clientCredentials(url);
+    const token = await m2mTokenRequest(url);
     const waited = performance.now() - started;
     assert.equal(token.status, 503);
     assert.equal(((await token.json()) as { error?: string }).error, 'temporarily_unavailable');
@@ -70,6 +52,6 @@ describe('provider on Redis storage: a Redis that stops answering', () => {
       lines.some((line) => line.includes('Command timed out')),
       'the log names the cause',
     );
-    assert.ok(!lines.join('\n').includes('m2m-secret-value'), 'no secret logged');
+    assert.ok(!lines.join('\n').includes(m2mSecret), 'no secret logged');
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { startRedis, type RedisServer } from '../support/redis.ts';
+import { m2mClient, m2mSecret, m2mTokenRequest } from '../support/m2m-client.ts';
 import { startTestProvider, type TestProvider } from '../support/provider.ts';
 
 let redis: RedisServer | undefined;
@@ -14,17 +15,6 @@ async function readiness(url: string): Promise<{ status: number; body: unknown; 
   const started = performance.now();
   const response = await fetch(`${url}/healthz/ready`);
   return { status: response.status, body: await response.json(), ms: performance.now() - started };
-}
-
-function clientCredentials(url: string): Promise<Response> {
-  return fetch(`${url}/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from('m2m:m2m-secret-value').toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
 }
 
 async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -44,15 +34,7 @@ describe('provider on Redis storage: outage', () => {
       {
         storage: { type: 'redis', url: redis.url, keyPrefix: 'outage:' },
         logLevel: 'info',
-        clients: [
-          {
-            client_id: 'm2m',
-            client_secret: 'm2m-secret-value',
-            redirect_uris: [],
-            grant_types: ['client_credentials'],
-            response_types: [],
-          },
-        ],
+        clients: [m2mClient],
       },
       { logDestination: { write: (line: string) => lines.push(JSON.parse(line) as { msg?: string }) } },
     );
@@ -74,7 +56,7 @@ describe('provider on Redis storage: outage', () => {
     assert.equal((await fetch(`${url}/.well-known/openid-configuration`)).status, 200, 'no storage needed');
     // A token request needs storage: 503 temporarily_unavailable at once, not a hang or a 500.
     const started = performance.now();
-    const token = await clientCredentials(url);
+    const token = await m2mTokenRequest(url);
     assert.equal(token.status, 503);
     assert.equal(((await token.json()) as { error?: string }).error, 'temporarily_unavailable');
     assert.ok(
@@ -84,11 +66,11 @@ describe('provider on Redis storage: outage', () => {
 
     redis = await startRedis({ port });
     await eventually(async () => (await readiness(url)).status === 200, 5_000, 'readiness after Redis returned');
-    const issued = await clientCredentials(url);
+    const issued = await m2mTokenRequest(url);
     assert.equal(issued.status, 200, 'tokens are issued again');
     const { access_token: accessToken } = (await issued.json()) as { access_token: string };
     const logText = JSON.stringify(lines);
-    assert.ok(!logText.includes('m2m-secret-value') && !logText.includes(accessToken), 'no secret or token logged');
+    assert.ok(!logText.includes(m2mSecret) && !logText.includes(accessToken), 'no secret or token logged');
     // One log line per change, however many reconnection attempts failed in between.
     assert.deepEqual(storageLog(), ['storage available', 'storage unavailable', 'storage available']);
     // The same storage object recovered: nothing was recreated.

@@ -11,6 +11,7 @@ import type { RequestContext } from '../../../provider/events/context.ts';
 import { ProviderEmitter } from '../../../provider/events/events.ts';
 import { initialAccessTokenCommand } from '../../../provider/registration/cli.ts';
 import { opaqueTokenId } from '../../../provider/tokens/opaque.ts';
+import { m2mClient, m2mTokenRequest } from '../../support/m2m-client.ts';
 import { startRedis, type RedisServer } from '../../support/redis.ts';
 import { startTestProvider, type TestProvider } from '../../support/provider.ts';
 import { EventLog, expectEvents, record } from './harness.ts';
@@ -58,19 +59,12 @@ export function redisSituations(): void {
     const provider: TestProvider = await startTestProvider({
       storage: { type: 'redis', url: redis.url, keyPrefix: 'contract-outage:' },
       logLevel: 'silent',
-      clients: [{ client_id: 'm2m', client_secret: 'm2m-secret-value', grant_types: ['client_credentials'] }],
+      clients: [m2mClient],
     });
     try {
       const log = new EventLog(provider.events);
       await redis.stop();
-      const response = await fetch(`${provider.url}/token`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from('m2m:m2m-secret-value').toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: 'grant_type=client_credentials',
-      });
+      const response = await m2mTokenRequest(provider.url);
       assert.equal(response.status, 503);
       expectEvents(log.take(), [
         [
