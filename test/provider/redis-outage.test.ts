@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { startRedis, type RedisServer } from '../support/redis.ts';
 import { m2mClient, m2mSecret, m2mTokenRequest } from '../support/m2m-client.ts';
+import { grantRecord } from '../storage/records.ts';
 import { startTestProvider, type TestProvider } from '../support/provider.ts';
 
 let redis: RedisServer | undefined;
@@ -74,21 +75,7 @@ describe('provider on Redis storage: outage', () => {
     // One log line per change, however many reconnection attempts failed in between.
     assert.deepEqual(storageLog(), ['storage available', 'storage unavailable', 'storage available']);
     // The same storage object recovered: nothing was recreated.
-    await provider.storage.adapter('Grant').upsert(
-      'g',
-      {
-        jti: 'g',
-        kind: 'Grant',
-        iat: 0,
-        exp: 0,
-        accountId: 'a',
-        clientId: 'c',
-        scopes: [],
-        claims: [],
-        resources: {},
-      },
-      60,
-    );
+    await provider.storage.adapter('Grant').upsert('g', grantRecord('g'), 60);
     assert.equal((await provider.storage.adapter('Grant').find('g'))?.jti, 'g');
   });
 });

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { StorageUnavailableError } from '../../provider/storage/adapter.ts';
 import type { RedisStorage } from '../../provider/storage/redis/storage.ts';
-import type { AuthorizationCode, Grant } from '../../provider/models/types.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
+import { codeRecord, grantRecord } from './records.ts';
 import { openRedisStorage } from './redis-support.ts';
 
 /** Short, so that the blocks below outlast it many times over; production's default is 1000 ms. */
@@ -28,30 +28,6 @@ function outcome<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknow
     (error: unknown) => ({ error }),
   );
 }
-
-const grant = (jti: string): Grant => ({
-  jti,
-  kind: 'Grant',
-  iat: 0,
-  exp: 0,
-  accountId: 'a',
-  clientId: 'c',
-  scopes: [],
-  claims: [],
-  resources: {},
-});
-
-const code = (jti: string): AuthorizationCode => ({
-  jti,
-  kind: 'AuthorizationCode',
-  iat: 0,
-  exp: 0,
-  accountId: 'a',
-  clientId: 'c',
-  grantId: 'g',
-  scope: 'openid',
-  redirectUri: 'https://rp.example/cb',
-});
 
 let redis: RedisServer | undefined;
 let opened: RedisStorage | undefined;
@@ -81,8 +57,8 @@ describe('redis storage: command deadline', () => {
   it('takes an answer that arrived while the event loop was blocked past the deadline (read, script, pipeline)', async () => {
     const storage = subject();
     const grants = storage.adapter('Grant');
-    await grants.upsert('late-read', grant('late-read'), 60);
-    await storage.adapter('AuthorizationCode').upsert('late-code', code('late-code'), 60);
+    await grants.upsert('late-read', grantRecord('late-read'), 60);
+    await storage.adapter('AuthorizationCode').upsert('late-code', codeRecord('late-code'), 60);
 
     const read = outcome(grants.find('late-read'));
     blockEventLoop(BLOCK_MS);
@@ -113,7 +89,7 @@ describe('redis storage: command deadline', () => {
     const storage = subject();
     const pid = Number(/process_id:(\d+)/.exec(await storage.client.info('server'))?.[1]);
     assert.ok(pid > 0, 'redis-server pid');
-    await storage.adapter('Grant').upsert('paused', grant('paused'), 60);
+    await storage.adapter('Grant').upsert('paused', grantRecord('paused'), 60);
     process.kill(pid, 'SIGSTOP');
     try {
       const started = performance.now();
@@ -142,7 +118,7 @@ describe('redis storage: command deadline', () => {
     );
     try {
       const codes = storage.adapter('AuthorizationCode');
-      await codes.upsert('code', code('code'), 60);
+      await codes.upsert('code', codeRecord('code'), 60);
       const pid = Number(/process_id:(\d+)/.exec(await storage.client.info('server'))?.[1]);
       process.kill(pid, 'SIGSTOP');
       await assert.rejects(codes.consume('code'), StorageUnavailableError);
