@@ -35,6 +35,23 @@ const prompt =
     assert.equal(value.name, name);
   };
 
+/** Registers a public client (RFC 7591) and opens a sign-in of it in a new browser, up to the login page. */
+async function loginOfNewClient(p: ContractProvider) {
+  const registered = await fetch(`${p.issuer}/register`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${initialAccessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', scope: 'openid' }),
+  });
+  const client = (await registered.json()) as { client_id: string; registration_access_token: string };
+  const browser = new BrowserlessClient(p.issuer);
+  const { challenge } = pkce();
+  const login = await openLogin(
+    browser,
+    authorizationUrl(p, challenge, { client_id: client.client_id, scope: 'openid' }),
+  );
+  return { client, browser, login };
+}
+
 export function frontChannelSituations(provider: () => ContractProvider): void {
   it('a sign-in: interactions for login and consent, a session, the code', async () => {
     const p = provider();
@@ -89,18 +106,7 @@ export function frontChannelSituations(provider: () => ContractProvider): void {
 
   it('the client is deleted during the login: its login answer is refused, nothing is resolved', async () => {
     const p = provider();
-    const registered = await fetch(`${p.issuer}/register`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${initialAccessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', scope: 'openid' }),
-    });
-    const client = (await registered.json()) as { client_id: string; registration_access_token: string };
-    const browser = new BrowserlessClient(p.issuer);
-    const { challenge } = pkce();
-    const login = await openLogin(
-      browser,
-      authorizationUrl(p, challenge, { client_id: client.client_id, scope: 'openid' }),
-    );
+    const { client, browser, login } = await loginOfNewClient(p);
     // The client is deleted while the login page is shown; the login answer checks the request again.
     const removed = await fetch(`${p.issuer}/register/${client.client_id}`, {
       method: 'DELETE',
@@ -115,18 +121,7 @@ export function frontChannelSituations(provider: () => ContractProvider): void {
 
   it('a refusal resumed after the client was deleted: interaction.ended, then authorization.error', async () => {
     const p = provider();
-    const registered = await fetch(`${p.issuer}/register`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${initialAccessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', scope: 'openid' }),
-    });
-    const client = (await registered.json()) as { client_id: string; registration_access_token: string };
-    const browser = new BrowserlessClient(p.issuer);
-    const { challenge } = pkce();
-    const login = await openLogin(
-      browser,
-      authorizationUrl(p, challenge, { client_id: client.client_id, scope: 'openid' }),
-    );
+    const { client, browser, login } = await loginOfNewClient(p);
     const consent = asPage(await submitLogin(browser, login));
     // The consent is denied; the browser is stopped before it follows the redirect to the resume URL.
     const form = formOf(consent, '/consent');
