@@ -1,7 +1,7 @@
 /**
- * Scenarios of end-user flows, driven by the fetch-based flow runner: refresh-token chains started by real code flows,
- * the whole code flow through the HTML forms (trivial and default password hash), and the login burst with
- * client_credentials alongside.
+ * Scenarios of end-user flows, driven by the flow runner: refresh-token chains started by real code flows, the whole
+ * code flow through the HTML forms (trivial and default password hash; `flows.ts`, on the node:http client of
+ * `http-client.ts`), and the login burst with client_credentials alongside.
  */
 import { basicAuthorizationOf, benchWebClient } from './bench-client.ts';
 import { runFlows } from './flow-load.ts';

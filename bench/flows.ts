@@ -8,6 +8,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CookieJar, formsOf, type Page } from '../test/support/browserless-login.ts';
 import { basicAuthorizationOf, benchWebClient, redirectUri } from './bench-client.ts';
+import { send } from './http-client.ts';
+import { json } from './load.ts';
 
 /** One end-user: the account to log in with and the address it comes from. */
 export interface EndUser {
@@ -38,16 +40,16 @@ class Browser {
     if (cookie) headers.cookie = cookie;
     if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
     this.requests += 1;
-    const response = await fetch(url, {
+    const answer = await send(url, {
       method: body ? 'POST' : 'GET',
       headers,
-      redirect: 'manual',
       ...(body ? { body: body.toString() } : {}),
     });
-    this.jar.store(url, response);
-    const location = response.headers.get('location');
-    const page: Page = { url, status: response.status, html: await response.text() };
-    if (response.status >= 300 && response.status < 400 && location) return { page, location: new URL(location, url) };
+    this.jar.storeSetCookies(url, answer.setCookies);
+    const page: Page = { url, status: answer.status, html: answer.text };
+    if (answer.status >= 300 && answer.status < 400 && answer.location) {
+      return { page, location: new URL(answer.location, url) };
+    }
     return { page };
   }
 
@@ -151,7 +153,7 @@ export async function codeFlow(baseUrl: string, user: EndUser): Promise<CodeFlow
     throw new FlowError(`no code after consent: ${step.page ? pageText(step.page) : (step.leftTo?.href ?? '')}`);
   }
   browser.requests += 1;
-  const response = await fetch(new URL('/token', baseUrl), {
+  const answer = await send(new URL('/token', baseUrl), {
     method: 'POST',
     headers: {
       authorization: basicAuthorizationOf(benchWebClient),
@@ -164,9 +166,9 @@ export async function codeFlow(baseUrl: string, user: EndUser): Promise<CodeFlow
       code_verifier: verifier,
     }).toString(),
   });
-  const tokens = (await response.json()) as { refresh_token?: string; id_token?: string };
-  if (response.status !== 200 || !tokens.refresh_token || !tokens.id_token) {
-    throw new FlowError(`code redemption answered ${String(response.status)} ${JSON.stringify(tokens).slice(0, 200)}`);
+  const tokens = json(answer.text) ?? {};
+  if (answer.status !== 200 || typeof tokens.refresh_token !== 'string' || typeof tokens.id_token !== 'string') {
+    throw new FlowError(`code redemption answered ${String(answer.status)} ${answer.text.slice(0, 200)}`);
   }
   return { refreshToken: tokens.refresh_token, idToken: tokens.id_token, requests: browser.requests };
 }

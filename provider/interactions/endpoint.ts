@@ -89,9 +89,14 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
 
   const show: RequestHandler = async (req, res) => {
     contextOf(req, res, 'interaction');
-    const { interaction, request, cookies } = await loadInteraction(req, res, deps, { csrf: false });
+    // The session is read with the interaction: the consent page needs it (a login page of a browser that has one
+    // does not, and that read is spent — in the same round trip).
+    const { interaction, request, cookies, browserSession } = await loadInteraction(req, res, deps, {
+      csrf: false,
+      session: true,
+    });
     if (interaction.prompt.name === 'login') sendLoginPage(res, deps.config, interaction, request);
-    else await sendConsentPage(res, deps, interaction, request, cookies);
+    else await sendConsentPage(res, deps, interaction, request, cookies, browserSession);
   };
 
   const login: RequestHandler = async (req, res) => {
@@ -135,8 +140,8 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
 
   const consent: RequestHandler = async (req, res) => {
     contextOf(req, res, 'interaction');
-    const loaded = await loadInteraction(req, res, deps, { csrf: true });
-    const { interaction, request, cookies } = loaded;
+    const loaded = await loadInteraction(req, res, deps, { csrf: true, session: true });
+    const { interaction, request, cookies, browserSession } = loaded;
     if (interaction.prompt.name !== 'consent') throw new InvalidRequest('this sign-in step does not ask for consent');
     if (field(req.body, 'deny') !== undefined) {
       interaction.result = { error: { error: 'access_denied', errorDescription: 'end-user denied the request' } };
@@ -144,7 +149,7 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       return;
     }
     if (field(req.body, 'accept') === undefined) throw new InvalidRequest('choose to allow or deny');
-    const { session, browsers } = await sessionsOfInteraction(deps.models, interaction, cookies);
+    const { session, browsers } = await sessionsOfInteraction(deps.models, interaction, cookies, browserSession);
     const accountId = session?.accountId;
     if (!session || accountId === undefined) throw new InteractionNotFound();
     // The request was checked again on load: this is the client as registered now (its current incarnation).

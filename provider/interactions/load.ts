@@ -4,9 +4,10 @@ import type { AuthorizationRequest, CheckDeps } from '../authorization/request.t
 import { checkDeviceRequest } from '../device/check-request.ts';
 import { OIDCError } from '../errors/oidc-error.ts';
 import type { ModelRepository } from '../models/repository.ts';
-import type { Interaction } from '../models/types.ts';
+import type { Interaction, Session } from '../models/types.ts';
 import { cookieNames, CookieJar } from '../sessions/cookies.ts';
 import { csrfTokenMatches } from './csrf.ts';
+import { readBrowserSession } from './session-of.ts';
 
 /** A stale, unknown or foreign interaction: shown as a page, never redirected. */
 export class InteractionNotFound extends OIDCError {
@@ -31,6 +32,11 @@ export interface LoadedInteraction {
   /** The authorization request, checked again (the client and its registration may have changed since). */
   request: AuthorizationRequest;
   cookies: CookieJar;
+  /**
+   * With `options.session`: the session the browser's session cookie names, read together with the interaction (one
+   * storage round trip instead of two for the pages that need both: the consent page and its answer).
+   */
+  browserSession?: Promise<Session | undefined>;
 }
 
 /**
@@ -41,10 +47,11 @@ export async function loadInteraction(
   req: Request,
   res: Response,
   deps: CheckDeps & { models: ModelRepository },
-  options: { csrf: boolean },
+  options: { csrf: boolean; session?: boolean },
 ): Promise<LoadedInteraction> {
   const uid = String(req.params.uid);
   const cookies = new CookieJar(req, res, deps.keys.current.cookieKeys, deps.config.issuer);
+  const browserSession = options.session ? readBrowserSession(deps.models, cookies) : undefined;
   const interaction = await deps.models.find('Interaction', uid);
   if (!interaction || cookies.get(cookieNames.interaction) !== uid) throw new InteractionNotFound();
   if (options.csrf && !csrfTokenMatches(interaction.csrfToken, (req.body as Record<string, unknown>).csrf)) {
@@ -55,5 +62,5 @@ export async function loadInteraction(
     interaction.deviceUserCode === undefined
       ? await checkAuthorizationRequest(interaction.params, deps)
       : await checkDeviceRequest(interaction.params, deps);
-  return { interaction, request, cookies };
+  return { interaction, request, cookies, ...(browserSession ? { browserSession } : {}) };
 }

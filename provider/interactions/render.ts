@@ -5,7 +5,7 @@ import type { AuthorizationRequest } from '../authorization/request.ts';
 import type { ProviderConfig } from '../config/options.ts';
 import { endpointUrl } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
-import type { Interaction } from '../models/types.ts';
+import type { Interaction, Session } from '../models/types.ts';
 import { consentPage } from '../pages/consent-page.ts';
 import { loginPage } from '../pages/login-page.ts';
 import { originOf, sendPage } from '../pages/send.ts';
@@ -63,8 +63,10 @@ export async function sendConsentPage(
   interaction: Interaction,
   request: AuthorizationRequest,
   cookies: CookieJar,
+  /** The browser's session as the caller started reading it (`readBrowserSession`), if it did. */
+  browserSession?: Promise<Session | undefined>,
 ): Promise<void> {
-  const session = await sessionOfInteraction(deps.models, interaction, cookies);
+  const session = await sessionOfInteraction(deps.models, interaction, cookies, browserSession);
   const account = session?.accountId === undefined ? undefined : await deps.accounts.findById(session.accountId);
   if (!account) throw new InteractionNotFound();
   const { name, preferred_username: username } = account.claims;

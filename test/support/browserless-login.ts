@@ -23,7 +23,12 @@ export class CookieJar {
 
   /** Stores the `Set-Cookie` headers of a response to `url`. */
   store(url: URL, response: Response): void {
-    for (const header of response.headers.getSetCookie()) {
+    this.storeSetCookies(url, response.headers.getSetCookie());
+  }
+
+  /** Stores `Set-Cookie` header values received from `url` (for clients other than fetch). */
+  storeSetCookies(url: URL, setCookies: readonly string[]): void {
+    for (const header of setCookies) {
       const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
       const eq = pair.indexOf('=');
       const cookie: StoredCookie = { name: pair.slice(0, eq), value: pair.slice(eq + 1), path: defaultPath(url) };
