@@ -11,7 +11,12 @@ COPY operator ./operator
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim
-ENV NODE_ENV=production
+# One glibc malloc arena: each argon2id password hash (19 MiB) is malloc'd on a libuv thread, and glibc keeps it
+# resident in that thread's own arena (its mmap threshold rises past 19 MiB after the first free), so a login burst
+# left up to four such blocks (one per pool thread, ≈ 80 MB) resident for good. With one arena the block is reused:
+# peak RSS under a login burst ≈ 140 MB instead of ≈ 200 MB, same CPU per login; cost: one malloc lock for all
+# threads (≈ 10 % more CPU per JWT-signing request measured on a loaded machine; docs/performance.md).
+ENV NODE_ENV=production MALLOC_ARENA_MAX=1
 WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules

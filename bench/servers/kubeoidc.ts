@@ -1,5 +1,5 @@
 /**
- * kubeoidc as the image runs it (`node dist/bin/kubeoidc.js provider`, NODE_ENV=production), or from the TypeScript
+ * kubeoidc as the image runs it (`node dist/bin/kubeoidc.js provider`, with the Dockerfile's node flags and ENV), or from the TypeScript
  * sources (`bin/kubeoidc.ts`, for the quick correctness test), on Redis, configured through a KUBEOIDC_CONFIG file
  * like a deployment: the bench clients and accounts, introspection, revocation, the device flow and JWT access tokens
  * on, metrics on their own port, log level `info` (the default).
@@ -11,7 +11,7 @@ import { freePort } from '../../test/support/free-port.ts';
 import { trivialHashCost } from '../accounts.ts';
 import { benchClient, benchJwtClient, benchScopes, benchWebClient } from '../bench-client.ts';
 import type { ServerSpec } from './launch.ts';
-import { imageNodeFlags } from '../../test/support/image-entrypoint.ts';
+import { imageEnvironment, imageNodeFlags } from '../../test/support/image-entrypoint.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -33,11 +33,11 @@ export function kubeoidcSpec(options: { entry: string; keysFile: string; account
       };
       await writeFile(configFile, JSON.stringify(config));
       return {
-        // As the image runs it: with the Dockerfile ENTRYPOINT's node flags.
+        // As the image runs it: with the Dockerfile ENTRYPOINT's node flags and its ENV (NODE_ENV, malloc tuning).
         argv: [process.execPath, ...imageNodeFlags(), options.entry, 'provider'],
         env: {
           PATH: process.env.PATH ?? '',
-          NODE_ENV: 'production',
+          ...imageEnvironment(),
           KUBEOIDC_CONFIG: configFile,
           KUBEOIDC_KEYS_FILE: options.keysFile,
           KUBEOIDC_REDIS_URL: redisUrl,

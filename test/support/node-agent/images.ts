@@ -14,7 +14,7 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { imageEntrypoint } from '../image-entrypoint.ts';
+import { imageEntrypoint, imageEnvironment } from '../image-entrypoint.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
@@ -85,7 +85,7 @@ export function kubeoidcImage(buildDir: string): Image {
         workingDir: '/app',
         uid: 65532,
         gid: 65532,
-        env: { PATH: IMAGE_PATH, NODE_ENV: 'production' },
+        env: { PATH: IMAGE_PATH, ...imageEnvironment() },
         files: [
           { hostPath: process.execPath, path: '/usr/local/bin/node' },
           { hostPath: app, path: '/app' },
