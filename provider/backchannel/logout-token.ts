@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { Client } from '../clients/client.ts';
 import type { KeystoreHolder } from '../keys/keystore.ts';
+import { signCompactJws } from '../keys/sign-jws.ts';
 
 /**
  * The Logout Token (OIDC Back-Channel Logout 1.0 §2.4): a JWT of type `logout+jwt` signed like the client's ID tokens
@@ -32,14 +32,15 @@ export async function signLogoutToken(input: LogoutTokenInput, keys: KeystoreHol
   const alg = input.client.metadata.id_token_signed_response_alg;
   const key = keys.current.signingKey(alg);
   if (!key) throw new Error(`no active signing key for ${alg}`);
-  const payload: Record<string, unknown> = { events: { [backchannelLogoutEvent]: {} }, sid: input.sid };
-  const jwt = new SignJWT(payload)
-    .setProtectedHeader({ alg, kid: key.kid, typ: 'logout+jwt' })
-    .setIssuer(input.issuer)
-    .setAudience(input.client.clientId)
-    .setIssuedAt(input.now)
-    .setExpirationTime(input.now + logoutTokenTtl)
-    .setJti(randomUUID());
-  if (input.sub !== undefined) jwt.setSubject(input.sub);
-  return jwt.sign(key.key);
+  const payload: Record<string, unknown> = {
+    events: { [backchannelLogoutEvent]: {} },
+    sid: input.sid,
+    iss: input.issuer,
+    aud: input.client.clientId,
+    iat: input.now,
+    exp: input.now + logoutTokenTtl,
+    jti: randomUUID(),
+  };
+  if (input.sub !== undefined) payload.sub = input.sub;
+  return signCompactJws(payload, key, 'logout+jwt');
 }

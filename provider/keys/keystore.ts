@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import type { KeyFile, PrivateJwk, SigningAlgorithm } from './key-file.ts';
 import { SecretBox } from './secret-box.ts';
@@ -16,6 +17,11 @@ export interface SigningKey {
   key: CryptoKey;
 }
 
+/** An active signing key: also its private `KeyObject`, for Node's one-shot `crypto.sign` (`sign-jws.ts`). */
+export interface PrivateSigningKey extends SigningKey {
+  privateKey: KeyObject;
+}
+
 /**
  * The loaded keys: imported once (never per request), with the public JWKS prepared. Immutable; a key-file change
  * builds a new Keystore that replaces this one (`KeystoreHolder`).
@@ -27,10 +33,10 @@ export class Keystore {
   readonly publishedKeyIds: readonly string[];
   /** Encrypts secrets at rest with the key file's `secretKeys`; undefined when it lists none. */
   readonly secretBox: SecretBox | undefined;
-  readonly #signing: ReadonlyMap<SigningAlgorithm, SigningKey>;
+  readonly #signing: ReadonlyMap<SigningAlgorithm, PrivateSigningKey>;
   readonly #verification: ReadonlyMap<string, SigningKey>;
 
-  private constructor(file: KeyFile, imported: SigningKey[], verifying: SigningKey[]) {
+  private constructor(file: KeyFile, imported: PrivateSigningKey[], verifying: SigningKey[]) {
     this.jwks = { keys: file.keys.map((key) => publicJwk(key)) };
     this.cookieKeys = [...file.cookieKeys];
     this.secretBox = file.secretKeys?.length ? new SecretBox(file.secretKeys) : undefined;
@@ -46,7 +52,12 @@ export class Keystore {
   /** Imports every key of a (validated) key file. */
   static async load(file: KeyFile): Promise<Keystore> {
     const imported = await Promise.all(
-      file.keys.map(async (jwk) => ({ kid: jwk.kid, alg: jwk.alg, key: (await importJWK(jwk, jwk.alg)) as CryptoKey })),
+      file.keys.map(async (jwk) => ({
+        kid: jwk.kid,
+        alg: jwk.alg,
+        key: (await importJWK(jwk, jwk.alg)) as CryptoKey,
+        privateKey: createPrivateKey({ key: jwk, format: 'jwk' }),
+      })),
     );
     // Verification needs the public half: WebCrypto refuses to verify with a private key.
     const verifying = await Promise.all(
@@ -65,7 +76,7 @@ export class Keystore {
   }
 
   /** The active signing key for an algorithm, or undefined when none is active. */
-  signingKey(alg: SigningAlgorithm): SigningKey | undefined {
+  signingKey(alg: SigningAlgorithm): PrivateSigningKey | undefined {
     return this.#signing.get(alg);
   }
 

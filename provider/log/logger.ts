@@ -38,7 +38,7 @@ export type { Logger };
 export const LOG_BUFFER_BYTES = 4096;
 
 /** The longest a line waits in that buffer (ms): a quiet provider's last lines are written within this. */
-export const LOG_FLUSH_INTERVAL_MS = 500;
+export const LOG_FLUSH_INTERVAL_MS = 200;
 
 /**
  * The provider's logger; `destination` lets tests capture every line. By default lines go to standard output without

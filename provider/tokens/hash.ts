@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SigningAlgorithm } from '../keys/key-file.ts';
 
 /**
@@ -8,6 +8,6 @@ import type { SigningAlgorithm } from '../keys/key-file.ts';
  */
 export function tokenHash(value: string, alg: SigningAlgorithm): string {
   const algorithm = alg === 'EdDSA' ? 'sha512' : 'sha256';
-  const digest = createHash(algorithm).update(value, 'ascii').digest();
+  const digest = hash(algorithm, Buffer.from(value, 'ascii'), 'buffer');
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }

@@ -1,9 +1,9 @@
-import { SignJWT } from 'jose';
 import type { Account } from '../accounts/account-store.ts';
 import type { Client } from '../clients/client.ts';
 import type { ProviderConfig } from '../config/options.ts';
 import { ServerError } from '../errors/oidc-error.ts';
 import type { KeystoreHolder } from '../keys/keystore.ts';
+import { signCompactJws } from '../keys/sign-jws.ts';
 import type { GrantBound } from '../models/types.ts';
 import { epochSeconds, type Clock } from '../time/clock.ts';
 import { tokenHash } from './hash.ts';
@@ -46,16 +46,14 @@ export async function signIdToken(input: IdTokenInput, deps: IdTokenDeps): Promi
   if (!key) throw new ServerError(`no active signing key for ${alg}`);
   const { fields } = input;
   const iat = epochSeconds(deps.clock);
-  const payload: Record<string, unknown> = {
-    ...releasedClaims({
-      account: input.account,
-      scope: fields.scope,
-      claims: fields.claims,
-      target: 'id_token',
-      includeScopeClaims: input.includeScopeClaims,
-      consented: input.consentedClaims,
-    }),
-  };
+  const payload: Record<string, unknown> = releasedClaims({
+    account: input.account,
+    scope: fields.scope,
+    claims: fields.claims,
+    target: 'id_token',
+    includeScopeClaims: input.includeScopeClaims,
+    consented: input.consentedClaims,
+  });
   if (fields.authTime !== undefined) payload.auth_time = fields.authTime;
   if (input.nonce !== undefined) payload.nonce = input.nonce;
   if (fields.acr !== undefined) payload.acr = fields.acr;
@@ -63,12 +61,11 @@ export async function signIdToken(input: IdTokenInput, deps: IdTokenDeps): Promi
   if (fields.sid !== undefined) payload.sid = fields.sid;
   if (input.accessToken !== undefined) payload.at_hash = tokenHash(input.accessToken, alg);
   if (input.code !== undefined) payload.c_hash = tokenHash(input.code, alg);
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg, kid: key.kid, typ: 'JWT' })
-    .setIssuer(deps.config.issuer)
-    .setSubject(input.account.sub)
-    .setAudience(input.client.clientId)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + deps.config.ttl.idToken)
-    .sign(key.key);
+  // The registered claims last: an account claim of the same name never overrides them.
+  payload.iss = deps.config.issuer;
+  payload.sub = input.account.sub;
+  payload.aud = input.client.clientId;
+  payload.iat = iat;
+  payload.exp = iat + deps.config.ttl.idToken;
+  return signCompactJws(payload, key, 'JWT');
 }

@@ -1,8 +1,8 @@
-import { SignJWT } from 'jose';
 import { randomBase64url } from '../models/random.ts';
 import type { ProviderConfig } from '../config/options.ts';
 import { ServerError } from '../errors/oidc-error.ts';
 import type { KeystoreHolder } from '../keys/keystore.ts';
+import { signCompactJws } from '../keys/sign-jws.ts';
 import { epochSeconds, type Clock } from '../time/clock.ts';
 
 /**
@@ -61,14 +61,12 @@ export async function signJwtAccessToken(
   if (claims.authTime !== undefined) payload.auth_time = claims.authTime;
   if (claims.acr !== undefined) payload.acr = claims.acr;
   if (claims.amr !== undefined && claims.amr.length > 0) payload.amr = [...claims.amr];
-  const value = await new SignJWT(payload)
-    .setProtectedHeader({ alg, kid: key.kid, typ: accessTokenJwtType })
-    .setIssuer(deps.config.issuer)
-    .setSubject(claims.sub)
-    .setAudience(claims.aud)
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
-    .setJti(jti)
-    .sign(key.key);
+  payload.iss = deps.config.issuer;
+  payload.sub = claims.sub;
+  payload.aud = claims.aud;
+  payload.iat = iat;
+  payload.exp = exp;
+  payload.jti = jti;
+  const value = await signCompactJws(payload, key, accessTokenJwtType);
   return { value, jti, iat, exp };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { randomBase64url } from '../models/random.ts';
 
 /**
@@ -16,5 +16,6 @@ export function newOpaqueToken(): { value: string; id: string } {
 
 /** The storage id (`jti`) of a presented opaque value. Total: any string hashes, unknown values simply miss. */
 export function opaqueTokenId(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('base64url');
+  // One-shot: no Hash object per presented token (this runs on every token-side request).
+  return hash('sha256', value, 'base64url');
 }
