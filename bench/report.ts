@@ -102,6 +102,7 @@ export function renderReport(bench: BenchResults, machine: MachineInfo, note?: s
     '',
     `- machine: ${machine.cpu}, ${String(machine.cores)} cores, Linux ${machine.kernel}, node ${machine.node}; ${machine.date}`,
     `- ${bench.pinned ? `servers and their redis-server pinned to core ${String(bench.pinned.server)}, load generator to core ${String(bench.pinned.load)} (taskset)` : 'NOT pinned (fewer than 2 cores, no taskset, or BENCH_PIN=0)'}`,
+    `- single requests driven by ${options.driver === 'autocannon' ? 'autocannon' : "the bench's own node:net driver (`bench/net-load.ts`)"}, one request in flight per connection; flows by a fetch-based driver`,
     `- ${options.timed ? `${String(options.seconds)} s per scenario, median of ${String(options.rounds)} rounds (server order alternating per round)` : `correctness check: ${String(options.amount)} requests or flows per scenario, nothing timed`}, ${String(options.connections)} connections (flows: as many concurrent users), login burst ${String(options.loginRunners)} concurrent logins`,
     `- kubeoidc ${options.kubeoidcEntry === 'compiled' ? 'compiled like the image (`node dist/bin/kubeoidc.js provider`)' : 'from the TypeScript sources'}, NODE_ENV=production, on its own redis-server; oidc-provider 9 on its own redis-server through the bench's adapter (\`bench/servers/oidc-redis-adapter.ts\`)`,
     "- oidc-provider's development login accepts any login and checks no password: only the trivial-hash code flow compares equal password cost",
