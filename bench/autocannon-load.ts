@@ -5,7 +5,6 @@
 import autocannon from 'autocannon';
 import type { LoadLength, LoadRequest, LoadResult } from './load.ts';
 
-
 export async function runAutocannonLoad(
   baseUrl: string,
   request: LoadRequest,
