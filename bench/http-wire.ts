@@ -2,7 +2,9 @@
  * HTTP/1.1 on the wire for the load driver: a request serialised once into the bytes sent, and a minimal response
  * parser (status line, `Content-Length`, `Transfer-Encoding: chunked`, or a body up to the connection's end). It is
  * made for one request in flight per connection: the bytes of one answer are never shared with the next request's.
- * Malformed input throws `WireError`; the driver counts it as an error and drops the connection.
+ * Malformed input throws `WireError`; the driver counts it as an error and drops the connection. The bytes pushed
+ * may be reused by the caller once `push` returns (a connection's one read buffer): what the parser keeps, it copies,
+ * and an answer's body is valid only during the `onResponse` call.
  */
 
 export class WireError extends Error {
@@ -52,6 +54,8 @@ export class ResponseParser {
   private close = false;
   private left = 0;
   private body: Buffer[] = [];
+  /** How many of `body`'s parts are copies (the rest still point into the bytes being pushed). */
+  private copied = 0;
   private readonly onResponse: (response: WireResponse) => void;
 
   constructor(onResponse: (response: WireResponse) => void) {
@@ -70,11 +74,14 @@ export class ResponseParser {
     while (at < data.length) {
       const next = this.step(data, at);
       if (next === undefined) {
-        this.rest = data.subarray(at);
+        this.rest = Buffer.from(data.subarray(at));
         if (this.state === 'head' && this.rest.length > maxHead) throw new WireError('response head over 64 KiB');
-        return;
+        break;
       }
       at = next;
+    }
+    for (; this.copied < this.body.length; this.copied += 1) {
+      this.body[this.copied] = Buffer.from(this.body[this.copied]);
     }
   }
 
@@ -168,6 +175,7 @@ export class ResponseParser {
     const body = this.body.length === 1 ? this.body[0] : Buffer.concat(this.body);
     const response = { status: this.status, body, close: this.close };
     this.body = [];
+    this.copied = 0;
     this.state = 'head';
     this.onResponse(response);
   }

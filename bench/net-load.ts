@@ -14,6 +14,7 @@ import type { LoadLength, LoadRequest, LoadResult } from './load.ts';
 import { Latencies } from './latencies.ts';
 
 const requestTimeoutMs = 10_000;
+const readBufferBytes = 64 * 1024;
 /** Pause before opening a connection again after an error, so a refused port is not hammered in a tight loop. */
 const retryDelayMs = 10;
 
@@ -69,7 +70,7 @@ class Run {
     if (this.request.accept(status, text)) {
       this.accepted += 1;
       this.acceptedStatus = status;
-      this.acceptedBody = body;
+      this.acceptedBody = Buffer.from(body); // `body` lives in the connection's read buffer
       this.request.onAnswer?.(text, context);
     } else {
       this.rejected += 1;
@@ -104,24 +105,29 @@ class Connection {
       this.retire();
       return;
     }
-    const socket = connect({ host: this.run.host, port: this.run.port, noDelay: true });
-    this.socket = socket;
-    this.lastError = undefined;
     const parser = new ResponseParser((response) => {
       this.answer(socket, response);
     });
-    socket.setTimeout(requestTimeoutMs, () => {
-      this.lastError = `no answer within ${String(requestTimeoutMs / 1000)} s`;
-      socket.destroy();
+    // `onread`: each connection reads into its own buffer, with no stream machinery or allocation per answer.
+    const socket = connect({
+      host: this.run.host,
+      port: this.run.port,
+      noDelay: true,
+      onread: {
+        buffer: Buffer.allocUnsafe(readBufferBytes),
+        callback: (bytes: number, buffer: Uint8Array) => {
+          try {
+            parser.push(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+          } catch (error) {
+            this.lastError = error instanceof Error ? error.message : String(error);
+            socket.destroy();
+          }
+          return true; // keep reading
+        },
+      },
     });
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        parser.push(chunk);
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        socket.destroy();
-      }
-    });
+    this.socket = socket;
+    this.lastError = undefined;
     socket.on('end', () => {
       try {
         parser.end();
@@ -136,6 +142,13 @@ class Connection {
       this.closed(socket);
     });
     this.send(payload); // queued until the connection is up: the first latency includes the connect
+  }
+
+  /** Drops the connection when its request has waited longer than the timeout (checked every second). */
+  expire(now: number): void {
+    if (!this.inFlight || now - this.sentAt < requestTimeoutMs) return;
+    this.lastError = `no answer within ${String(requestTimeoutMs / 1000)} s`;
+    this.socket?.destroy();
   }
 
   /** Ends the connection at once (the run's deadline); an answer in flight is not counted. */
@@ -203,10 +216,15 @@ export async function runNetLoad(
   await new Promise<void>((done) => {
     let working = connections;
     let deadline: NodeJS.Timeout | undefined;
+    const sweep = setInterval(() => {
+      const now = performance.now();
+      for (const connection of pool) connection.expire(now);
+    }, 1000);
     const finish = (): void => {
       if (run.over) return;
       run.over = true;
       clearTimeout(deadline);
+      clearInterval(sweep);
       for (const connection of pool) connection.stop();
       done();
     };
