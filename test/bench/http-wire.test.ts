@@ -5,9 +5,17 @@ import { requestHead, ResponseParser, serialiseRequest, WireError, type WireResp
 /** Feeds `bytes` in pieces of `size` bytes (1: byte by byte) and returns the answers parsed. */
 function parse(bytes: string, size = bytes.length, end = false): WireResponse[] {
   const answers: WireResponse[] = [];
-  const parser = new ResponseParser((answer) => answers.push(answer));
+  // A body is valid only during the call: keep a copy, as a caller keeping it would.
+  const parser = new ResponseParser((answer) => answers.push({ ...answer, body: Buffer.from(answer.body) }));
   const data = Buffer.from(bytes, 'latin1');
-  for (let at = 0; at < data.length; at += size) parser.push(data.subarray(at, at + size));
+  // Every piece goes through one buffer, overwritten after each push (as the driver's read buffer is).
+  const reused = Buffer.alloc(size);
+  for (let at = 0; at < data.length; at += size) {
+    const piece = data.subarray(at, at + size);
+    piece.copy(reused);
+    parser.push(reused.subarray(0, piece.length));
+    reused.fill(0x21);
+  }
   if (end) parser.end();
   return answers;
 }
