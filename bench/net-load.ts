@@ -237,6 +237,8 @@ export async function runNetLoad(
     for (const connection of pool) connection.open();
   });
   const seconds = (performance.now() - started) / 1000;
+  // A server that answered nothing at all is broken, not slow: say so (the requests in flight are not counted).
+  if (run.accepted + run.rejected + run.failed === 0 && run.sent > 0) run.error(`no answer in ${seconds.toFixed(1)} s`);
   return {
     rate: run.accepted / seconds,
     p50: run.latencies.percentile(50),

@@ -128,6 +128,15 @@ describe('bench load driver (node:net)', () => {
     assert.match(result.firstError ?? '', /ECONNREFUSED/);
   });
 
+  it('a timed run against a server that never answers is an error, not a rate of 0 with no errors', async () => {
+    const silent = createNetServer((socket) => {
+      socket.on('error', () => undefined);
+    });
+    const result = await runNetLoad(await listen(silent), get, { connections: 2, seconds: 1 });
+    assert.deepEqual([result.accepted, result.errors], [0, 1]);
+    assert.match(result.firstError ?? '', /^no answer in \d/);
+  });
+
   it('a timed run ends by itself and counts only answers', async () => {
     const server = await httpServer((_req, res) => res.end('ok'));
     const result = await runNetLoad(server.url, get, { connections: 4, seconds: 1 });
