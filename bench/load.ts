@@ -1,11 +1,15 @@
 /**
- * Request load with autocannon: one request shape repeated on `connections` keep-alive connections, for `seconds` or
- * for `amount` requests. Every response goes through the scenario's `accept` check (status and body): only accepted
- * answers count as throughput; anything else — a non-2xx where a 2xx was meant, a 200 with the wrong body (an
- * introspection answering `active: false`), a connection error, a timeout — counts as an error, so a broken scenario
- * shows as broken rather than fast.
+ * Request load: one request shape repeated on `connections` keep-alive connections, for `seconds` or for `amount`
+ * requests. Every response goes through the scenario's `accept` check (status and body): only accepted answers count
+ * as throughput; anything else — a non-2xx where a 2xx was meant, a 200 with the wrong body (an introspection
+ * answering `active: false`), a connection error, a timeout — counts as an error, so a broken scenario shows as
+ * broken rather than fast.
+ *
+ * Driven by the bench's own `node:net` driver (`net-load.ts`); autocannon (`autocannon-load.ts`) stays selectable
+ * (BENCH_DRIVER=autocannon) to cross-check it. autocannon costs more CPU per request: at 15–20 k req/s it saturates
+ * the load core, and the ratio then measures it rather than the servers.
  */
-import autocannon from 'autocannon';
+import { runNetLoad } from './net-load.ts';
 
 /** One request shape; `next` varies the body per request (a token from a pool), `onAnswer` reads what came back. */
 export interface LoadRequest {
@@ -18,7 +22,7 @@ export interface LoadRequest {
    * pool it draws from is used up: the run then stops early (its rate is over the time it ran).
    */
   next?: (context: Record<string, unknown>) => string | undefined;
-  /** Whether an answer is the expected one. */
+  /** Whether an answer is the expected one: a pure function of status and body (an answer may be judged once). */
   accept: (status: number, body: string) => boolean;
   /** Sees every accepted answer (to collect tokens for a later scenario, or chain a refresh token). */
   onAnswer?: (body: string, context: Record<string, unknown>) => void;
@@ -39,68 +43,25 @@ export interface LoadResult {
 
 export type LoadLength = { seconds: number } | { amount: number };
 
+export const loadDrivers = ['net', 'autocannon'] as const;
+export type LoadDriver = (typeof loadDrivers)[number];
+
+let driver: LoadDriver = 'net';
+
+/** Chooses the driver of every later `runLoad` (the bench's BENCH_DRIVER). */
+export function useLoadDriver(name: LoadDriver): void {
+  driver = name;
+}
+
 export async function runLoad(
   baseUrl: string,
   request: LoadRequest,
-  { connections, ...length }: { connections: number } & LoadLength,
+  options: { connections: number } & LoadLength,
 ): Promise<LoadResult> {
-  let accepted = 0;
-  let rejected = 0;
-  let firstError: string | undefined;
-  let exhausted = false;
-  // setupRequest may run before autocannon() returns (the first request is built at once): stop through a holder.
-  const control: { stop?: () => void } = {};
-  const started = performance.now();
-  const instance = autocannon({
-    url: baseUrl,
-    connections,
-    ...('seconds' in length ? { duration: length.seconds } : { amount: length.amount }),
-    timeout: 10,
-    requests: [
-      {
-        method: request.method,
-        path: request.path,
-        headers: request.headers ?? {},
-        ...(request.body === undefined ? {} : { body: request.body }),
-        ...(request.next
-          ? {
-              setupRequest: (req: { body?: string }, context: Record<string, unknown>) => {
-                const body = request.next?.(context);
-                if (body === undefined) {
-                  if (!exhausted) control.stop?.();
-                  exhausted = true;
-                  return req; // the last body once more; the run is stopping
-                }
-                return { ...req, body };
-              },
-            }
-          : {}),
-        onResponse: (status: number, body: string, context: Record<string, unknown>) => {
-          if (request.accept(status, body)) {
-            accepted += 1;
-            request.onAnswer?.(body, context);
-          } else {
-            rejected += 1;
-            firstError ??= `${String(status)} ${body.slice(0, 200)}`;
-          }
-        },
-      },
-    ],
-  });
-  control.stop = () => {
-    instance.stop();
-  };
-  const result = await instance;
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    rate: accepted / seconds,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    accepted,
-    errors: rejected + result.errors + result.timeouts,
-    ...(firstError === undefined ? {} : { firstError }),
-    seconds,
-  };
+  if (driver === 'net') return runNetLoad(baseUrl, request, options);
+  // Loaded only when chosen: autocannon and its WebAssembly histogram are not needed otherwise.
+  const { runAutocannonLoad } = await import('./autocannon-load.ts');
+  return runAutocannonLoad(baseUrl, request, options);
 }
 
 /** Accepts a 2xx whose body passes `check` (default: any). */

@@ -1,5 +1,5 @@
 /**
- * Scenarios of single requests, driven by autocannon: discovery, JWKS, client_credentials (opaque and JWT),
+ * Scenarios of single requests, driven by `runLoad` (load.ts): discovery, JWKS, client_credentials (opaque and JWT),
  * introspection, revocation and the device grant poll. Each checks every answer (`accept`).
  */
 import { basicAuthorizationOf, benchClient, benchJwtClient, benchWebClient } from './bench-client.ts';

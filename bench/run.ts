@@ -7,12 +7,14 @@
  * BENCH_LOGIN_CONCURRENCY [8] concurrent logins of the login burst, BENCH_SOAK_SECONDS [300] per server (0: none),
  * BENCH_KUBEOIDC_ENTRY [compiled] or `source`, BENCH_PIN [1] (0: no pinning), BENCH_NOTE: a line added to the
  * results (e.g. "the machine was shared"), BENCH_RESULTS [bench/results.md] where to write them, BENCH_SCENARIOS [all]
- * comma-separated row ids to measure (e.g. `introspection,cc-jwt`; the soak still runs unless BENCH_SOAK_SECONDS=0).
+ * comma-separated row ids to measure (e.g. `introspection,cc-jwt`; the soak still runs unless BENCH_SOAK_SECONDS=0),
+ * BENCH_DRIVER [net] the load driver of the single-request scenarios (`autocannon` to cross-check the bench's own).
  * Quick smoke run: BENCH_SECONDS=1 BENCH_ROUNDS=1 BENCH_SOAK_SECONDS=2 npm run bench
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { machineInfo, renderReport } from './report.ts';
+import { loadDrivers, type LoadDriver } from './load.ts';
 import { runBench } from './suite.ts';
 
 function integer(name: string, fallback: number, min: number): number {
@@ -31,6 +33,12 @@ if (entry !== 'compiled' && entry !== 'source') {
   process.exit(2);
 }
 
+const driver = process.env.BENCH_DRIVER ?? 'net';
+if (!(loadDrivers as readonly string[]).includes(driver)) {
+  console.error(`bench: BENCH_DRIVER must be ${loadDrivers.join(' or ')}, got "${driver}"`);
+  process.exit(2);
+}
+
 const bench = await runBench({
   timed: true,
   seconds: integer('BENCH_SECONDS', 10, 1),
@@ -41,6 +49,7 @@ const bench = await runBench({
   soakSeconds: integer('BENCH_SOAK_SECONDS', 300, 0),
   kubeoidcEntry: entry,
   pin: true,
+  driver: driver as LoadDriver,
   ...(process.env.BENCH_SCENARIOS ? { only: process.env.BENCH_SCENARIOS.split(',').map((id) => id.trim()) } : {}),
   log: (line) => {
     console.log(line);

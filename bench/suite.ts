@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { generateKeyFile } from '../provider/keys/generate.ts';
 import { benchAccounts } from './accounts.ts';
 import { buildCompiledEntry } from './build.ts';
-import type { LoadLength, LoadResult } from './load.ts';
+import { useLoadDriver, type LoadDriver, type LoadLength, type LoadResult } from './load.ts';
 import { RssSampler, rssMiB } from './memory.ts';
 import { pinPid, pinningPlan } from './pinning.ts';
 import { scenarios, type Scenario, type ScenarioContext } from './scenarios.ts';
@@ -35,6 +35,8 @@ export interface BenchOptions {
   kubeoidcEntry: 'compiled' | 'source';
   /** Pin servers and this process to cores (when the machine allows, see `pinning.ts`). */
   pin: boolean;
+  /** Driver of the single-request scenarios (default `net`, the bench's own; `autocannon` to cross-check it). */
+  driver?: LoadDriver;
   /** Row ids to measure (a scenario runs when any of its rows is named); all when absent. */
   only?: readonly string[];
   log: (line: string) => void;
@@ -79,6 +81,7 @@ export function selectScenarios(only: readonly string[] | undefined): Scenario[]
 
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const chosen = selectScenarios(options.only);
+  useLoadDriver(options.driver ?? 'net');
   const pinned = options.pin ? pinningPlan(process.env) : undefined;
   if (pinned) await pinPid(process.pid, pinned.load);
   const scratch = await mkdtemp(join(tmpdir(), 'kubeoidc-bench-'));
