@@ -40,6 +40,7 @@ function dial(endpoint: RouteEndpoint): Promise<Socket> {
       socket.destroy();
       reject(error);
     };
+    socket.on('error', () => undefined); // until splice() attaches its own
     socket.once('error', fail);
     socket.once('connect', () => {
       if (endpoint.via === undefined) {
