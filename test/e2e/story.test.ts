@@ -357,7 +357,7 @@ describe('story: a platform engineer installs kubeoidc and signs a user in to an
     }
   });
 
-  it('f. the lifetimes shortened in the OIDCProvider spec → the config checksum rolls the pods; token requests meanwhile succeed (connection errors and storage 503s retried once)', async () => {
+  it('f. the lifetimes shortened in the OIDCProvider spec → the config checksum rolls the pods; token requests meanwhile succeed (connection errors retried once)', async () => {
     const before = (await providerPods()).map((pod) => pod.metadata?.name ?? '');
     const checksumOf = async (): Promise<string | undefined> =>
       (await deployment(PROVIDER)).spec?.template.metadata?.annotations?.['kubeoidc.dev/config-checksum'];
@@ -400,6 +400,20 @@ describe('story: a platform engineer installs kubeoidc and signs a user in to an
       );
     } finally {
       const result = await loop.stop();
+      // A failure names what the provider pods logged as warnings and errors (the replaced pods' too: the node agent
+      // keeps their logs), e.g. the Redis error behind a 503.
+      const podLogs = async (): Promise<string> => {
+        const names = [...before, ...(await providerPods()).map((pod) => pod.metadata?.name ?? '')];
+        return names
+          .flatMap((name) =>
+            cluster.node
+              .logs(NAMESPACE, name, 'provider')
+              .split('\n')
+              .filter((line) => /"level":(40|50)/.test(line))
+              .map((line) => `  ${name}: ${line.slice(0, 800)}`),
+          )
+          .join('\n');
+      };
       assert.ok(
         result.ok >= 5,
         `token requests kept succeeding (${result.ok}; ${result.failures.slice(0, 3).join('; ')})`,
@@ -407,11 +421,11 @@ describe('story: a platform engineer installs kubeoidc and signs a user in to an
       assert.deepEqual(
         result.failures,
         [],
-        `no failure beyond retried errors (${result.retried} connection errors, ${result.unavailable} × 503 temporarily_unavailable retried)`,
+        result.failures.length === 0
+          ? ''
+          : `no failure beyond retried connection errors (${result.retried} retried); provider pods' warnings and errors:\n${await podLogs()}`,
       );
-      console.log(
-        `f: ${result.ok} token requests, ${result.retried} connection errors and ${result.unavailable} × 503 retried`,
-      );
+      console.log(`f: ${result.ok} token requests, ${result.retried} connection errors retried`);
     }
     const tokens = await client.clientCredentialsGrant(rp, { scope: 'profile' });
     assert.equal(tokens.expires_in, 60, 'the new TTL is in force');
@@ -699,25 +713,21 @@ function pollService(url: string): {
 }
 
 /**
- * Runs `request` in a loop until stopped, as a busy client would. Retried once, as HTTP clients do: a connection error
- * (reset, refused: a pod going away) at once; a 503 `temporarily_unavailable` (the provider's storage did not answer
- * within its 1 s command deadline) after a second, as its meaning asks. Both are counted; anything else, or a retry
- * that fails again, is a failure. The deadline no longer fires on answers that arrived while a pod's event loop was
- * busy (provider/storage/redis/deadline.ts; one run at load ≈ 12 saw no 503), but with the 2-core machine at load
- * ≈ 30 a few 503s were still seen during the rollout (cause not established; likely Redis itself, a pod here, not
- * answering within 1 s).
+ * Runs `request` in a loop until stopped, as a busy client would. A connection error (reset, refused: a pod going
+ * away) is retried once at once, as HTTP clients do, and counted; anything else, an HTTP error status included, or a
+ * retry that fails again, is a failure. (A 503 `temporarily_unavailable` seen here under load came from the node
+ * agent, not the provider: its Service proxies ran on the test process's event loop, which stalled pods' Redis round
+ * trips past the provider's 1 s command deadline; they run in a process of their own now, `proxy-main.ts`.)
  */
 function tokenLoop(request: () => Promise<void>): {
-  stop(): Promise<{ ok: number; retried: number; unavailable: number; failures: string[] }>;
+  stop(): Promise<{ ok: number; retried: number; failures: string[] }>;
 } {
   const state = { running: true };
-  const seen = { ok: 0, retried: 0, unavailable: 0, failures: [] as string[] };
+  const seen = { ok: 0, retried: 0, failures: [] as string[] };
   const isConnectionError = (error: unknown): boolean =>
     /ECONNRESET|ECONNREFUSED|socket hang up|EPIPE/.test(
       `${error instanceof Error ? error.message : String(error)} ${error instanceof Error && error.cause instanceof Error ? error.cause.message : ''}`,
     );
-  const isTemporarilyUnavailable = (error: unknown): boolean =>
-    error instanceof Error && error.cause instanceof Response && error.cause.status === 503;
   const loop = (async () => {
     while (state.running) {
       try {
@@ -725,18 +735,13 @@ function tokenLoop(request: () => Promise<void>): {
         seen.ok += 1;
       } catch (error) {
         const detail = await describeFailure(error);
-        const connection = isConnectionError(error);
-        if (!connection && !(isTemporarilyUnavailable(error) && detail.includes('temporarily_unavailable'))) {
-          seen.failures.push(detail);
-        } else {
-          if (connection) seen.retried += 1;
-          else {
-            seen.unavailable += 1;
-            await new Promise((resolve) => setTimeout(resolve, 1000));
-          }
+        if (!isConnectionError(error)) seen.failures.push(`${new Date().toISOString()} ${detail}`);
+        else {
+          seen.retried += 1;
           await request().then(
             () => (seen.ok += 1),
-            async (again: unknown) => seen.failures.push(`after a retry: ${await describeFailure(again)}`),
+            async (again: unknown) =>
+              seen.failures.push(`${new Date().toISOString()} after a retry: ${await describeFailure(again)}`),
           );
         }
       }

@@ -38,9 +38,10 @@ describe('node agent: no leftovers', () => {
         });
       });
       const { agentDir } = JSON.parse(line) as { agentDir: string };
-      // Before: the container's main process and its forked child carry the marker; the sandbox names the directory.
+      // Before: the container's main process and its forked child carry the marker; the sandbox and the node's proxy
+      // name the directory.
       assert.ok(processesWith(marker, 'environ').length >= 2, 'pod processes are running');
-      assert.ok(processesWith(agentDir, 'cmdline').length >= 1, 'the sandbox is running');
+      assert.ok(processesWith(agentDir, 'cmdline').length >= 2, 'the sandbox and the proxy are running');
       assert.ok(existsSync(agentDir));
 
       child.kill('SIGKILL');

@@ -16,7 +16,6 @@
  */
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { claimAddressBlock } from './addresses.ts';
@@ -25,8 +24,8 @@ import { defaultImageMap, type ImageMap } from './images.ts';
 import { callApi, type ApiEndpoint, type List } from './kube-api.ts';
 import { registerNode } from './node-registration.ts';
 import { PodRunner, type PodRunnerContext } from './pod-runner.ts';
-import { dialHost, ServiceProxies, type EndpointSlice } from './service-proxy.ts';
-import { readHeader, splice } from './stream-header.ts';
+import { startDataPlane } from './proxy-process.ts';
+import { ServiceProxies, type EndpointSlice } from './service-proxy.ts';
 import { Supervisor } from './supervisor.ts';
 
 export {
@@ -96,27 +95,11 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
   const runners = new Map<string, PodRunner>();
   const images = (options.images ?? defaultImageMap)(join(dir, 'images'));
 
-  const dial = (ip: string, port: number): Promise<Socket> => {
-    for (const runner of runners.values()) if (runner.podIP === ip) return runner.dial(port);
-    return dialHost(ip, port);
-  };
-  const proxies = new ServiceProxies(addresses, dial, new URL(api.server));
-  // Connections out of pods to Services arrive here, headed `ADDRESS PORT`, and go to that Service's proxy.
-  const outSocket = join(dir, 'out.sock');
-  const outServer: Server = createServer((socket) => {
-    readHeader(socket).then(
-      async (header) => {
-        const [address = '', port = ''] = header.split(' ');
-        try {
-          splice(socket, await dialHost(address, Number(port)));
-        } catch {
-          socket.destroy();
-        }
-      },
-      () => undefined,
-    );
-  });
-  await new Promise<void>((resolve) => outServer.listen(outSocket, resolve));
+  const proxies = new ServiceProxies(addresses, new URL(api.server));
+  // Connections between pods and to Services go through a process of its own (`proxy-main.ts`), never this one's
+  // event loop, which the pod syncs and the test itself keep busy.
+  const dataPlane = await startDataPlane(supervisor, dir);
+  const outSocket = dataPlane.outSocket;
 
   const context: PodRunnerContext = {
     api,
@@ -177,6 +160,13 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
         .finally(() => syncing.delete(uid));
       syncing.set(uid, sync);
     }
+    // Newer runners last: a pod address given back and handed out again leads to the pod that has it now.
+    const sandboxes = new Map<string, string>();
+    for (const runner of runners.values()) {
+      const socket = runner.inSocket;
+      if (runner.podIP !== undefined && socket !== undefined) sandboxes.set(runner.podIP, socket);
+    }
+    dataPlane.route(proxies.routes((ip) => sandboxes.get(ip)));
   };
 
   let stopped = false;
@@ -239,8 +229,8 @@ export async function startNodeAgent(api: ApiEndpoint, options: NodeAgentOptions
         await Promise.all(syncing.values());
         await Promise.all([...runners.values()].map((runner) => runner.terminate(0)));
         runners.clear();
+        await dataPlane.stop();
         proxies.close();
-        outServer.close();
         await registration.stop();
         addresses.close();
         rmSync(dir, { recursive: true, force: true });

@@ -91,6 +91,11 @@ export class PodRunner {
     return join(this.#context.logsDir, `${this.namespace}_${this.name}`, `${container}-${run}.log`);
   }
 
+  /** The unix socket into this pod's network (`sandbox.ts`), once it has one. */
+  get inSocket(): string | undefined {
+    return this.#sandbox?.inSocket;
+  }
+
   /** A connection to a port of this pod. */
   dial(port: number): Promise<Socket> {
     if (this.#sandbox === undefined) return Promise.reject(new Error(`pod ${this.name} has no network yet`));

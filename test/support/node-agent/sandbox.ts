@@ -23,6 +23,8 @@ export interface PodSandbox {
   readonly podIP: string;
   /** pid of the sandbox process, whose network namespace the containers join. */
   readonly pid: number;
+  /** The unix socket that leads into the pod (write `PORT\n`; an empty line back means connected). */
+  readonly inSocket: string;
   /** A connection to `port` inside the pod; rejects when the pod refuses it. */
   dial(port: number): Promise<Socket>;
   /** Tells the sandbox which Service addresses to serve inside the pod. */
@@ -80,6 +82,7 @@ export async function startSandbox(
   return {
     podIP,
     pid: proc.pid,
+    inSocket,
     dial,
     setServices(services) {
       const path = join(podDir, 'services.json');
