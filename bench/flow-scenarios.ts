@@ -6,6 +6,7 @@
 import { basicAuthorizationOf, benchWebClient } from './bench-client.ts';
 import { runFlows } from './flow-load.ts';
 import { codeFlow, login } from './flows.ts';
+import { send } from './http-client.ts';
 import { json, runLoad } from './load.ts';
 import { clientCredentials, form, tokenGoal, users, type Scenario } from './scenario-kit.ts';
 
@@ -14,7 +15,8 @@ export const refresh: Scenario = {
   async run(c) {
     // One refresh token per connection from real code flows; each connection then rotates its own chain, sending
     // the next request with the token the last answer gave. (autocannon resets per-connection state after every
-    // request, so these requests go through fetch, one keep-alive connection per runner.)
+    // request, so these requests go through the node:http keep-alive client of `http-client.ts`: fetch (undici) cost
+    // the load core about as much CPU per request as the server spent on it.)
     const runners = users('trivial', c.connections);
     const starts = await Promise.all(runners.map((user) => codeFlow(c.baseUrl, user)));
     const chains = starts.map((flow) => flow.refreshToken);
@@ -23,20 +25,19 @@ export const refresh: Scenario = {
       await runFlows(
         async (runner) => {
           const started = performance.now();
-          const response = await fetch(new URL('/token', c.baseUrl), {
+          const response = await send(new URL('/token', c.baseUrl), {
             method: 'POST',
             headers: { authorization, 'content-type': form },
             body: `grant_type=refresh_token&refresh_token=${chains[runner] ?? ''}`,
           });
-          const text = await response.text();
           const ms = performance.now() - started;
-          const answer = json(text);
+          const answer = json(response.text);
           if (
             response.status !== 200 ||
             typeof answer?.refresh_token !== 'string' ||
             typeof answer.id_token !== 'string'
           ) {
-            throw new Error(`${String(response.status)} ${text.slice(0, 200)}`);
+            throw new Error(`${String(response.status)} ${response.text.slice(0, 200)}`);
           }
           chains[runner] = answer.refresh_token;
           return ms;
