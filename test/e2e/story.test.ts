@@ -386,13 +386,19 @@ describe('story: a platform engineer installs kubeoidc and signs a user in to an
         async () => ((await checksumOf()) !== checksum ? true : undefined),
         60_000,
       );
-      // The real deployment controller replaces every pod (maxSurge 1, maxUnavailable 0).
+      // The real deployment controller replaces every pod (maxSurge 1, maxUnavailable 0). Replaced means gone, not
+      // only terminating: a terminating pod still answers the requests of its open keep-alive connections (with the
+      // old configuration) until it has stopped.
       await waitFor(
         'every pod replaced and Ready',
         async () => {
           const ready = await fullyReady(PROVIDER, 3);
           const now = await providerPods();
-          return ready && now.length === 3 && now.every((pod) => !before.includes(pod.metadata?.name ?? ''))
+          const all = await podsOf({
+            'app.kubernetes.io/instance': PROVIDER,
+            'app.kubernetes.io/component': 'provider',
+          });
+          return ready && now.length === 3 && all.every((pod) => !before.includes(pod.metadata?.name ?? ''))
             ? true
             : undefined;
         },
