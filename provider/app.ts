@@ -45,6 +45,8 @@ export interface ProviderDeps {
   loginThrottle?: LoginThrottle;
   /** Told of every finished request (metrics); `path` is relative to the issuer. */
   observeRequest?: (sample: RequestSample) => void;
+  /** True once a graceful stop began (`RunningProvider.drain`): readiness answers 503. */
+  draining?: () => boolean;
 }
 
 /** One finished HTTP request. */

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { AccountStore } from './accounts/account-store.ts';
 import { RecordAccountStore } from './accounts/file-store.ts';
@@ -40,6 +40,12 @@ export interface RunningProvider {
   metrics: ProviderMetrics;
   /** Port of `/metrics`, when `config.metricsPort` is not 0. */
   metricsPort?: number;
+  /**
+   * Begins a graceful stop without closing anything: `/healthz/ready` answers 503 and every response closes its
+   * connection (keep-alive clients reconnect to another replica). The entry point calls it at SIGTERM, waits
+   * `shutdownDelaySeconds`, then calls `close()`.
+   */
+  drain(): void;
   /** Stops accepting connections, closes storage and watchers. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -147,7 +153,9 @@ export async function startProvider(config: ProviderConfig, options: StartOption
     onLogin,
   );
   const logRequest = accessLog(logger);
+  let draining = false;
   const app = createApp(config, {
+    draining: () => draining,
     storage,
     keys,
     events,
@@ -164,6 +172,10 @@ export async function startProvider(config: ProviderConfig, options: StartOption
   const metricsServer =
     config.metricsPort > 0 ? await startMetricsServer(metrics.registry, config.host, config.metricsPort) : undefined;
   const server: Server = app.listen(config.port, config.host);
+  // Ahead of the app, so the header is set before any handler answers (some answer synchronously).
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (draining) res.setHeader('Connection', 'close');
+  });
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -178,7 +190,11 @@ export async function startProvider(config: ProviderConfig, options: StartOption
     logger,
     metrics,
     ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
+    drain() {
+      draining = true;
+    },
     close() {
+      draining = true;
       closing ??= (async () => {
         stopWatching();
         // Stop accepting, let requests in flight finish, and cut whatever is still open after the grace period: a

@@ -1,6 +1,7 @@
 /**
  * The provider's entry point: reads the environment, loads and validates configuration, listens, and shuts down
- * cleanly on SIGTERM/SIGINT. A bad option stops the process with exit code 2 and one line naming it.
+ * cleanly: on SIGTERM after draining for `shutdownDelaySeconds`, on SIGINT at once. A bad option stops the process with
+ * exit code 2 and one line naming it.
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from './config/config-error.ts';
@@ -13,18 +14,36 @@ async function main(): Promise<void> {
   const config = await loadConfig({ env: process.env, readFile: (path) => readFile(path, 'utf8') });
   const provider = await startProvider(config);
   for (const line of startupBanner({ ...config, port: provider.port })) console.log(line);
-  const shutdown = (signal: string): void => {
-    provider.logger.info({ signal }, 'shutting down');
-    provider.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        provider.logger.error({ err: errorLogFields(error) }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+  let closeNow: (() => void) | undefined;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    // A second signal while draining stops at once.
+    if (closeNow) {
+      closeNow();
+      return;
+    }
+    // SIGTERM (Kubernetes) drains: not ready, connections closed after each response, still serving for
+    // `shutdownDelaySeconds` while the Service and load balancers stop routing here. SIGINT (Ctrl-C) stops at once.
+    const delaySeconds = signal === 'SIGTERM' ? config.shutdownDelaySeconds : 0;
+    provider.logger.info({ signal, delaySeconds }, delaySeconds > 0 ? 'draining, then shutting down' : 'shutting down');
+    provider.drain();
+    let closing = false;
+    const close = (): void => {
+      if (closing) return;
+      closing = true;
+      clearTimeout(timer);
+      provider.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          provider.logger.error({ err: errorLogFields(error) }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    closeNow = close;
+    const timer = setTimeout(close, delaySeconds * 1000);
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 main().catch((error: unknown) => {

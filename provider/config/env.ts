@@ -60,6 +60,16 @@ export const envOptions: readonly EnvOption[] = [
     apply: (value) => ({ keysFile: value }),
   },
   {
+    name: 'KUBEOIDC_SHUTDOWN_DELAY_SECONDS',
+    doc: 'Seconds of serving, not ready, after SIGTERM before closing (option `shutdownDelaySeconds`).',
+    apply: (value) => {
+      if (!/^\d+$/.test(value)) {
+        throw new ConfigError('KUBEOIDC_SHUTDOWN_DELAY_SECONDS', `"${value}" is not a whole number of seconds`);
+      }
+      return { shutdownDelaySeconds: Number(value) };
+    },
+  },
+  {
     name: 'KUBEOIDC_LOG_LEVEL',
     doc: 'Log level (option `logLevel`).',
     apply: (value) => ({ logLevel: value }),

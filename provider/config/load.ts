@@ -39,9 +39,20 @@ export function parseConfigText(text: string, path: string): Record<string, unkn
 /**
  * Builds the configuration: defaults, then the file named by `KUBEOIDC_CONFIG` (or, without one, the embedded
  * development default), then environment variables; validated once. Throws `ConfigError` naming the bad option.
+ *
+ * With `NODE_ENV=production` (the image sets it) a missing `KUBEOIDC_CONFIG` is an error, not the development default:
+ * that default carries a demo account with a published password, and a Deployment that lost its configuration must
+ * fail to start naming the variable rather than serve the demo.
  */
 export async function loadConfig({ env, readFile }: LoadSources): Promise<ProviderConfig> {
   const path = env.KUBEOIDC_CONFIG;
+  if (!path && env.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'KUBEOIDC_CONFIG',
+      'not set; with NODE_ENV=production the provider needs a configuration file (the embedded development default, ' +
+        'with its demo client and account, runs only outside production)',
+    );
+  }
   let base: Record<string, unknown>;
   if (path) {
     let text: string;

@@ -259,6 +259,13 @@ export interface ProviderConfig {
   trustedProxies: string[];
   /** Client authentication at the token, PAR, introspection, revocation and device authorization endpoints. */
   clientAuthentication: ClientAuthenticationOptions;
+  /**
+   * Seconds the provider keeps serving after SIGTERM before it stops accepting connections (0–60). Meanwhile
+   * `/healthz/ready` answers 503 and every response closes its keep-alive connection, so Services, kube-proxy and load
+   * balancers stop routing to the replica while it still answers; then requests in flight get 5 s more. A Pod's
+   * `terminationGracePeriodSeconds` (30 by default) must exceed this plus 5. SIGINT (Ctrl-C) stops without the delay.
+   */
+  shutdownDelaySeconds: number;
   /** Log level (pino). */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
@@ -311,6 +318,7 @@ export const defaults: ProviderConfig = {
   },
   trustedProxies: ['loopback'],
   clientAuthentication: { strictSecretMethod: false, assertionMaxLifetime: 600 },
+  shutdownDelaySeconds: 5,
   logLevel: 'info',
   metricsClientAllowlist: [],
   outbound: { allow: [] },

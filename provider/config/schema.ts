@@ -180,6 +180,7 @@ export const configSchema = {
       },
       default: { strictSecretMethod: false, assertionMaxLifetime: 600 },
     },
+    shutdownDelaySeconds: { type: 'integer', minimum: 0, maximum: 60 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     metricsClientAllowlist: { type: 'array', items: { type: 'string' } },
     outbound: {

@@ -4,10 +4,11 @@ import type { KeystoreHolder } from '../keys/keystore.ts';
 import type { Storage } from '../storage/adapter.ts';
 
 /**
- * `/healthz/live`: the process answers. `/healthz/ready`: storage answers within a second and keys are loaded; the
- * readiness probe takes a replica out of the Service while Redis is unreachable.
+ * `/healthz/live`: the process answers. `/healthz/ready`: storage answers within a second, keys are loaded and no
+ * graceful stop has begun; the readiness probe takes a replica out of the Service while Redis is unreachable and while
+ * it drains after SIGTERM (`shutdownDelaySeconds`).
  */
-export function healthEndpoint(deps: { storage: Storage; keys: KeystoreHolder }): Endpoint {
+export function healthEndpoint(deps: { storage: Storage; keys: KeystoreHolder; draining?: () => boolean }): Endpoint {
   return {
     name: 'health',
     mount(router) {
@@ -30,6 +31,7 @@ export function healthEndpoint(deps: { storage: Storage; keys: KeystoreHolder })
           checks.storage = 'unavailable';
         }
         checks.keys = deps.keys.current.algorithms.length > 0 ? 'ok' : 'missing';
+        if (deps.draining?.() === true) checks.shutdown = 'draining';
         const ready = Object.values(checks).every((value) => value === 'ok');
         res
           .status(ready ? 200 : 503)

@@ -26,9 +26,11 @@ describe('node agent: the kubeoidc image', () => {
             name: 'provider',
             image: KUBEOIDC_IMAGE,
             args: ['provider'],
-            // Without a configuration file the provider keeps development keys under its working directory.
+            // Without a configuration file the provider keeps development keys under its working directory. The image
+            // sets NODE_ENV=production, where a missing KUBEOIDC_CONFIG is a start error; a demo opts out explicitly.
             workingDir: '/tmp',
             env: [
+              { name: 'NODE_ENV', value: 'development' },
               { name: 'KUBEOIDC_ISSUER', value: issuer },
               { name: 'KUBEOIDC_METRICS_PORT', value: '9464' },
             ],

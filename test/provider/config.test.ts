@@ -70,6 +70,25 @@ describe('configuration', () => {
     assert.equal(config.storage.commandTimeoutMs, 2000);
   });
 
+  it('in production (NODE_ENV=production, as the image sets it) a missing KUBEOIDC_CONFIG stops the start naming it', async () => {
+    await rejectsNaming(load({ NODE_ENV: 'production' }), 'KUBEOIDC_CONFIG');
+    await assert.rejects(load({ NODE_ENV: 'production', KUBEOIDC_ISSUER: 'https://id.example.com' }), /not set/);
+    // With a file, production starts as before.
+    const config = await load({ NODE_ENV: 'production', KUBEOIDC_CONFIG: 'c.yaml' }, { 'c.yaml': 'port: 8080\n' });
+    assert.equal(config.development, false);
+    assert.equal(config.port, 8080);
+  });
+
+  it('shutdownDelaySeconds: 5 by default, from the file or KUBEOIDC_SHUTDOWN_DELAY_SECONDS, bounded', async () => {
+    assert.equal((await load({})).shutdownDelaySeconds, 5);
+    assert.equal((await load({ KUBEOIDC_SHUTDOWN_DELAY_SECONDS: '0' })).shutdownDelaySeconds, 0);
+    const file = (text: string) => load({ KUBEOIDC_CONFIG: 'c.yaml' }, { 'c.yaml': text });
+    assert.equal((await file('shutdownDelaySeconds: 12\n')).shutdownDelaySeconds, 12);
+    await rejectsNaming(file('shutdownDelaySeconds: -1\n'), 'shutdownDelaySeconds');
+    await rejectsNaming(file('shutdownDelaySeconds: 61\n'), 'shutdownDelaySeconds');
+    await rejectsNaming(load({ KUBEOIDC_SHUTDOWN_DELAY_SECONDS: 'soon' }), 'KUBEOIDC_SHUTDOWN_DELAY_SECONDS');
+  });
+
   it('stops on a bad port, naming the variable', async () => {
     await rejectsNaming(load({ KUBEOIDC_PORT: 'abc' }), 'KUBEOIDC_PORT');
     await rejectsNaming(load({ KUBEOIDC_PORT: '70000' }), 'KUBEOIDC_PORT');

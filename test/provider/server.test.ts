@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { Agent, request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,6 +42,23 @@ async function waitForOutput(read: () => string, pattern: RegExp, timeoutMs = 12
   }
 }
 
+/** GET over the given agent (keep-alive): status, body and the `Connection` header the server answered with. */
+function get(agent: Agent, url: string): Promise<{ status: number; body: string; connection: string | undefined }> {
+  return new Promise((resolveGet, reject) => {
+    request(url, { agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        resolveGet({ status: res.statusCode ?? 0, body, connection: res.headers.connection });
+      });
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 describe('provider server entry (npm start)', () => {
   it('prints issuer and discovery URL; discovery and JWKS serve public keys only; SIGTERM exits 0', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'kubeoidc-start-'));
@@ -79,6 +97,68 @@ describe('provider server entry (npm start)', () => {
     server.child.kill('SIGTERM');
     const [code] = (await once(server.child, 'exit')) as [number | null];
     assert.equal(code, 0);
+  });
+
+  it('SIGTERM drains: not ready and closing each connection while still serving for shutdownDelaySeconds, then exits 0', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'kubeoidc-start-'));
+    dirs.push(cwd);
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}`;
+    const delaySeconds = 3;
+    const server = startServer(
+      {
+        KUBEOIDC_PORT: String(port),
+        KUBEOIDC_METRICS_PORT: '0',
+        KUBEOIDC_ISSUER: issuer,
+        KUBEOIDC_HOST: '127.0.0.1',
+        KUBEOIDC_SHUTDOWN_DELAY_SECONDS: String(delaySeconds),
+      },
+      cwd,
+    );
+    await waitForOutput(() => server.output().stdout, /discovery:\s+(\S+)/);
+    const exited = once(server.child, 'exit') as Promise<[number | null]>;
+    // A keep-alive client connected before the signal.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const before = await get(agent, `${issuer}/healthz/ready`);
+    assert.equal(before.status, 200);
+    assert.notEqual(before.connection, 'close');
+
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    // Readiness turns 503 (naming the drain) while the process still answers …
+    const deadline = Date.now() + 30_000;
+    let ready = before;
+    while (ready.status === 200 && Date.now() < deadline) {
+      await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+      ready = await get(agent, `${issuer}/healthz/ready`);
+    }
+    assert.equal(ready.status, 503);
+    assert.deepEqual((JSON.parse(ready.body) as { checks: Record<string, string> }).checks.shutdown, 'draining');
+    assert.equal(ready.connection, 'close');
+    // … and a request still gets its answer, telling the client to reconnect elsewhere.
+    const discovery = await get(agent, `${issuer}/.well-known/openid-configuration`);
+    assert.equal(discovery.status, 200);
+    assert.equal((JSON.parse(discovery.body) as { issuer: string }).issuer, issuer);
+    assert.equal(discovery.connection, 'close');
+    agent.destroy();
+
+    const [code] = await exited;
+    assert.equal(code, 0);
+    // Not before the delay (a lower bound only: the machine may be slow, never early).
+    assert.ok(Date.now() - signalledAt >= delaySeconds * 1000, `exited ${Date.now() - signalledAt} ms after SIGTERM`);
+    assert.match(server.output().stdout, /draining, then shutting down/);
+  });
+
+  it('with NODE_ENV=production and no KUBEOIDC_CONFIG the start fails naming the variable (no demo account served)', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'kubeoidc-start-'));
+    dirs.push(cwd);
+    const server = startServer({ NODE_ENV: 'production', KUBEOIDC_PORT: String(await freePort()) }, cwd);
+    const [code] = (await once(server.child, 'exit')) as [number | null];
+    assert.equal(code, 2);
+    const lines = server.output().stderr.trim().split('\n');
+    assert.equal(lines.length, 1, server.output().stderr);
+    assert.match(lines[0], /KUBEOIDC_CONFIG: not set; with NODE_ENV=production/);
+    assert.doesNotMatch(server.output().stdout, /DEVELOPMENT DEFAULTS/);
   });
 
   it('a bad KUBEOIDC_PORT stops the process with a non-zero code and one line naming the option', async () => {
