@@ -11,14 +11,17 @@ export function publicJwk(jwk: JWK): JWK {
   return Object.fromEntries(Object.entries(jwk).filter(([member]) => !privateMembers.has(member)));
 }
 
+/** A published key's public half as a WebCrypto key, for jose's verification of the provider's own tokens. */
 export interface SigningKey {
   kid: string;
   alg: SigningAlgorithm;
   key: CryptoKey;
 }
 
-/** An active signing key: also its private `KeyObject`, for Node's one-shot `crypto.sign` (`sign-jws.ts`). */
-export interface PrivateSigningKey extends SigningKey {
+/** An active signing key: its private `KeyObject`, for Node's one-shot `crypto.sign` (`sign-jws.ts`). */
+export interface PrivateSigningKey {
+  kid: string;
+  alg: SigningAlgorithm;
   privateKey: KeyObject;
 }
 
@@ -51,14 +54,11 @@ export class Keystore {
 
   /** Imports every key of a (validated) key file. */
   static async load(file: KeyFile): Promise<Keystore> {
-    const imported = await Promise.all(
-      file.keys.map(async (jwk) => ({
-        kid: jwk.kid,
-        alg: jwk.alg,
-        key: (await importJWK(jwk, jwk.alg)) as CryptoKey,
-        privateKey: createPrivateKey({ key: jwk, format: 'jwk' }),
-      })),
-    );
+    const imported = file.keys.map((jwk) => ({
+      kid: jwk.kid,
+      alg: jwk.alg,
+      privateKey: createPrivateKey({ key: jwk, format: 'jwk' }),
+    }));
     // Verification needs the public half: WebCrypto refuses to verify with a private key.
     const verifying = await Promise.all(
       file.keys.map(async (jwk) => ({

@@ -59,7 +59,7 @@ describe('id_token_hint accepts only ID tokens', () => {
       .setAudience('web')
       .setIssuedAt(now - 60)
       .setExpirationTime(now + 3600)
-      .sign(key.key);
+      .sign(key.privateKey);
   });
   after(() => provider.stop());
 

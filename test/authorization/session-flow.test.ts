@@ -153,7 +153,7 @@ describe('authorization with sessions and grants', () => {
         .setAudience(aud)
         .setIssuedAt(Math.floor(clock.now() / 1000) - 7200)
         .setExpirationTime(Math.floor(clock.now() / 1000) - 3600) // expired hints are fine
-        .sign(key.key);
+        .sign(key.privateKey);
     const same = await visit({ prompt: 'none', id_token_hint: await hint('sub-alice') });
     assert.ok(!isPage(same) && same.params.get('code'));
     const other = await visit({ prompt: 'none', id_token_hint: await hint('sub-bob') });

@@ -31,7 +31,7 @@ describe('keys', () => {
     for (const alg of ['RS256', 'ES256', 'PS256', 'EdDSA'] as const) {
       const signing = keystore.signingKey(alg);
       assert.ok(signing);
-      const jws = await new SignJWT({ a: 1 }).setProtectedHeader({ alg, kid: signing.kid }).sign(signing.key);
+      const jws = await new SignJWT({ a: 1 }).setProtectedHeader({ alg, kid: signing.kid }).sign(signing.privateKey);
       const published = keystore.jwks.keys.find((key) => key.kid === signing.kid);
       assert.ok(published, 'the signing key is published');
       await compactVerify(jws, await importJWK(published, alg));
