@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { kubeoidcSpec } from '../../bench/servers/kubeoidc.ts';
 import { imageEntrypoint, imageEnvironment, imageNodeFlags } from '../support/image-entrypoint.ts';
+import { scratchDirs } from '../support/scratch-dirs.ts';
 
 /**
  * The bench measures what users run: the image's node flags and the environment its Dockerfile sets (e.g.
  * `MALLOC_ARENA_MAX`, which bounds what password hashing leaves resident — docs/performance.md), read from the
  * Dockerfile itself so that neither can drift from the other.
  */
-const dirs: string[] = [];
-after(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function scratch(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'kubeoidc-image-parity-'));
-  dirs.push(dir);
-  return dir;
-}
+const scratch = scratchDirs('kubeoidc-image-parity-');
 
 describe('the image as the bench runs it', () => {
   it('the image sets NODE_ENV and one malloc arena', () => {

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { compactVerify, importJWK, SignJWT } from 'jose';
 import { generateKeyFile } from '../../provider/keys/generate.ts';
 import { keyFileProblem, type KeyFile } from '../../provider/keys/key-file.ts';
 import { Keystore } from '../../provider/keys/keystore.ts';
 import { loadOrCreateDevKeys, watchKeyFile } from '../../provider/keys/load.ts';
+import { scratchDirs } from '../support/scratch-dirs.ts';
 
 const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
-const dirs: string[] = [];
-after(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'kubeoidc-keys-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = scratchDirs('kubeoidc-keys-');
 
 describe('keys', () => {
   it('publishes public parts only and signs with the active key of each algorithm', async () => {
