@@ -11,9 +11,9 @@ import { buildMetadata } from './metadata.ts';
 
 /**
  * OpenID Connect Discovery 1.0 §4 and RFC 8414 §3: the same document at both well-known paths. Serialised once per
- * keystore (with its ETag), since it only changes when the keys do (`http/cached-document.ts`). Readable from any origin (browser relying
- * parties discover the provider); GET and HEAD are answered ahead of Express (`http/lean-front.ts`) by the same handler
- * as the route below; any other method is `discovery.error`.
+ * keystore (with its ETag), since it only changes when the keys do (`http/cached-document.ts`). Readable from any
+ * origin (browser relying parties discover the provider); GET and HEAD are answered ahead of Express
+ * (`http/lean-front.ts`) by the same handler as the route below; any other method is `discovery.error`.
  */
 export function discoveryEndpoint(
   deps: { config: ProviderConfig; keys: KeystoreHolder; events: ProviderEmitter },

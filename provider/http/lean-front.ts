@@ -44,7 +44,8 @@ export function leanFront(options: {
           route.serve(req, res);
           return;
         } catch {
-          // Nothing was sent (a document is built before its response is written): Express answers, and observes.
+          // Nothing was sent (a document is built before its response is written; the CORS headers set so far are set
+          // alike again): Express answers through its error handler, and observes the request itself.
           if (listener) res.removeListener('finish', listener);
         }
       }
