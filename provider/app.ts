@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
 import type { AccountStore } from './accounts/account-store.ts';
 import { authorizationEndpoint } from './authorization/endpoint.ts';
 import type { ClientStore } from './clients/client-store.ts';
@@ -11,6 +12,8 @@ import type { ProviderEmitter } from './events/events.ts';
 import { healthEndpoint } from './health/endpoint.ts';
 import type { Endpoint } from './http/endpoint.ts';
 import { jsonErrorHandler } from './http/error-handler.ts';
+import { leanFront } from './http/lean-front.ts';
+import { observeWhenFinished } from './http/request-observer.ts';
 import { jwksEndpoint } from './jwks/endpoint.ts';
 import type { KeystoreHolder } from './keys/keystore.ts';
 import { introspectionEndpoint } from './introspection/endpoint.ts';
@@ -57,11 +60,19 @@ export interface RequestSample {
   seconds: number;
 }
 
+/** The provider's HTTP surface, not listening. */
+export interface ProviderHttp {
+  /** The request listener of the server: the lean front for the static documents, then `app` (`http/lean-front.ts`). */
+  listener: RequestListener;
+  /** The Express app alone, which answers every request, static documents included (the lean front's reference). */
+  app: Express;
+}
+
 /**
- * Builds the provider's HTTP app without listening (tests inject requests or listen on port 0). The endpoint table
- * below is the whole HTTP surface; discovery is derived from it.
+ * Builds the provider's HTTP surface without listening (tests listen on port 0). The endpoint table below is the whole
+ * HTTP surface; discovery is derived from it.
  */
-export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
+export function createApp(config: ProviderConfig, deps: ProviderDeps): ProviderHttp {
   const endpoints: Endpoint[] = [];
   endpoints.push(
     discoveryEndpoint({ config, keys: deps.keys, events: deps.events }, () => endpoints),
@@ -99,16 +110,8 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
   const { observeRequest } = deps;
   if (observeRequest) {
     app.use((req, res, next) => {
-      const start = process.hrtime.bigint();
       const path = req.path.startsWith(issuerPath) ? req.path.slice(issuerPath.length) || '/' : req.path;
-      res.once('finish', () => {
-        observeRequest({
-          path,
-          method: req.method,
-          status: res.statusCode,
-          seconds: Number(process.hrtime.bigint() - start) / 1e9,
-        });
-      });
+      observeWhenFinished(req, res, path, observeRequest);
       next();
     });
   }
@@ -122,5 +125,6 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): Express {
       .json({ error: 'not_found', error_description: 'no such endpoint' });
   });
   app.use(jsonErrorHandler(deps.events));
-  return app;
+  const documents = endpoints.flatMap((endpoint) => endpoint.documents ?? []);
+  return { listener: leanFront({ issuerPath, documents, observe: observeRequest, app }), app };
 }

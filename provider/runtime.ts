@@ -7,6 +7,7 @@ import type { AccountStore } from './accounts/account-store.ts';
 import { RecordAccountStore } from './accounts/file-store.ts';
 import { observedAccounts, observedThrottle, type LoginObserver } from './interactions/observed-login.ts';
 import { createApp } from './app.ts';
+import { nodeHttp } from './http/node-http.ts';
 import { createLoginThrottle } from './interactions/login-throttle.ts';
 import { ConfiguredClientStore, loadStaticClients, metadataContext } from './clients/client-store.ts';
 import { sealClientSecrets } from './clients/sealed-secrets.ts';
@@ -154,7 +155,7 @@ export async function startProvider(config: ProviderConfig, options: StartOption
   );
   const logRequest = accessLog(logger);
   let draining = false;
-  const app = createApp(config, {
+  const { listener } = createApp(config, {
     draining: () => draining,
     storage,
     keys,
@@ -171,7 +172,8 @@ export async function startProvider(config: ProviderConfig, options: StartOption
   });
   const metricsServer =
     config.metricsPort > 0 ? await startMetricsServer(metrics.registry, config.host, config.metricsPort) : undefined;
-  const server: Server = app.listen(config.port, config.host);
+  const server: Server = nodeHttp.createServer(listener);
+  server.listen(config.port, config.host);
   // Ahead of the app, so the header is set before any handler answers (some answer synchronously).
   server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
     if (draining) res.setHeader('Connection', 'close');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setPublicCorsHeaders } from './cors.ts';
 
 /**
  * A public JSON document that only changes with the keys (discovery, JWKS), served from bytes serialised once per
@@ -47,11 +48,19 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   return false;
 }
 
-/** Express handler serving the document (GET and HEAD; HEAD gets the headers without the body). */
-export function cachedDocument(options: CachedDocumentOptions): (req: Request, res: Response) => void {
+/** Serves GET and HEAD of a document on Node's own request and response (no Express API used). */
+export type DocumentHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The handler of a public document (GET and HEAD; HEAD gets the headers without the body), readable from any origin:
+ * a cross-origin request gets the CORS headers of `publicCors`. It uses only Node's request and response, so the same
+ * function answers behind the Express route and in the lean front (`lean-front.ts`), and the two cannot differ.
+ */
+export function cachedDocument(options: CachedDocumentOptions): DocumentHandler {
   const representation = documentCache(options);
   const contentType = `${options.type}; charset=utf-8`;
   return (req, res) => {
+    setPublicCorsHeaders(req, res);
     const { body, etag } = representation();
     if (etagMatches(req.headers['if-none-match'], etag)) {
       res.writeHead(304, { ETag: etag, 'Cache-Control': options.cacheControl }).end();

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * CORS for the endpoints a browser-based client calls directly (token, userinfo): single-page apps are public clients
@@ -10,11 +11,10 @@ import type { RequestHandler } from 'express';
 export function publicCors(methods: readonly string[]): RequestHandler {
   const allowMethods = [...methods, 'OPTIONS'].join(', ');
   return (req, res, next) => {
-    if (req.get('origin') === undefined) {
+    if (!setPublicCorsHeaders(req, res)) {
       next();
       return;
     }
-    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'WWW-Authenticate' });
     if (req.method === 'OPTIONS') {
       res
         .set({
@@ -28,4 +28,16 @@ export function publicCors(methods: readonly string[]): RequestHandler {
     }
     next();
   };
+}
+
+/**
+ * The CORS headers of a response to a cross-origin request (one carrying `Origin`), on Node's own request and response:
+ * the cached documents (`cached-document.ts`) set them themselves, since the lean front (`lean-front.ts`) serves them
+ * without Express. Answers whether the request was cross-origin.
+ */
+export function setPublicCorsHeaders(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.headers.origin === undefined) return false;
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate');
+  return true;
 }

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, request, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { RecordAccountStore } from '../../provider/accounts/file-store.ts';
+import { createApp, type RequestSample } from '../../provider/app.ts';
+import { ConfiguredClientStore, loadStaticClients, metadataContext } from '../../provider/clients/client-store.ts';
+import { deepMerge } from '../../provider/config/merge.ts';
+import { defaults, type ProviderConfig } from '../../provider/config/options.ts';
+import { validateConfig } from '../../provider/config/validate.ts';
+import { eventNames, ProviderEmitter } from '../../provider/events/events.ts';
+import { generateKeyFile } from '../../provider/keys/generate.ts';
+import { Keystore, type KeystoreHolder } from '../../provider/keys/keystore.ts';
+import { createLogger } from '../../provider/log/logger.ts';
+import { createStorage } from '../../provider/storage/create.ts';
+import { systemClock } from '../../provider/time/clock.ts';
+
+/**
+ * The lean front (provider/http/lean-front.ts) answers GET and HEAD of discovery and JWKS without Express. Here the
+ * server's listener (lean front, then Express) and the Express app alone are asked the same requests, and must give
+ * the same answers byte for byte (status, every header in order but `Date`, body), emit the same events and observe
+ * the same request samples (metrics, access log): if either side changes, the two cannot silently drift apart.
+ */
+
+interface Side {
+  server: Server;
+  port: number;
+  samples: Omit<RequestSample, 'seconds'>[];
+  events: string[];
+  /** Requests that reached Express (`app.handle`, which the Express app calls for every request it is given). */
+  expressRequests: number;
+}
+
+interface Answer {
+  status: number;
+  headers: string[];
+  body: string;
+}
+
+async function side(config: ProviderConfig, keys: KeystoreHolder, pick: 'listener' | 'app'): Promise<Side> {
+  const storage = await createStorage(config.storage, systemClock);
+  const events = new ProviderEmitter();
+  const seen: Side = { server: undefined as unknown as Server, port: 0, samples: [], events: [], expressRequests: 0 };
+  for (const name of eventNames) {
+    events.on(name, () => {
+      seen.events.push(name);
+    });
+  }
+  const http = createApp(config, {
+    storage,
+    keys,
+    events,
+    clock: systemClock,
+    logger: createLogger('silent'),
+    accounts: await RecordAccountStore.create(config.accounts, () => Promise.reject(new Error('no file'))),
+    clients: new ConfiguredClientStore(
+      loadStaticClients(config.clients, metadataContext(config)),
+      storage.adapter('Client'),
+    ),
+    observeRequest: ({ path, method, status }) => {
+      seen.samples.push({ path, method, status });
+    },
+  });
+  const app = http.app as unknown as { handle: (...args: unknown[]) => unknown };
+  const handle = app.handle.bind(app);
+  app.handle = (...args) => {
+    seen.expressRequests += 1;
+    return handle(...args);
+  };
+  seen.server = createServer(pick === 'listener' ? http.listener : (http.app as RequestListener));
+  seen.server.listen(0, '127.0.0.1');
+  await once(seen.server, 'listening');
+  seen.port = (seen.server.address() as AddressInfo).port;
+  return seen;
+}
+
+/** One request on its own connection; the answer as it came on the wire (`Date` left out: it is the clock's). */
+function ask(port: number, method: string, path: string, headers: Record<string, string>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const pairs: string[] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          if (res.rawHeaders[i]?.toLowerCase() !== 'date') pairs.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+        }
+        resolve({ status: res.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    req.on('error', reject);
+    req.end(method === 'POST' || method === 'PUT' ? 'a=b' : undefined);
+  });
+}
+
+for (const issuerPath of ['', '/tenant']) {
+  describe(`lean front and Express answer alike (issuer path "${issuerPath}")`, () => {
+    const keys: KeystoreHolder = { current: undefined as unknown as Keystore };
+    let lean: Side;
+    let reference: Side;
+    let etag = '';
+    before(async () => {
+      keys.current = await Keystore.load(await generateKeyFile(['RS256', 'ES256']));
+      const config = validateConfig(
+        deepMerge(defaults, { issuer: `http://127.0.0.1:9${issuerPath}`, port: 9, metricsPort: 0, logLevel: 'silent' }),
+      );
+      lean = await side(config, keys, 'listener');
+      reference = await side(config, keys, 'app');
+      etag = (await fetch(`http://127.0.0.1:${String(reference.port)}${issuerPath}/jwks`)).headers.get('etag') ?? '';
+      reference.samples.length = 0;
+    });
+    after(() => {
+      lean.server.close();
+      reference.server.close();
+    });
+
+    async function compare(method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+      const target = `${issuerPath}${path}`;
+      const [fromLean, fromReference] = [
+        await ask(lean.port, method, target, headers),
+        await ask(reference.port, method, target, headers),
+      ];
+      assert.deepEqual(fromLean, fromReference, `${method} ${target} ${JSON.stringify(headers)}`);
+      return fromLean;
+    }
+
+    it('answers GET and HEAD of discovery and JWKS alike: plain, cross-origin, conditional', async () => {
+      const documentPaths = ['/jwks', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
+      const variants: Record<string, string>[] = [
+        {},
+        { origin: 'https://spa.example' },
+        { 'if-none-match': etag },
+        { 'if-none-match': `"other", W/${etag}` },
+        { 'if-none-match': '*', origin: 'https://spa.example' },
+        { 'if-none-match': '"not-it"' },
+        { accept: 'text/html', 'accept-encoding': 'gzip' },
+      ];
+      const statuses = new Set<number>();
+      const expressBefore = lean.expressRequests;
+      for (const path of documentPaths) {
+        for (const method of ['GET', 'HEAD']) {
+          for (const headers of variants) statuses.add((await compare(method, path, headers)).status);
+        }
+      }
+      assert.equal(lean.expressRequests, expressBefore, 'the lean front answered every one of these');
+      // Discovery's ETag differs from the JWKS one: its conditional variants answer 200, the JWKS ones 304.
+      assert.deepEqual([...statuses].sort(), [200, 304]);
+      const jwks = await compare('GET', '/jwks');
+      assert.ok(Array.isArray((JSON.parse(jwks.body) as { keys: unknown[] }).keys));
+    });
+
+    it('leaves other methods, paths and targets to Express: 405, preflight, 404, query, case, trailing slash', async () => {
+      const statuses = new Set<number>();
+      const expressBefore = lean.expressRequests;
+      for (const path of ['/jwks', '/.well-known/openid-configuration']) {
+        for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+          statuses.add((await compare(method, path)).status);
+          statuses.add((await compare(method, path, { origin: 'https://spa.example' })).status);
+        }
+      }
+      for (const path of ['/jwks?x=1', '/jwks?', '/JWKS', '/jwks/', '/jwks/x', '/jwksx', '//jwks', '/healthz/live']) {
+        statuses.add((await compare('GET', path)).status);
+        statuses.add((await compare('HEAD', path)).status);
+      }
+      assert.deepEqual([...statuses].sort(), [200, 204, 404, 405]);
+      // All but the exact path with a query string (`/jwks?x=1`, `/jwks?`, twice each) went to Express.
+      assert.equal(lean.expressRequests - expressBefore, 2 * 5 * 2 + 2 * 8 - 4);
+    });
+
+    it('observes the same request samples and emits the same events', () => {
+      assert.ok(lean.samples.length > 50);
+      assert.deepEqual(lean.samples, reference.samples);
+      assert.ok(lean.events.includes('jwks.error') && lean.events.includes('discovery.error'));
+      assert.deepEqual(lean.events, reference.events);
+    });
+
+    it('hands a document that cannot be built to Express, whose error handler answers it alike', async () => {
+      const good = keys.current;
+      const broken = Object.create(good) as Keystore;
+      Object.defineProperty(broken, 'jwks', {
+        get() {
+          throw new Error('no JWKS');
+        },
+      });
+      keys.current = broken;
+      try {
+        const leanBefore = lean.samples.length;
+        const answer = await compare('GET', '/jwks', { origin: 'https://spa.example' });
+        assert.equal(answer.status, 500);
+        assert.deepEqual(lean.samples.slice(leanBefore), [{ path: '/jwks', method: 'GET', status: 500 }]);
+        assert.deepEqual(lean.events.at(-1), 'server_error');
+        assert.deepEqual(lean.events, reference.events);
+      } finally {
+        keys.current = good;
+      }
+    });
+  });
+}
