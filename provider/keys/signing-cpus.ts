@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+/**
+ * How many CPUs this process can use at once, for choosing where signatures run (`sign-jws.ts`): the CPUs it may be
+ * scheduled on (`os.availableParallelism()`: the affinity mask, e.g. `taskset` or a cpuset) bounded by its cgroup's
+ * CPU quota (a Kubernetes CPU limit: `cpu.max` in cgroup v2, `cpu.cfs_quota_us` / `cpu.cfs_period_us` in v1), which
+ * `availableParallelism()` does not see — a pod limited to one CPU on a 32-core node reports 32 there. A fractional
+ * quota (`500m`) counts as less than one CPU. Read once, at start; an unreadable or absent quota means no bound.
+ */
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CPU quota in CPUs (quota ÷ period), or undefined when unlimited or unknown. */
+export function cgroupCpuQuota(read: (path: string) => string | undefined = readText): number | undefined {
+  const v2 = read('/sys/fs/cgroup/cpu.max');
+  if (v2 !== undefined) {
+    const [quota, period] = v2.split(/\s+/);
+    return quotaOf(quota, period);
+  }
+  return quotaOf(read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us'), read('/sys/fs/cgroup/cpu/cpu.cfs_period_us'));
+}
+
+function quotaOf(quota: string | undefined, period: string | undefined): number | undefined {
+  const q = Number(quota);
+  const p = Number(period);
+  // `max` (v2) and -1 (v1) mean no limit.
+  if (!Number.isFinite(q) || !Number.isFinite(p) || q <= 0 || p <= 0) return undefined;
+  return q / p;
+}
+
+/** CPUs usable at once: the affinity mask's count, bounded by the cgroup quota. */
+export function usableCpus(
+  parallelism: number = availableParallelism(),
+  quota: number | undefined = cgroupCpuQuota(),
+): number {
+  return quota === undefined ? parallelism : Math.min(parallelism, quota);
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cgroupCpuQuota, usableCpus } from '../../provider/keys/signing-cpus.ts';
+
+/**
+ * The CPUs a process can use, which decides whether signatures run on the event loop (one CPU or less) or in the
+ * thread pool: the affinity count bounded by the cgroup CPU quota (a Kubernetes CPU limit), v2 and v1.
+ */
+
+const files =
+  (entries: Record<string, string>) =>
+  (path: string): string | undefined =>
+    entries[path];
+
+describe('usable CPUs', () => {
+  it('reads a cgroup v2 quota (cpu.max) as quota ÷ period', () => {
+    assert.equal(cgroupCpuQuota(files({ '/sys/fs/cgroup/cpu.max': '100000 100000' })), 1);
+    assert.equal(cgroupCpuQuota(files({ '/sys/fs/cgroup/cpu.max': '50000 100000' })), 0.5);
+    assert.equal(cgroupCpuQuota(files({ '/sys/fs/cgroup/cpu.max': '250000 100000' })), 2.5);
+  });
+
+  it('an unlimited or unreadable quota is no bound', () => {
+    assert.equal(cgroupCpuQuota(files({ '/sys/fs/cgroup/cpu.max': 'max 100000' })), undefined);
+    assert.equal(cgroupCpuQuota(files({})), undefined);
+    assert.equal(cgroupCpuQuota(files({ '/sys/fs/cgroup/cpu.max': 'garbage' })), undefined);
+  });
+
+  it('reads a cgroup v1 quota (cfs_quota_us ÷ cfs_period_us; -1 is unlimited)', () => {
+    const v1 = (quota: string) =>
+      files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': quota, '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000' });
+    assert.equal(cgroupCpuQuota(v1('200000')), 2);
+    assert.equal(cgroupCpuQuota(v1('-1')), undefined);
+  });
+
+  it('is the affinity count bounded by the quota', () => {
+    assert.equal(usableCpus(32, 1), 1, 'a pod limited to one CPU on a 32-core node');
+    assert.equal(usableCpus(32, 0.5), 0.5);
+    assert.equal(usableCpus(1, undefined), 1, 'pinned to one core (taskset), no quota');
+    assert.equal(usableCpus(4, 8), 4);
+    assert.equal(usableCpus(4, undefined), 4);
+  });
+});
