@@ -17,14 +17,35 @@ function readText(path: string): string | undefined {
   }
 }
 
+/**
+ * The process's cgroup directories for the CPU controller, from `/proc/self/cgroup`: v2's unified `0::<path>` and v1's
+ * `<n>:…cpu…:<path>`. In a container with its own cgroup namespace (the Kubernetes default) the path is `/`, i.e. the
+ * mount's own files; on a host without one it names the process's group below the mount.
+ */
+function cgroupPaths(read: (path: string) => string | undefined): { v2: string; v1: string } {
+  let v2 = '/';
+  let v1 = '/';
+  for (const line of (read('/proc/self/cgroup') ?? '').split('\n')) {
+    const [, controllers = '', path = ''] = /^\d+:([^:]*):(.*)$/.exec(line) ?? [];
+    if (controllers === '') v2 = path || '/';
+    else if (controllers.split(',').includes('cpu')) v1 = path || '/';
+  }
+  return { v2, v1 };
+}
+
 /** The CPU quota in CPUs (quota ÷ period), or undefined when unlimited or unknown. */
 export function cgroupCpuQuota(read: (path: string) => string | undefined = readText): number | undefined {
-  const v2 = read('/sys/fs/cgroup/cpu.max');
+  const paths = cgroupPaths(read);
+  const under = (mount: string, path: string, file: string) => `${mount}${path === '/' ? '' : path}/${file}`;
+  const v2 = read(under('/sys/fs/cgroup', paths.v2, 'cpu.max'));
   if (v2 !== undefined) {
     const [quota, period] = v2.split(/\s+/);
     return quotaOf(quota, period);
   }
-  return quotaOf(read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us'), read('/sys/fs/cgroup/cpu/cpu.cfs_period_us'));
+  return quotaOf(
+    read(under('/sys/fs/cgroup/cpu', paths.v1, 'cpu.cfs_quota_us')),
+    read(under('/sys/fs/cgroup/cpu', paths.v1, 'cpu.cfs_period_us')),
+  );
 }
 
 function quotaOf(quota: string | undefined, period: string | undefined): number | undefined {

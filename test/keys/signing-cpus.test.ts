@@ -32,6 +32,22 @@ describe('usable CPUs', () => {
     assert.equal(cgroupCpuQuota(v1('-1')), undefined);
   });
 
+  it("finds the process's own group from /proc/self/cgroup (a host without a cgroup namespace)", () => {
+    const v1 = files({
+      '/proc/self/cgroup': '4:memory:/x\n1:cpu,cpuacct:/kubepods/pod1/c1\n0::/',
+      '/sys/fs/cgroup/cpu/kubepods/pod1/c1/cpu.cfs_quota_us': '100000',
+      '/sys/fs/cgroup/cpu/kubepods/pod1/c1/cpu.cfs_period_us': '100000',
+      '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '-1',
+      '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000',
+    });
+    assert.equal(cgroupCpuQuota(v1), 1);
+    const v2 = files({
+      '/proc/self/cgroup': '0::/kubepods.slice/pod2',
+      '/sys/fs/cgroup/kubepods.slice/pod2/cpu.max': '200000 100000',
+    });
+    assert.equal(cgroupCpuQuota(v2), 2);
+  });
+
   it('is the affinity count bounded by the quota', () => {
     assert.equal(usableCpus(32, 1), 1, 'a pod limited to one CPU on a 32-core node');
     assert.equal(usableCpus(32, 0.5), 0.5);
