@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 
 /**
- * How many CPUs this process can use at once, for choosing where signatures run (`sign-jws.ts`): the CPUs it may be
- * scheduled on (`os.availableParallelism()`: the affinity mask, e.g. `taskset` or a cpuset) bounded by its cgroup's
- * CPU quota (a Kubernetes CPU limit: `cpu.max` in cgroup v2, `cpu.cfs_quota_us` / `cpu.cfs_period_us` in v1), which
- * `availableParallelism()` does not see — a pod limited to one CPU on a 32-core node reports 32 there. A fractional
- * quota (`500m`) counts as less than one CPU. Read once, at start; an unreadable or absent quota means no bound.
+ * How much CPU this process may use at once, for choosing where signatures run (`sign-jws.ts`): the machine's CPUs
+ * bounded by the cgroup CPU quota of the process's own group (a Kubernetes CPU limit: `cpu.max` in cgroup v2,
+ * `cpu.cfs_quota_us` / `cpu.cfs_period_us` in v1), which `os.availableParallelism()` does not see — a pod limited to
+ * one CPU on a 32-core node reports 32 there. A fractional quota (`500m`) counts as less than one CPU. Read once, at
+ * start; an unreadable or absent quota means no bound.
+ *
+ * The affinity mask (`taskset`, a cpuset) is deliberately not a bound here: a process pinned to one core of a larger
+ * machine without a quota of its own may share that core with other busy threads of its cgroup, which the scheduler
+ * shares by thread — measured, the inline signer then got a quarter of the pool signer's rate (docs/performance.md).
+ * A container with a cpuset (Kubernetes' static CPU manager) has a quota too.
  */
 
 function readText(path: string): string | undefined {
@@ -56,10 +61,10 @@ function quotaOf(quota: string | undefined, period: string | undefined): number 
   return q / p;
 }
 
-/** CPUs usable at once: the affinity mask's count, bounded by the cgroup quota. */
-export function usableCpus(
-  parallelism: number = availableParallelism(),
+/** The CPU budget: the machine's CPUs, bounded by the cgroup quota. */
+export function cpuBudget(
+  machine: number = Math.max(cpus().length, availableParallelism()),
   quota: number | undefined = cgroupCpuQuota(),
 ): number {
-  return quota === undefined ? parallelism : Math.min(parallelism, quota);
+  return quota === undefined ? machine : Math.min(machine, quota);
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cgroupCpuQuota, usableCpus } from '../../provider/keys/signing-cpus.ts';
+import { cgroupCpuQuota, cpuBudget } from '../../provider/keys/signing-cpus.ts';
 
 /**
- * The CPUs a process can use, which decides whether signatures run on the event loop (one CPU or less) or in the
- * thread pool: the affinity count bounded by the cgroup CPU quota (a Kubernetes CPU limit), v2 and v1.
+ * The CPU budget of a process, which decides whether signatures run on the event loop (one CPU or less) or in the
+ * thread pool: the machine's CPUs bounded by the cgroup CPU quota (a Kubernetes CPU limit), v2 and v1.
  */
 
 const files =
@@ -48,11 +48,11 @@ describe('usable CPUs', () => {
     assert.equal(cgroupCpuQuota(v2), 2);
   });
 
-  it('is the affinity count bounded by the quota', () => {
-    assert.equal(usableCpus(32, 1), 1, 'a pod limited to one CPU on a 32-core node');
-    assert.equal(usableCpus(32, 0.5), 0.5);
-    assert.equal(usableCpus(1, undefined), 1, 'pinned to one core (taskset), no quota');
-    assert.equal(usableCpus(4, 8), 4);
-    assert.equal(usableCpus(4, undefined), 4);
+  it("is the machine's CPUs bounded by the quota", () => {
+    assert.equal(cpuBudget(32, 1), 1, 'a pod limited to one CPU on a 32-core node');
+    assert.equal(cpuBudget(32, 0.5), 0.5);
+    assert.equal(cpuBudget(1, undefined), 1, 'a one-CPU machine');
+    assert.equal(cpuBudget(4, 8), 4);
+    assert.equal(cpuBudget(4, undefined), 4);
   });
 });
