@@ -1,6 +1,5 @@
 import { constants, sign, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
 import type { SigningAlgorithm } from './key-file.ts';
-import { cpuBudget } from './signing-cpus.ts';
 
 /**
  * Compact JWS (RFC 7515 §7.1) of the provider's own tokens — ID tokens, JWT access tokens, logout tokens — signed with
@@ -8,18 +7,13 @@ import { cpuBudget } from './signing-cpus.ts';
  * machine (RS256, 2048-bit, CPU per signature): `crypto.sign` ≈ 280 µs (OpenSSL's own `speed rsa2048`: 276 µs),
  * WebCrypto `subtle.sign` ≈ 330–350 µs, jose's `SignJWT` ≈ 350–400 µs.
  *
- * Where the signature runs depends on the process's CPU budget (`signing-cpus.ts`, read once at start):
- * - **at most one CPU** (a pod whose CPU limit is one core or less, a one-CPU machine): synchronously on the event
- *   loop. The thread pool buys no parallelism there and costs a hand-off per signature (queue lock, futex wake of the
- *   worker, eventfd and epoll wake of the loop, the malloc lock shared with the loop under `MALLOC_ARENA_MAX=1`), and
- *   the worker's CPU comes out of the same quota. Measured in a one-CPU quota: CPU per JWT request ≈ 7 % lower and p99
- *   lower in 7 of 8 pairs (docs/performance.md).
- * - **more than one CPU**: in libuv's thread pool (`crypto.sign` with a callback), so signatures — most of the CPU of a
- *   JWT-issuing request — proceed on other cores while the event loop serves other requests; inline, one process
- *   could never use more than one core for them. Also when merely pinned to one core of a larger machine (see
- *   `signing-cpus.ts` for why).
+ * The signature runs in libuv's thread pool (`crypto.sign` with a callback): with more than one CPU signatures — most
+ * of the CPU of a JWT-issuing request — proceed on other cores while the event loop serves other requests. Signing
+ * inline was measured twice on one core (docs/performance.md, third and fourth pass): in a loop the pool's hand-off is
+ * a few µs per signature, below the noise; in the server under a one-CPU quota CPU per request was within the noise
+ * and under a half-CPU quota (throttled) the inline signer's p99 was 2–7× worse; pinned to a core shared with other
+ * busy threads it was starved. Not kept.
  */
-export const signsInline = cpuBudget() <= 1;
 
 /** Node's digest and key parameters per JWS algorithm (RFC 7518 §3, RFC 8037 §3.1). */
 function signingInput(
@@ -68,21 +62,12 @@ function prepare(key: SigningKey, typ: string): Prepared {
   return entry;
 }
 
-/**
- * Signs `payload` under a protected header `{ alg, kid, typ }`; resolves the compact serialisation. `inline` is the
- * placement chosen at start (tests sign both ways).
- */
-export async function signCompactJws(
-  payload: Record<string, unknown>,
-  key: SigningKey,
-  typ: string,
-  inline: boolean = signsInline,
-): Promise<string> {
+/** Signs `payload` under a protected header `{ alg, kid, typ }`; resolves the compact serialisation. */
+export async function signCompactJws(payload: Record<string, unknown>, key: SigningKey, typ: string): Promise<string> {
   const { header, digest, key: signingKey } = prepare(key, typ);
   const input = `${header}.${Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url')}`;
   // The input is base64url and '.': ASCII, so latin1 encodes it byte for byte without a UTF-8 pass.
   const data = Buffer.from(input, 'latin1');
-  if (inline) return `${input}.${sign(digest, data, signingKey).toString('base64url')}`;
   const signature = await new Promise<Buffer>((resolve, reject) => {
     sign(digest, data, signingKey, (error, result) => {
       if (error) reject(error);
