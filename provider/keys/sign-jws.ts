@@ -11,7 +11,7 @@ import type { SigningAlgorithm } from './key-file.ts';
  * of the CPU of a JWT-issuing request — proceed on other cores while the event loop serves other requests. Signing
  * inline was measured twice on one core (docs/performance.md, third and fourth pass): in a loop the pool's hand-off is
  * a few µs per signature, below the noise; in the server under a one-CPU quota CPU per request was within the noise
- * and under a half-CPU quota (throttled) the inline signer's p99 was 2–7× worse; pinned to a core shared with other
+ * and under a half-CPU quota (throttled) the inline signer's p99 was 1.3–6× worse; pinned to a core shared with other
  * busy threads it was starved. Not kept.
  */
 
@@ -47,17 +47,19 @@ interface Prepared {
   key: KeyObject | SignKeyObjectInput;
 }
 
-// Per key object (a rotated-out key's entry goes with it) and `typ` (three values: JWT, at+jwt, logout+jwt).
+// Per key object (a rotated-out key's entry goes with it), then per kid, alg and `typ` (JWT, at+jwt, logout+jwt): kid and alg are
+// part of the inner key so a caller pairing one KeyObject with another kid never gets a header it did not ask for.
 const prepared = new WeakMap<KeyObject, Map<string, Prepared>>();
 
 function prepare(key: SigningKey, typ: string): Prepared {
-  let byTyp = prepared.get(key.privateKey);
-  if (!byTyp) prepared.set(key.privateKey, (byTyp = new Map<string, Prepared>()));
-  let entry = byTyp.get(typ);
+  let byHeader = prepared.get(key.privateKey);
+  if (!byHeader) prepared.set(key.privateKey, (byHeader = new Map<string, Prepared>()));
+  const id = `${key.kid}\n${key.alg}\n${typ}`;
+  let entry = byHeader.get(id);
   if (!entry) {
     const header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ }), 'utf8').toString('base64url');
     entry = { header, ...signingInput(key.alg, key.privateKey) };
-    byTyp.set(typ, entry);
+    byHeader.set(id, entry);
   }
   return entry;
 }
