@@ -4,15 +4,15 @@ import type { SigningAlgorithm } from './key-file.ts';
 /**
  * Compact JWS (RFC 7515 §7.1) of the provider's own tokens — ID tokens, JWT access tokens, logout tokens — signed with
  * Node's one-shot `crypto.sign` on the key's `KeyObject`, imported once with the keystore. Measured on the bench
- * machine (RS256, 2048-bit, CPU per signature): `crypto.sign` ≈ 280 µs, WebCrypto `subtle.sign` ≈ 330–350 µs, jose's
- * `SignJWT` (WebCrypto plus its claim builder and encoders) ≈ 350–400 µs: the difference is WebCrypto's per-call
- * algorithm normalisation (including a structured clone of the algorithm) and jose's claim builder and encoders.
+ * machine (RS256, 2048-bit, CPU per signature): `crypto.sign` ≈ 280 µs (OpenSSL's own `speed rsa2048`: 276 µs),
+ * WebCrypto `subtle.sign` ≈ 330–350 µs, jose's `SignJWT` ≈ 350–400 µs.
  *
- * The signature runs in libuv's thread pool (`crypto.sign` with a callback), as WebCrypto's did: with more than one CPU
- * signatures proceed on other cores while the event loop serves other requests. Signing inline instead was measured
- * on one pinned core (the bench's setting): ≈ 3 % less CPU per signature in isolation, but in the server under load
- * no CPU gain beyond the noise and a lower rate when other processes share the core (a busy event loop is one
- * runnable thread; the pool's worker is another), so it was not kept (docs/performance.md).
+ * The signature runs in libuv's thread pool (`crypto.sign` with a callback): with more than one CPU signatures — most
+ * of the CPU of a JWT-issuing request — proceed on other cores while the event loop serves other requests. Signing
+ * inline was measured twice on one core (docs/performance.md, third and fourth pass): in a loop the pool's hand-off is
+ * a few µs per signature, below the noise; in the server under a one-CPU quota CPU per request was within the noise
+ * and under a half-CPU quota (throttled) the inline signer's p99 was 1.3–6× worse; pinned to a core shared with other
+ * busy threads it was starved. Not kept.
  */
 
 /** Node's digest and key parameters per JWS algorithm (RFC 7518 §3, RFC 8037 §3.1). */
@@ -34,19 +34,42 @@ function signingInput(
   }
 }
 
-function base64urlJson(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+interface SigningKey {
+  alg: SigningAlgorithm;
+  kid: string;
+  privateKey: KeyObject;
+}
+
+/** What is the same for every signature of a key and `typ`: the encoded protected header and Node's parameters. */
+interface Prepared {
+  header: string;
+  digest: string | null;
+  key: KeyObject | SignKeyObjectInput;
+}
+
+// Per key object (a rotated-out key's entry goes with it), then per kid, alg and `typ` (JWT, at+jwt, logout+jwt): kid and alg are
+// part of the inner key so a caller pairing one KeyObject with another kid never gets a header it did not ask for.
+const prepared = new WeakMap<KeyObject, Map<string, Prepared>>();
+
+function prepare(key: SigningKey, typ: string): Prepared {
+  let byHeader = prepared.get(key.privateKey);
+  if (!byHeader) prepared.set(key.privateKey, (byHeader = new Map<string, Prepared>()));
+  const id = `${key.kid}\n${key.alg}\n${typ}`;
+  let entry = byHeader.get(id);
+  if (!entry) {
+    const header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ }), 'utf8').toString('base64url');
+    entry = { header, ...signingInput(key.alg, key.privateKey) };
+    byHeader.set(id, entry);
+  }
+  return entry;
 }
 
 /** Signs `payload` under a protected header `{ alg, kid, typ }`; resolves the compact serialisation. */
-export async function signCompactJws(
-  payload: Record<string, unknown>,
-  key: { alg: SigningAlgorithm; kid: string; privateKey: KeyObject },
-  typ: string,
-): Promise<string> {
-  const input = `${base64urlJson({ alg: key.alg, kid: key.kid, typ })}.${base64urlJson(payload)}`;
-  const data = Buffer.from(input, 'ascii');
-  const { digest, key: signingKey } = signingInput(key.alg, key.privateKey);
+export async function signCompactJws(payload: Record<string, unknown>, key: SigningKey, typ: string): Promise<string> {
+  const { header, digest, key: signingKey } = prepare(key, typ);
+  const input = `${header}.${Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url')}`;
+  // The input is base64url and '.': ASCII, so latin1 encodes it byte for byte without a UTF-8 pass.
+  const data = Buffer.from(input, 'latin1');
   const signature = await new Promise<Buffer>((resolve, reject) => {
     sign(digest, data, signingKey, (error, result) => {
       if (error) reject(error);

@@ -42,4 +42,16 @@ describe('compact JWS signing', () => {
     assert.ok(verifying);
     await assert.rejects(compactVerify(forged, verifying.key), { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
   });
+
+  it('the prepared header follows the key and the typ (prepared once per key and typ, never mixed up)', async () => {
+    const keystore = await Keystore.load(await generateKeyFile(['RS256', 'ES256']));
+    for (const alg of ['RS256', 'ES256'] as const) {
+      const key = keystore.signingKey(alg);
+      assert.ok(key, alg);
+      for (const typ of ['JWT', 'at+jwt', 'JWT', 'logout+jwt', 'at+jwt']) {
+        const jws = await signCompactJws({ sub: 'alice' }, key, typ);
+        assert.deepEqual(decodeProtectedHeader(jws), { alg, kid: key.kid, typ });
+      }
+    }
+  });
 });
