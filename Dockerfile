@@ -4,12 +4,10 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY provider ./provider
 COPY operator ./operator
-COPY scripts/build.ts ./scripts/build.ts
-# One bundle (esbuild, scripts/build.ts) instead of one compiled file per source file: the provider loads a handful of
-# modules instead of ≈ 750, ≈ 5 MB less heap (docs/performance.md). Types are checked by `npm run typecheck` in CI.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim

@@ -91,7 +91,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   let buildDir: string | undefined;
   let entry = sourceEntry;
   if (options.kubeoidcEntry === 'compiled') {
-    options.log('building the provider like the image (npm run build: scripts/build.ts)…');
+    options.log('building the provider like the image (tsc -p tsconfig.build.json)…');
     ({ entry, dir: buildDir } = await buildCompiledEntry());
   }
   const servers = new Map<ServerName, RunningServer>();

@@ -8,10 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { freePort } from '../support/free-port.ts';
 
 /**
- * The container image runs `npm run build`'s output (scripts/build.ts: one esbuild bundle) as
- * `node dist/bin/kubeoidc.js <provider|operator>` (Dockerfile). No Docker engine runs here, so this builds the same way
- * into a git-ignored folder inside the repository (so the built files resolve node_modules, the operator's Kubernetes
- * client, like the image does) and runs the built entry for real.
+ * The container image runs `npm run build`'s output as `node dist/bin/kubeoidc.js <provider|operator>` (Dockerfile).
+ * No Docker engine runs here, so this builds the same way into a git-ignored folder inside the repository (so the
+ * compiled files resolve node_modules like the image does) and runs the compiled entry for real.
  */
 const root = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -21,7 +20,13 @@ describe('compiled entry (what the image runs)', () => {
   before(async () => {
     await mkdir(join(root, 'test-output'), { recursive: true });
     outDir = await mkdtemp(join(root, 'test-output', 'build-'));
-    await run(process.execPath, [join(root, 'scripts/build.ts'), '--outdir', outDir], { cwd: root });
+    await run(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir],
+      {
+        cwd: root,
+      },
+    );
   });
   after(async () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * stands for an image's configuration (ENTRYPOINT, CMD, WORKDIR, USER, ENV) and its files, which are bind-mounted
  * into the container's root at the paths the image has them.
  *
- * - the kubeoidc image: the entry built as the Dockerfile builds it (`npm run build`, `scripts/build.ts`, into
+ * - the kubeoidc image: the compiled entry built as the Dockerfile builds it (`tsc -p tsconfig.build.json` into
  *   `/app/dist`, with `package.json` and `node_modules` beside it), run by this Node.js (24) at `/usr/local/bin/node`,
  *   as user 65532;
  * - a Redis image: Debian's `redis-server`, with the official image's `redis-server` entry and `/data` workdir;
@@ -68,10 +68,16 @@ export function kubeoidcImage(buildDir: string): Image {
     pull: once(async () => {
       const app = join(buildDir, 'app');
       mkdirSync(join(app, 'node_modules'), { recursive: true });
-      // Under `--pdeathsig` like every process of the agent: a killed test process leaves no bundler running.
-      const build = join(root, 'scripts/build.ts');
+      // Under `--pdeathsig` like every process of the agent: a killed test process leaves no compiler running.
+      const tsc = join(root, 'node_modules/typescript/bin/tsc');
       const outDir = join(app, 'dist');
-      await run('setpriv', ['--pdeathsig', 'KILL', '--', process.execPath, build, '--outdir', outDir], { cwd: root });
+      await run(
+        'setpriv',
+        ['--pdeathsig', 'KILL', '--', process.execPath, tsc, '-p', 'tsconfig.build.json', '--outDir', outDir],
+        {
+          cwd: root,
+        },
+      );
       copyFileSync(join(root, 'package.json'), join(app, 'package.json'));
       return {
         entrypoint: imageEntrypoint(),
