@@ -40,34 +40,14 @@ interface SigningKey {
   privateKey: KeyObject;
 }
 
-/** What is the same for every signature of a key and `typ`: the encoded protected header and Node's parameters. */
-interface Prepared {
-  header: string;
-  digest: string | null;
-  key: KeyObject | SignKeyObjectInput;
-}
-
-// Per key object (a rotated-out key's entry goes with it), then per kid, alg and `typ` (JWT, at+jwt, logout+jwt): kid and alg are
-// part of the inner key so a caller pairing one KeyObject with another kid never gets a header it did not ask for.
-const prepared = new WeakMap<KeyObject, Map<string, Prepared>>();
-
-function prepare(key: SigningKey, typ: string): Prepared {
-  let byHeader = prepared.get(key.privateKey);
-  if (!byHeader) prepared.set(key.privateKey, (byHeader = new Map<string, Prepared>()));
-  const id = `${key.kid}\n${key.alg}\n${typ}`;
-  let entry = byHeader.get(id);
-  if (!entry) {
-    const header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ }), 'utf8').toString('base64url');
-    entry = { header, ...signingInput(key.alg, key.privateKey) };
-    byHeader.set(id, entry);
-  }
-  return entry;
+function base64urlJson(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
 /** Signs `payload` under a protected header `{ alg, kid, typ }`; resolves the compact serialisation. */
 export async function signCompactJws(payload: Record<string, unknown>, key: SigningKey, typ: string): Promise<string> {
-  const { header, digest, key: signingKey } = prepare(key, typ);
-  const input = `${header}.${Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url')}`;
+  const { digest, key: signingKey } = signingInput(key.alg, key.privateKey);
+  const input = `${base64urlJson({ alg: key.alg, kid: key.kid, typ })}.${base64urlJson(payload)}`;
   // The input is base64url and '.': ASCII, so latin1 encodes it byte for byte without a UTF-8 pass.
   const data = Buffer.from(input, 'latin1');
   const signature = await new Promise<Buffer>((resolve, reject) => {

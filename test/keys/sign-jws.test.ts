@@ -43,7 +43,7 @@ describe('compact JWS signing', () => {
     await assert.rejects(compactVerify(forged, verifying.key), { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
   });
 
-  it('the prepared header follows the key and the typ (prepared once per key and typ, never mixed up)', async () => {
+  it('the protected header follows the key and the typ (never mixed up between calls)', async () => {
     const keystore = await Keystore.load(await generateKeyFile(['RS256', 'ES256']));
     for (const alg of ['RS256', 'ES256'] as const) {
       const key = keystore.signingKey(alg);
