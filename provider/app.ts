@@ -62,9 +62,12 @@ export interface RequestSample {
 
 /** The provider's HTTP surface, not listening. */
 export interface ProviderHttp {
-  /** The request listener of the server: the lean front for the static documents, then `app` (`http/lean-front.ts`). */
+  /**
+   * The request listener of the server: the lean front for the static documents and the plain form POSTs, then `app`
+   * (`http/lean-front.ts`).
+   */
   listener: RequestListener;
-  /** The Express app alone, which answers every request, static documents included (the lean front's reference). */
+  /** The Express app alone, which answers every request, those of the lean front included (its reference). */
   app: Express;
 }
 
@@ -126,5 +129,6 @@ export function createApp(config: ProviderConfig, deps: ProviderDeps): ProviderH
   });
   app.use(jsonErrorHandler(deps.events));
   const documents = endpoints.flatMap((endpoint) => endpoint.documents ?? []);
-  return { listener: leanFront({ issuerPath, documents, observe: observeRequest, app }), app };
+  const forms = endpoints.flatMap((endpoint) => endpoint.forms ?? []);
+  return { listener: leanFront({ issuerPath, documents, forms, observe: observeRequest, app }), app };
 }

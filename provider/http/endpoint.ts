@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { ProviderConfig } from '../config/options.ts';
 import type { Keystore } from '../keys/keystore.ts';
 import type { DocumentHandler } from './cached-document.ts';
+import type { FormRoute } from './form-route.ts';
 
 /** A document whose GET and HEAD one handler answers at these paths (relative to the issuer), without Express. */
 export interface StaticDocument {
@@ -23,6 +24,11 @@ export interface Endpoint {
    * handler as the endpoint's own Express route; every other method and path still goes through Express.
    */
   readonly documents?: readonly StaticDocument[];
+  /**
+   * Form POST routes (token, introspection, revocation), mounted by the endpoint with `mountFormRoute`, whose plain
+   * requests the lean front answers with the same `handle` and `onError` (`form-front.ts`).
+   */
+  readonly forms?: readonly FormRoute[];
   /** Discovery metadata it contributes (OIDC Discovery / RFC 8414 names). */
   metadata?(config: ProviderConfig, keystore: Keystore): Record<string, unknown>;
 }

@@ -1,6 +1,9 @@
+import type { Express } from 'express';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { RequestSample } from '../app.ts';
 import type { StaticDocument } from './endpoint.ts';
+import { formFront } from './form-front.ts';
+import type { FormRoute } from './form-route.ts';
 import { observeWhenFinished } from './request-observer.ts';
 
 /**
@@ -17,16 +20,22 @@ import { observeWhenFinished } from './request-observer.ts';
  * CORS preflight), a trailing slash, another case, an absolute-form target — goes to Express, which answers it as
  * before; and a handler that throws (a document that cannot be built) is handed to Express, whose error handler
  * answers it. test/http/lean-front.test.ts compares the two request by request.
+ *
+ * The plain POSTs of the back-channel form endpoints (token, introspection, revocation) are answered here too, by
+ * `form-front.ts` (its own comment says which and how); test/http/form-front.test.ts compares those.
  */
 export function leanFront(options: {
   /** The issuer URL's path without its trailing slash ('' at the root). */
   issuerPath: string;
   documents: readonly StaticDocument[];
+  /** The form POST routes the form front answers in their plain case. */
+  forms: readonly FormRoute[];
   observe: ((sample: RequestSample) => void) | undefined;
   /** Everything else: the Express app. */
-  app: RequestListener;
+  app: Express;
 }): RequestListener {
   const { issuerPath, observe, app } = options;
+  const form = formFront({ issuerPath, routes: options.forms, observe, app });
   // Keyed by the full path as it appears in the request target; the value also carries the issuer-relative path.
   const byPath = new Map<string, { path: string; serve: StaticDocument['serve'] }>();
   for (const document of options.documents) {
@@ -49,6 +58,8 @@ export function leanFront(options: {
           if (listener) res.removeListener('finish', listener);
         }
       }
+    } else if (method === 'POST' && form(req, res)) {
+      return;
     }
     app(req, res);
   };

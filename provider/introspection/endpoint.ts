@@ -1,10 +1,10 @@
-import express, { type RequestHandler } from 'express';
 import type { AccountStore } from '../accounts/account-store.ts';
 import { asymmetricAlgorithms, hmacAlgorithms, tokenEndpointAuthMethods } from '../clients/client.ts';
 import type { ClientStore } from '../clients/client-store.ts';
 import type { ProviderConfig } from '../config/options.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import type { Endpoint } from '../http/endpoint.ts';
+import { mountFormRoute, type FormRoute } from '../http/form-route.ts';
 import { clientAuthErrorHandler } from '../http/client-auth-error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
@@ -40,27 +40,29 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Endpoint
     ...clientAuthSettings(config),
   };
 
-  const handle: RequestHandler = async (req, res) => {
-    const { client, token } = await readPresentedTokenRequest(req, res, 'introspection', requestDeps);
-    const active =
-      token && mayIntrospect(client, token, config.features.introspection.allowedClients ?? [])
-        ? await activeTokenClaims(token, { ...deps, issuer: config.issuer })
-        : undefined;
-    res.status(200).json(active ? active.claims : { active: false });
-  };
-
-  const noStore: RequestHandler = (_req, res, next) => {
-    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-    next();
+  const route: FormRoute = {
+    path: paths.introspection,
+    cors: false,
+    noStore: true,
+    async handle(req, res) {
+      const { client, token } = await readPresentedTokenRequest(req, res, 'introspection', requestDeps);
+      const active =
+        token && mayIntrospect(client, token, config.features.introspection.allowedClients ?? [])
+          ? await activeTokenClaims(token, { ...deps, issuer: config.issuer })
+          : undefined;
+      res.status(200).json(active ? active.claims : { active: false });
+    },
+    onError: clientAuthErrorHandler(deps.events, 'introspection', config.issuer),
   };
 
   return {
     name: 'introspection',
     mount(router) {
       if (!config.features.introspection.enabled) return;
-      router.post(paths.introspection, noStore, express.urlencoded({ extended: false, limit: '64kb' }), handle);
-      router.use(paths.introspection, clientAuthErrorHandler(deps.events, 'introspection', config.issuer));
+      mountFormRoute(router, route);
+      router.use(paths.introspection, route.onError);
     },
+    forms: config.features.introspection.enabled ? [route] : [],
     metadata: (current) =>
       current.features.introspection.enabled
         ? {

@@ -1,10 +1,10 @@
-import express, { type RequestHandler } from 'express';
 import { asymmetricAlgorithms, hmacAlgorithms, tokenEndpointAuthMethods } from '../clients/client.ts';
 import type { ClientStore } from '../clients/client-store.ts';
 import type { ProviderConfig } from '../config/options.ts';
 import type { ProviderEmitter } from '../events/events.ts';
 import { clientAuthErrorHandler } from '../http/client-auth-error-handler.ts';
 import type { Endpoint } from '../http/endpoint.ts';
+import { mountFormRoute, type FormRoute } from '../http/form-route.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { ModelRepository } from '../models/repository.ts';
 import type { Clock } from '../time/clock.ts';
@@ -36,19 +36,26 @@ export function revocationEndpoint(deps: RevocationEndpointDeps): Endpoint {
     ...clientAuthSettings(config),
   };
 
-  const handle: RequestHandler = async (req, res) => {
-    const { ctx, client, token } = await readPresentedTokenRequest(req, res, 'revocation', requestDeps);
-    if (token) await revokePresentedToken(token, client, ctx, deps);
-    res.status(200).set('Cache-Control', 'no-store').end();
+  const route: FormRoute = {
+    path: paths.revocation,
+    cors: false,
+    noStore: false,
+    async handle(req, res) {
+      const { ctx, client, token } = await readPresentedTokenRequest(req, res, 'revocation', requestDeps);
+      if (token) await revokePresentedToken(token, client, ctx, deps);
+      res.status(200).set('Cache-Control', 'no-store').end();
+    },
+    onError: clientAuthErrorHandler(deps.events, 'revocation', config.issuer),
   };
 
   return {
     name: 'revocation',
     mount(router) {
       if (!config.features.revocation.enabled) return;
-      router.post(paths.revocation, express.urlencoded({ extended: false, limit: '64kb' }), handle);
-      router.use(paths.revocation, clientAuthErrorHandler(deps.events, 'revocation', config.issuer));
+      mountFormRoute(router, route);
+      router.use(paths.revocation, route.onError);
     },
+    forms: config.features.revocation.enabled ? [route] : [],
     metadata: (current) =>
       current.features.revocation.enabled
         ? {

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { AccountStore } from '../accounts/account-store.ts';
 import { asymmetricAlgorithms, hmacAlgorithms, tokenEndpointAuthMethods } from '../clients/client.ts';
 import type { ClientStore } from '../clients/client-store.ts';
@@ -11,6 +11,7 @@ import type { ProviderEmitter } from '../events/events.ts';
 import { contextOf } from '../http/context.ts';
 import { publicCors } from '../http/cors.ts';
 import type { Endpoint } from '../http/endpoint.ts';
+import { mountFormRoute, noStore, type FormRoute } from '../http/form-route.ts';
 import { emitError, errorBody } from '../http/error-handler.ts';
 import { endpointUrl, paths } from '../http/paths.ts';
 import type { KeystoreHolder } from '../keys/keystore.ts';
@@ -50,11 +51,6 @@ export const grantHandlers: Readonly<Record<string, GrantHandler>> = {
   [deviceCodeGrantType]: deviceCodeGrant,
 };
 
-const noStore: RequestHandler = (_req, res, next) => {
-  res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-  next();
-};
-
 export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
   const models = new ModelRepository(deps);
   const grantDeps: GrantDeps = { ...deps, models };
@@ -68,7 +64,7 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
     tokenEndpointUrl: tokenUrl,
   };
 
-  const handle: RequestHandler = async (req, res) => {
+  const handle = async (req: Request, res: Response): Promise<void> => {
     const ctx = contextOf(req, res, 'token');
     if (!req.is('application/x-www-form-urlencoded')) {
       throw new InvalidRequest('the request body must be application/x-www-form-urlencoded');
@@ -109,16 +105,18 @@ export function tokenEndpoint(deps: TokenEndpointDeps): Endpoint {
     res.status(oidc.status).json(errorBody(oidc));
   };
 
+  const route: FormRoute = { path: paths.token, cors: true, noStore: true, handle, onError };
+
   return {
     name: 'token',
     mount(router) {
-      const cors = publicCors(['POST']);
-      router.post(paths.token, cors, noStore, express.urlencoded({ extended: false, limit: '64kb' }), handle);
-      router.all(paths.token, cors, noStore, (_req, _res, next) => {
+      mountFormRoute(router, route);
+      router.all(paths.token, publicCors(['POST']), noStore, (_req, _res, next) => {
         next(new InvalidRequest('the token endpoint accepts only POST'));
       });
       router.use(paths.token, onError);
     },
+    forms: [route],
     metadata: (config) => ({
       token_endpoint: endpointUrl(config.issuer, paths.token),
       grant_types_supported: Object.keys(grantHandlers).filter((type) => grantTypeEnabled(config, type)),
