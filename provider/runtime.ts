@@ -17,6 +17,7 @@ import { Keystore, type KeystoreHolder } from './keys/keystore.ts';
 import { loadOrCreateDevKeys, readKeyFile, watchKeyFile } from './keys/load.ts';
 import { errorLogFields } from './log/error-fields.ts';
 import { accessLog, logEvents } from './log/event-log.ts';
+import { DEFAULT_PASSWORD_HASH_NICE, reniceThreadPool } from './accounts/pool-priority.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import type { Storage } from './storage/adapter.ts';
 import { createStorage } from './storage/create.ts';
@@ -105,6 +106,11 @@ export async function startProvider(config: ProviderConfig, options: StartOption
       );
     });
   }
+  // Before any request: hashing (and the rest of the thread pool) yields a busy core to the event loop.
+  const poolPriority = await reniceThreadPool(config.accounts.passwordHashNice ?? DEFAULT_PASSWORD_HASH_NICE);
+  if (poolPriority.applied)
+    logger.debug({ nice: poolPriority.nice, threads: poolPriority.threads }, 'thread pool reniced');
+  else logger.debug({ reason: poolPriority.reason }, 'thread pool priority left unchanged');
   const metricLabelClients = new Set([...config.metricsClientAllowlist, ...config.clients.map((c) => c.client_id)]);
   const { metrics, observeRequest, observeStorage, observeLogin } = setupMetrics(events, {
     version: packageJson.version,
