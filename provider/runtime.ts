@@ -5,6 +5,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { AccountStore } from './accounts/account-store.ts';
 import { RecordAccountStore } from './accounts/file-store.ts';
+import { DEFAULT_PASSWORD_HASH_NICE, reniceThreadPool } from './accounts/pool-priority.ts';
 import { observedAccounts, observedThrottle, type LoginObserver } from './interactions/observed-login.ts';
 import { createApp } from './app.ts';
 import { nodeHttp } from './http/node-http.ts';
@@ -105,6 +106,11 @@ export async function startProvider(config: ProviderConfig, options: StartOption
       );
     });
   }
+  // Before any request: hashing (and the rest of the thread pool) yields a busy core to the event loop.
+  const poolPriority = await reniceThreadPool(config.accounts.passwordHashNice ?? DEFAULT_PASSWORD_HASH_NICE);
+  if (poolPriority.applied)
+    logger.debug({ nice: poolPriority.nice, threads: poolPriority.threads }, 'thread pool reniced');
+  else logger.debug({ reason: poolPriority.reason }, 'thread pool priority left unchanged');
   const metricLabelClients = new Set([...config.metricsClientAllowlist, ...config.clients.map((c) => c.client_id)]);
   const { metrics, observeRequest, observeStorage, observeLogin } = setupMetrics(events, {
     version: packageJson.version,

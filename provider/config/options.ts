@@ -245,6 +245,16 @@ export interface ProviderConfig {
      * (at least 1).
      */
     passwordHashConcurrency?: number;
+    /**
+     * Nice value (0–19) of libuv's thread pool, where password hashes run, so that during a login burst the kernel
+     * gives a busy core to the event loop (every other request) first and hashing takes what is left — all of the
+     * core when nothing else runs. The pool also runs RS256 signatures and fs calls, which get the same priority.
+     * Linux only (elsewhere, or without /proc, it does nothing and logs why at debug); set once at start, since an
+     * unprivileged process cannot lower it again. 0 leaves the pool at the process's priority. Default 5
+     * (`DEFAULT_PASSWORD_HASH_NICE`): the measured trade of logins against other requests is in docs/performance.md
+     * ("The login burst").
+     */
+    passwordHashNice?: number;
   };
   /** Scopes the provider knows; `openid` is always supported. */
   scopes: string[];

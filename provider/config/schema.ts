@@ -93,6 +93,7 @@ export const configSchema = {
       properties: {
         file: { type: 'string', minLength: 1 },
         passwordHashConcurrency: { type: 'integer', minimum: 1, maximum: 256 },
+        passwordHashNice: { type: 'integer', minimum: 0, maximum: 19 },
         passwordHashCost: {
           type: 'object',
           required: ['m', 't', 'p'],
