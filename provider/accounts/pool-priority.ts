@@ -7,7 +7,7 @@
  * thread; the pool threads are found by their name (`libuv-worker`) in /proc/self/task. An unprivileged process can
  * raise a nice value but never lower it again, so this is done once, for the life of the process.
  *
- * The pool also runs WebCrypto's RS256 signatures (ID tokens, JWT access tokens: `provider/keys/sign-jws.ts`) and
+ * The pool also runs the token signatures (`crypto.sign` with a callback: ID tokens, JWT access tokens, `provider/keys/sign-jws.ts`) and
  * fs calls; they run at the same lowered priority (measured in docs/performance.md, "The login burst").
  */
 import { readdir, readFile } from 'node:fs/promises';
