@@ -18,8 +18,9 @@ export interface BatchTarget {
  * is one string append; sonic-boom, with `minLength` 0, sees one write per batch and keeps doing what it does well:
  * the asynchronous write on the thread pool, partial writes, `EAGAIN` retries, broken pipes, `flushSync`.
  *
- * Nothing is held back for good: the interval hands a quiet provider's last lines on, and on process exit the lines
- * still gathered are handed on and written synchronously (`flushSync`, as pino does for sonic-boom on exit).
+ * Nothing is held back for good: the interval hands a quiet provider's last lines on; when the process ends by itself
+ * (`beforeExit`) they are handed on before pino flushes and ends sonic-boom, and on `process.exit` they are handed on
+ * and written synchronously (`flushSync`, as pino does for sonic-boom on exit).
  */
 export class LineBatch implements DestinationStream {
   private pending = '';
@@ -34,7 +35,7 @@ export class LineBatch implements DestinationStream {
     const timer = setInterval(() => {
       const batch = self.deref();
       if (batch === undefined) clearInterval(timer);
-      else batch.hand();
+      else batch.handOn();
     }, options.intervalMs);
     timer.unref();
     flushedOnExit.add(self);
@@ -42,23 +43,24 @@ export class LineBatch implements DestinationStream {
 
   write(line: string): boolean {
     this.pending += line;
-    if (this.pending.length >= this.minLength) this.hand();
+    if (this.pending.length >= this.minLength) this.handOn();
     return true;
   }
 
   /** pino's `logger.flush(cb)`: everything gathered is written, then `callback`. */
   flush(callback: (error?: Error) => void): void {
-    this.hand();
+    this.handOn();
     this.target.flush(callback);
   }
 
   /** pino calls it for `fatal` lines; the exit hook below too. */
   flushSync(): void {
-    this.hand();
+    this.handOn();
     this.target.flushSync();
   }
 
-  private hand(): void {
+  /** Hands what is gathered to the target (which writes it asynchronously). */
+  handOn(): void {
     if (this.pending === '') return;
     const batch = this.pending;
     this.pending = '';
@@ -67,6 +69,11 @@ export class LineBatch implements DestinationStream {
 }
 
 const flushedOnExit = new Set<WeakRef<LineBatch>>();
+// Registered when this module loads, before pino registers its own exit handlers for sonic-boom, so these run first.
+// A process that ends by itself: the lines are handed on before pino's `beforeExit` flush ends the destination.
+process.on('beforeExit', () => {
+  for (const ref of flushedOnExit) ref.deref()?.handOn();
+});
 process.once('exit', () => {
   for (const ref of flushedOnExit) ref.deref()?.flushSync();
 });
