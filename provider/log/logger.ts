@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { LineBatch } from './line-batch.ts';
 
 /**
  * Structured JSON logs (pino). Anything that could carry a secret is redacted at the logger, as a second line of
@@ -34,7 +35,7 @@ export const redactedPaths = [
 
 export type { Logger };
 
-/** Bytes of log lines gathered before they are written to standard output in one write (see `createLogger`). */
+/** Characters of log lines gathered before they are written to standard output in one write (see `createLogger`). */
 export const LOG_BUFFER_BYTES = 4096;
 
 /** The longest a line waits in that buffer (ms): a quiet provider's last lines are written within this. */
@@ -43,19 +44,18 @@ export const LOG_FLUSH_INTERVAL_MS = 200;
 /**
  * The provider's logger; `destination` lets tests capture every line. By default lines go to standard output without
  * blocking the event loop on each write (`sync: false`: the write runs on libuv's thread pool). Lines are gathered
- * until `LOG_BUFFER_BYTES` are waiting, or for at most `LOG_FLUSH_INTERVAL_MS`, and then written at once: a busy
- * provider writes about one access-log line per request (six per code flow), and one thread-pool write per line cost
- * ≈ 5 % of its CPU in the code flow (docs/performance.md). pino flushes what is left when the process exits.
+ * until `LOG_BUFFER_BYTES` characters are waiting, or for at most `LOG_FLUSH_INTERVAL_MS`, and then written at once
+ * (`line-batch.ts`): a busy provider writes about one access-log line per request (six per code flow), and one
+ * thread-pool write per line cost ≈ 5 % of its CPU in the code flow (docs/performance.md). What is gathered is written
+ * when the process exits.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     { level, base: { service: 'kubeoidc-provider' }, redact: { paths: redactedPaths, censor: '[redacted]' } },
     destination ??
-      pino.destination({
-        dest: 1,
-        sync: false,
+      new LineBatch(pino.destination({ dest: 1, sync: false, minLength: 0 }), {
         minLength: LOG_BUFFER_BYTES,
-        periodicFlush: LOG_FLUSH_INTERVAL_MS,
+        intervalMs: LOG_FLUSH_INTERVAL_MS,
       }),
   );
 }

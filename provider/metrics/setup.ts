@@ -27,7 +27,10 @@ export function setupMetrics(
     metrics,
     observeRequest: ({ path, method, status, seconds }) => {
       metrics.httpDuration.observe(
-        { route: routeLabel(path), method: methods.has(method) ? method : OTHER, status_class: statusClass(status) },
+        routeLabel(path),
+        methods.has(method) ? method : OTHER,
+        status,
+        statusClass,
         seconds,
       );
     },

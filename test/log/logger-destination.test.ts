@@ -61,4 +61,18 @@ describe('default log destination', () => {
       Array.from({ length: 1000 }, (_, i) => i),
     );
   });
+  it('writes the last lines of a process that ends by itself (no process.exit)', async () => {
+    const { process: running, stdout } = child(
+      `const log = createLogger('info'); for (let i = 0; i < 3; i += 1) log.info({ i }, 'line');`,
+    );
+    const [code] = (await once(running, 'close')) as [number | null];
+    assert.equal(code, 0);
+    assert.deepEqual(
+      stdout()
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { i: number }).i),
+      [0, 1, 2],
+    );
+  });
 });
