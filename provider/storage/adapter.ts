@@ -26,8 +26,8 @@ export interface Adapter<T> {
   consume(id: string): Promise<T | undefined>;
   /**
    * `consume` that first checks what the caller would have read the record for, in the same atomic operation: the
-   * record is marked only when it is `condition.clientId`'s, issued since `condition.issuedSince` and unexpired at
-   * `condition.now`. Answers what it found — absent, refused (a condition failed: nothing changed), already consumed
+   * record is marked only when it is `condition.clientId`'s, issued since `condition.issuedSince`, unexpired at
+   * `condition.now` and, once found unused, carries the `condition.equal` fields. Answers what it found — absent, refused (a condition failed: nothing changed), already consumed
    * (nothing changed), or consumed now by this caller — with the record where there is one, so a presented token needs
    * no read before its consume. Of concurrent calls at most one answers `won`.
    */
@@ -55,6 +55,11 @@ export interface ConsumeCondition {
   issuedSince?: number | undefined;
   /** Its `exp` (s) must be after this; also the `consumed` time written. */
   now: number;
+  /**
+   * Fields that must hold exactly these strings (a code's `redirectUri`, `codeChallenge`), checked after `consumed`:
+   * a used record is answered `used` whatever was presented with it, as a read-then-check caller would see it.
+   */
+  equal?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The answer of {@link Adapter.consumeIf}. */

@@ -166,7 +166,7 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
       assert.equal(await codes.find(jti), undefined, 'consume kept the original expiry');
     });
 
-    it('consumeIf checks client, registration and expiry before it marks; answers absent, refused, used, won distinctly', async () => {
+    it('consumeIf checks client, registration, expiry, then fields before it marks; answers absent, refused, used, won distinctly', async () => {
       const tokens = storage.adapter('RefreshToken');
       const jti = id('rt-if');
       // iat 1_767_225_600, exp 1_767_229_200 (base); `now` is the caller's, so expiry is tested without waiting.
@@ -187,11 +187,18 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
           JSON.stringify(condition),
         );
       }
+      const code = { clientId: 'app', now, equal: { jti, n: 'x' } };
+      assert.deepEqual(await tokens.consumeIf(jti, code), { outcome: 'refused', record }, 'a field differs');
       assert.deepEqual(await tokens.find(jti), record, 'a refusal leaves the record unused');
-      const won = await tokens.consumeIf(jti, { clientId: 'app', issuedSince: 1_767_225_600, now });
+      const won = await tokens.consumeIf(jti, { clientId: 'app', issuedSince: 1_767_225_600, now, equal: { jti } });
       assert.deepEqual(won, { outcome: 'won', record: { ...record, consumed: now } });
       assert.deepEqual(await tokens.find(jti), { ...record, consumed: now }, 'stored as answered');
       assert.deepEqual(await tokens.consumeIf(jti, when), { outcome: 'used', record: { ...record, consumed: now } });
+      assert.deepEqual(
+        await tokens.consumeIf(jti, code),
+        { outcome: 'used', record: { ...record, consumed: now } },
+        '"used" comes before the field checks: a replay is a replay whatever it presents',
+      );
       assert.deepEqual(
         await tokens.consumeIf(jti, { clientId: 'other', now }),
         { outcome: 'refused', record: { ...record, consumed: now } },

@@ -113,8 +113,11 @@ export function redisAdapter<M extends ModelName>(
       return parse(await guarded(() => client.kubeoidcConsume(keys.record(id), epochSeconds(clock))));
     },
 
-    async consumeIf(id, { clientId, issuedSince, now }) {
-      const reply = await guarded(() => client.kubeoidcConsumeIf(keys.record(id), now, clientId, issuedSince ?? ''));
+    async consumeIf(id, { clientId, issuedSince, now, equal = {} }) {
+      const pairs = Object.entries(equal).flat();
+      const reply = await guarded(() =>
+        client.kubeoidcConsumeIf(keys.record(id), now, clientId, issuedSince ?? '', ...pairs),
+      );
       if (reply === null) return { outcome: 'absent' };
       const [outcome, json] = reply;
       return { outcome: outcome as Exclude<ConsumeOutcome<T>['outcome'], 'absent'>, record: JSON.parse(json) as T };

@@ -23,6 +23,7 @@ export interface ScriptCommands {
     nowSeconds: number,
     clientId: string,
     issuedSince: number | '',
+    ...equal: string[]
   ): Promise<[string, string] | null>;
   /** `WRITE` (single master only): number of keys, the keys, then the arguments; 1 when written. */
   kubeoidcWrite(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;

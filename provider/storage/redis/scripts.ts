@@ -29,9 +29,10 @@ return marked
 
 /**
  * `consumeIf`: `consume` behind the checks a caller would otherwise make on a read first. ARGV: now (s; also the
- * `consumed` time), the required `clientId`, the least `iat` or empty. Answers nil when absent, else `{outcome, json}`:
- * `refused` (another client's, issued before `ARGV[3]`, or `exp` ≤ now: nothing written), `used` (already consumed:
- * nothing written), or `won` with the record as marked — the same marking as {@link CONSUME}.
+ * `consumed` time), the required `clientId`, the least `iat` or empty, then pairs of a field name and the string it
+ * must hold. Answers nil when absent, else `{outcome, json}`: `refused` (another client's, issued before `ARGV[3]`,
+ * or `exp` ≤ now: nothing written), `used` (already consumed: nothing written), `refused` (unused, but a field
+ * differs: nothing written), or `won` with the record as marked — the same marking as {@link CONSUME}.
  */
 export const CONSUME_IF = `
 local v = redis.call('GET', KEYS[1])
@@ -46,6 +47,9 @@ if record.clientId ~= ARGV[2] or type(record.exp) ~= 'number' or record.exp <= n
   return {'refused', v}
 end
 if record.consumed ~= nil and record.consumed ~= cjson.null then return {'used', v} end
+for i = 4, #ARGV, 2 do
+  if record[ARGV[i]] ~= ARGV[i + 1] then return {'refused', v} end
+end
 local marked
 if v == '{}' then marked = '{"consumed":' .. ARGV[1] .. '}'
 else marked = string.sub(v, 1, -2) .. ',"consumed":' .. ARGV[1] .. '}' end
