@@ -67,6 +67,12 @@ function sealedClientAdapter(
     findByUid: async (uid) => open(await inner.findByUid(uid)),
     findByUserCode: async (userCode) => open(await inner.findByUserCode(userCode)),
     consume: async (id) => open(await inner.consume(id)),
+    consumeIf: async (id, condition) => {
+      const result = await inner.consumeIf(id, condition);
+      return result.outcome === 'absent'
+        ? result
+        : { outcome: result.outcome, record: open(result.record) ?? result.record };
+    },
     destroy: async (id) => open(await inner.destroy(id)),
     revokeByGrantId: (grantId) => inner.revokeByGrantId(grantId),
     revokeByClientId: (clientId) => inner.revokeByClientId(clientId),

@@ -1,5 +1,5 @@
 import type { EventName, ProviderEmitter } from '../events/events.ts';
-import type { RecordsOf, Storage } from '../storage/adapter.ts';
+import type { ConsumeCondition, ConsumeOutcome, RecordsOf, Storage } from '../storage/adapter.ts';
 import { epochSeconds, type Clock } from '../time/clock.ts';
 import type { AnyModel, ModelName, ModelTypes } from './types.ts';
 
@@ -142,6 +142,21 @@ export class ModelRepository {
     const record = await this.#storage.adapter(model).consume(id);
     if (record) this.#emit(model, 'consumed', record);
     return record;
+  }
+
+  /**
+   * Atomically marks a record consumed if it is `condition.clientId`'s, issued since `condition.issuedSince` and
+   * unexpired (`Adapter.consumeIf`): a presented token checked and consumed in one storage operation, no read first.
+   * Emits `<model>.consumed` for the one caller that won.
+   */
+  async consumeIf<M extends ModelName>(
+    model: M,
+    id: string,
+    condition: ConsumeCondition,
+  ): Promise<ConsumeOutcome<ModelTypes[M]>> {
+    const result = await this.#storage.adapter(model).consumeIf(id, condition);
+    if (result.outcome === 'won') this.#emit(model, 'consumed', result.record);
+    return result;
   }
 
   /**

@@ -25,6 +25,14 @@ export interface Adapter<T> {
    */
   consume(id: string): Promise<T | undefined>;
   /**
+   * `consume` that first checks what the caller would have read the record for, in the same atomic operation: the
+   * record is marked only when it is `condition.clientId`'s, issued since `condition.issuedSince`, unexpired at
+   * `condition.now` and, once found unused, carries the `condition.equal` fields. Answers what it found — absent, refused (a condition failed: nothing changed), already consumed
+   * (nothing changed), or consumed now by this caller — with the record where there is one, so a presented token needs
+   * no read before its consume. Of concurrent calls at most one answers `won`.
+   */
+  consumeIf(id: string, condition: ConsumeCondition): Promise<ConsumeOutcome<T>>;
+  /**
    * Removes the record; absent ids are fine. Resolves the record as it was for the one caller that removed it (of
    * concurrent destroys of one id exactly one gets it, with the same operation), undefined when it was absent or
    * expired: a record that must be used once (an interaction being resumed) is taken by destroying it.
@@ -38,6 +46,24 @@ export interface Adapter<T> {
    */
   revokeByClientId(clientId: string): Promise<string[]>;
 }
+
+/** What {@link Adapter.consumeIf} requires of a record before it marks it consumed. */
+export interface ConsumeCondition {
+  /** The record's `clientId` must be this. */
+  clientId: string;
+  /** Its `iat` (s) must be at least this: issued to the client's current registration. Undefined: any. */
+  issuedSince?: number | undefined;
+  /** Its `exp` (s) must be after this; also the `consumed` time written. */
+  now: number;
+  /**
+   * Fields that must hold exactly these strings (a code's `redirectUri`, `codeChallenge`), checked after `consumed`:
+   * a used record is answered `used` whatever was presented with it, as a read-then-check caller would see it.
+   */
+  equal?: Readonly<Record<string, string>> | undefined;
+}
+
+/** The answer of {@link Adapter.consumeIf}. */
+export type ConsumeOutcome<T> = { outcome: 'absent' } | { outcome: 'refused' | 'used' | 'won'; record: T };
 
 /** One record per model of `M` (a tuple of model names), undefined where absent. */
 export type RecordsOf<M extends readonly ModelName[]> = { [K in keyof M]: ModelTypes[M[K]] | undefined };

@@ -37,6 +37,7 @@ export function instrumentStorage(storage: Storage, observe: StorageObserver): S
         findByUid: timed('findByUid', inner.findByUid.bind(inner)),
         findByUserCode: timed('findByUserCode', inner.findByUserCode.bind(inner)),
         consume: timed('consume', inner.consume.bind(inner)),
+        consumeIf: timed('consumeIf', inner.consumeIf.bind(inner)),
         destroy: timed('destroy', inner.destroy.bind(inner)),
         revokeByGrantId: timed('revokeByGrantId', inner.revokeByGrantId.bind(inner)),
         revokeByClientId: timed('revokeByClientId', inner.revokeByClientId.bind(inner)),

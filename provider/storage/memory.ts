@@ -138,6 +138,28 @@ export class MemoryStorage implements Storage {
         // A fresh copy: the caller may mutate what it gets without changing the store.
         return Promise.resolve(JSON.parse(entry.json) as ModelTypes[M]);
       },
+      consumeIf: (id, { clientId, issuedSince, now, equal = {} }) => {
+        const entry = live(key(id));
+        if (!entry) return Promise.resolve({ outcome: 'absent' });
+        const record = JSON.parse(entry.json) as ModelTypes[M] & { clientId?: unknown; iat?: unknown; exp?: unknown };
+        const { clientId: owner, iat, exp } = record;
+        // The same checks, in the same order, as the Redis script (CONSUME_IF).
+        const refused =
+          owner !== clientId ||
+          typeof exp !== 'number' ||
+          exp <= now ||
+          (issuedSince !== undefined && (typeof iat !== 'number' || iat < issuedSince));
+        if (refused) return Promise.resolve({ outcome: 'refused', record });
+        if ((record as { consumed?: unknown }).consumed !== undefined)
+          return Promise.resolve({ outcome: 'used', record });
+        const fields = record as unknown as Record<string, unknown>;
+        if (Object.entries(equal).some(([field, value]) => fields[field] !== value)) {
+          return Promise.resolve({ outcome: 'refused', record });
+        }
+        (record as { consumed?: number }).consumed = now;
+        entry.json = JSON.stringify(record);
+        return Promise.resolve({ outcome: 'won', record: JSON.parse(entry.json) as ModelTypes[M] });
+      },
       destroy: (id) => {
         const record = read(key(id));
         this.#remove(key(id));

@@ -10,6 +10,16 @@ import { InvalidGrant, InvalidRequest } from '../errors/oidc-error.ts';
 /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
 const verifierFormat = /^[A-Za-z0-9._~-]{43,128}$/;
 
+/**
+ * The S256 `code_challenge` a well-formed verifier answers to, or undefined for a malformed one: what storage compares a
+ * code's stored challenge with when the code is checked and consumed in one step (`consumeIf`).
+ */
+export function s256ChallengeOf(verifier: string): string | undefined {
+  return verifierFormat.test(verifier) ? s256(verifier) : undefined;
+}
+
+const s256 = (verifier: string): string => createHash('sha256').update(verifier, 'ascii').digest('base64url');
+
 export function checkPkce(
   verifier: string | undefined,
   challenge: string | undefined,
@@ -26,7 +36,7 @@ export function checkPkce(
   if (verifier === undefined) throw new InvalidGrant('code_verifier is required (PKCE)');
   if (method !== 'S256') throw new InvalidGrant('unsupported code_challenge_method');
   const expected = Buffer.from(challenge, 'utf8');
-  const actual = Buffer.from(createHash('sha256').update(verifier, 'ascii').digest('base64url'), 'utf8');
+  const actual = Buffer.from(s256(verifier), 'utf8');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
     throw new InvalidGrant('code_verifier does not match code_challenge');
   }

@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { createLoginThrottle, type LoginThrottle } from '../../provider/interactions/login-throttle.ts';
+import { RedisLoginThrottle } from '../../provider/interactions/redis-login-throttle.ts';
 import { StorageUnavailableError } from '../../provider/storage/adapter.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
 
@@ -54,6 +56,45 @@ describe('login throttle', () => {
         { type: 'redis', url: redis.url, keyPrefix: `t${String(prefix)}:` },
         { redisClient: client, limits },
       );
+    });
+
+    describe('one key per script (the Cluster path, on a single master)', () => {
+      semantics(() => {
+        const client = new Redis(redis.url);
+        clients.push(client);
+        prefix += 1;
+        return new RedisLoginThrottle(client, `t${String(prefix)}:`, limits, false);
+      });
+    });
+
+    it("keeps rate-limiter-flexible's keys, counts and window (replicas of either release share them)", async () => {
+      const client = new Redis(redis.url);
+      clients.push(client);
+      const keyPrefix = 'compat:';
+      const t = createLoginThrottle({ type: 'redis', url: redis.url, keyPrefix }, { redisClient: client, limits });
+      const eve = { username: 'Eve', address: '192.0.2.9' };
+      assert.equal(await t.admit(eve), 0);
+      assert.equal(await client.get('compat:login:account:eve'), '1');
+      assert.equal(await client.get('compat:login:address:192.0.2.9'), '1');
+      const ttl = await client.pttl('compat:login:account:eve');
+      assert.ok(ttl > 55_000 && ttl <= 60_000, String(ttl));
+      const previous = new RateLimiterRedis({
+        storeClient: client,
+        keyPrefix: 'compat:login',
+        points: 2,
+        duration: 60,
+      });
+      await previous.consume('account:eve');
+      assert.equal(await client.get('compat:login:account:eve'), '2', 'the previous release counts on the same key');
+      assert.ok((await t.admit(eve)) > 0, 'and this one sees it');
+      assert.equal(await client.get('compat:login:account:eve'), '2', 'a refused attempt is not counted');
+      assert.equal(await client.get('compat:login:address:192.0.2.9'), '1');
+      await t.succeeded(eve);
+      assert.equal(await client.exists('compat:login:account:eve'), 0, 'a success clears the account');
+      assert.equal(await client.get('compat:login:address:192.0.2.9'), '0', 'and gives back its address place');
+      await client.del('compat:login:address:192.0.2.9');
+      await t.refund(eve);
+      assert.equal(await client.exists('compat:login:address:192.0.2.9'), 0, 'an expired count is not brought back');
     });
 
     it('refuses the attempt with StorageUnavailableError when Redis cannot be reached', async () => {

@@ -166,6 +166,60 @@ export function runStorageContract(name: string, setup: () => Promise<ContractSu
       assert.equal(await codes.find(jti), undefined, 'consume kept the original expiry');
     });
 
+    it('consumeIf checks client, registration, expiry, then fields before it marks; answers absent, refused, used, won distinctly', async () => {
+      const tokens = storage.adapter('RefreshToken');
+      const jti = id('rt-if');
+      // iat 1_767_225_600, exp 1_767_229_200 (base); `now` is the caller's, so expiry is tested without waiting.
+      const record = recordOf('RefreshToken', jti, { clientId: 'app', grantId: 'g', amr: [], n: 12345678901 });
+      const now = 1_767_226_000;
+      await tokens.upsert(jti, record, 2);
+      const when = { clientId: 'app', now };
+      assert.deepEqual(await tokens.consumeIf(id('missing'), when), { outcome: 'absent' });
+      const refusals = [
+        { clientId: 'other', now },
+        { clientId: 'app', now: 1_767_229_200 },
+        { clientId: 'app', issuedSince: 1_767_225_601, now },
+      ];
+      for (const condition of refusals) {
+        assert.deepEqual(
+          await tokens.consumeIf(jti, condition),
+          { outcome: 'refused', record },
+          JSON.stringify(condition),
+        );
+      }
+      const code = { clientId: 'app', now, equal: { jti, n: 'x' } };
+      assert.deepEqual(await tokens.consumeIf(jti, code), { outcome: 'refused', record }, 'a field differs');
+      assert.deepEqual(await tokens.find(jti), record, 'a refusal leaves the record unused');
+      const won = await tokens.consumeIf(jti, { clientId: 'app', issuedSince: 1_767_225_600, now, equal: { jti } });
+      assert.deepEqual(won, { outcome: 'won', record: { ...record, consumed: now } });
+      assert.deepEqual(await tokens.find(jti), { ...record, consumed: now }, 'stored as answered');
+      assert.deepEqual(await tokens.consumeIf(jti, when), { outcome: 'used', record: { ...record, consumed: now } });
+      assert.deepEqual(
+        await tokens.consumeIf(jti, code),
+        { outcome: 'used', record: { ...record, consumed: now } },
+        '"used" comes before the field checks: a replay is a replay whatever it presents',
+      );
+      assert.deepEqual(
+        await tokens.consumeIf(jti, { clientId: 'other', now }),
+        { outcome: 'refused', record: { ...record, consumed: now } },
+        'another client learns nothing of use: refused before "used"',
+      );
+      assert.equal((await tokens.consume(jti)) ?? 'not again', 'not again', 'consume agrees it is used');
+      await elapse(2_100);
+      assert.deepEqual(await tokens.consumeIf(jti, when), { outcome: 'absent' }, 'consumeIf kept the original expiry');
+      const peers = await Promise.all(Array.from({ length: 20 }, () => peer()));
+      try {
+        const raced = id('race-if');
+        await tokens.upsert(raced, recordOf('RefreshToken', raced, { clientId: 'app', grantId: 'g' }), 60);
+        const results = await Promise.all(peers.map((other) => other.adapter('RefreshToken').consumeIf(raced, when)));
+        const outcomes = results.map((result) => result.outcome);
+        assert.equal(outcomes.filter((outcome) => outcome === 'won').length, 1, outcomes.join(','));
+        assert.equal(outcomes.filter((outcome) => outcome === 'used').length, 19, outcomes.join(','));
+      } finally {
+        await Promise.all(peers.filter((other) => other !== storage).map((other) => other.close()));
+      }
+    });
+
     it('inserts only when absent: exactly one of 20 concurrent inserts of one id wins; expiry frees the id', async () => {
       const replays = storage.adapter('ReplayDetection');
       const first = id('jti');

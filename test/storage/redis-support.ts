@@ -87,6 +87,7 @@ export function checkingTtls(storage: RedisStorage, pattern: string): Storage {
           inner.findByUserCode(...args),
         ),
         consume: checked('consume', (...args: Parameters<typeof inner.consume>) => inner.consume(...args)),
+        consumeIf: checked('consumeIf', (...args: Parameters<typeof inner.consumeIf>) => inner.consumeIf(...args)),
         destroy: checked('destroy', (...args: Parameters<typeof inner.destroy>) => inner.destroy(...args)),
         revokeByGrantId: checked('revokeByGrantId', (...args: Parameters<typeof inner.revokeByGrantId>) =>
           inner.revokeByGrantId(...args),

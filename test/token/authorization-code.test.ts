@@ -115,6 +115,36 @@ describe('token endpoint: authorization_code', () => {
     assert.equal(malformed.body.error, 'invalid_request');
   });
 
+  it('with PKCE (checked and consumed in one storage step): refusals do not burn the code; a replay revokes', async () => {
+    const { verifier, challenge } = pkce();
+    const seeded = await seedCode(provider, { clientId: 'basic', codeChallenge: challenge });
+    const wrongVerifier = await redeem(seeded.code, { code_verifier: pkce().verifier });
+    assert.match(String(wrongVerifier.body.error_description), /code_verifier does not match/);
+    const wrongUri = await redeem(seeded.code, {
+      code_verifier: verifier,
+      redirect_uri: 'http://127.0.0.1:8080/other',
+    });
+    assert.match(String(wrongUri.body.error_description), /redirect_uri does not match/);
+    const foreign = await tokenRequest(provider, {
+      grant_type: 'authorization_code',
+      code: seeded.code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: 'post',
+      client_secret: 'post-secret',
+    });
+    assert.match(String(foreign.body.error_description), /another client/);
+    const redeemed = await redeem(seeded.code, { code_verifier: verifier });
+    assert.equal(redeemed.status, 200, 'none of the refusals used the code up');
+    const replay = await redeem(seeded.code, { code_verifier: pkce().verifier });
+    assert.match(
+      String(replay.body.error_description),
+      /already been used/,
+      'a replay is a replay, whatever it presents',
+    );
+    assert.equal((await userinfo(provider, String(redeemed.body.access_token))).status, 401, 'the grant is revoked');
+  });
+
   it('refuses a public client that did not use PKCE', async () => {
     const { code } = await seedCode(provider, { clientId: 'public' });
     const response = await tokenRequest(provider, {

@@ -8,7 +8,7 @@
 import type { ModelName, ModelTypes } from '../../models/types.ts';
 import type { Clock } from '../../time/clock.ts';
 import { epochSeconds } from '../../time/clock.ts';
-import { clientIndexedModel, type Adapter } from '../adapter.ts';
+import { clientIndexedModel, type Adapter, type ConsumeOutcome } from '../adapter.ts';
 import type { RedisClient } from './connect.ts';
 import { guarded } from './errors.ts';
 import { modelKeys } from './keys.ts';
@@ -111,6 +111,16 @@ export function redisAdapter<M extends ModelName>(
 
     async consume(id) {
       return parse(await guarded(() => client.kubeoidcConsume(keys.record(id), epochSeconds(clock))));
+    },
+
+    async consumeIf(id, { clientId, issuedSince, now, equal = {} }) {
+      const pairs = Object.entries(equal).flat();
+      const reply = await guarded(() =>
+        client.kubeoidcConsumeIf(keys.record(id), now, clientId, issuedSince ?? '', ...pairs),
+      );
+      if (reply === null) return { outcome: 'absent' };
+      const [outcome, json] = reply;
+      return { outcome: outcome as Exclude<ConsumeOutcome<T>['outcome'], 'absent'>, record: JSON.parse(json) as T };
     },
 
     async destroy(id) {

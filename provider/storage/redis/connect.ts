@@ -9,7 +9,7 @@
 import { Cluster, Redis, type ClusterNode, type Command, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { StorageOptions } from '../../config/options.ts';
 import { armCommandDeadline } from './deadline.ts';
-import { ADD_TO_SET, CONSUME, DELETE_IF_EQUALS, DELETE_IF_FIELD, WRITE } from './scripts.ts';
+import { ADD_TO_SET, CONSUME, CONSUME_IF, DELETE_IF_EQUALS, DELETE_IF_FIELD, WRITE } from './scripts.ts';
 
 export type RedisStorageOptions = Extract<StorageOptions, { type: 'redis' }>;
 
@@ -17,6 +17,14 @@ export type RedisStorageOptions = Extract<StorageOptions, { type: 'redis' }>;
 export interface ScriptCommands {
   /** The consumed record's JSON for the one winner, null otherwise. */
   kubeoidcConsume(key: string, nowSeconds: number): Promise<string | null>;
+  /** `CONSUME_IF`: nil when absent, else the outcome and the record's JSON. */
+  kubeoidcConsumeIf(
+    key: string,
+    nowSeconds: number,
+    clientId: string,
+    issuedSince: number | '',
+    ...equal: string[]
+  ): Promise<[string, string] | null>;
   /** `WRITE` (single master only): number of keys, the keys, then the arguments; 1 when written. */
   kubeoidcWrite(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   kubeoidcAddToSet(key: string, member: string, ttlMs: number): Promise<number>;
@@ -82,6 +90,7 @@ export function createRedisClient(options: RedisStorageOptions, tuning: Connecti
     throw new Error('redis storage needs one of url, sentinel, cluster');
   }
   client.defineCommand('kubeoidcConsume', { numberOfKeys: 1, lua: CONSUME });
+  client.defineCommand('kubeoidcConsumeIf', { numberOfKeys: 1, lua: CONSUME_IF });
   client.defineCommand('kubeoidcAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
   client.defineCommand('kubeoidcDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
   client.defineCommand('kubeoidcDeleteIfField', { numberOfKeys: 1, lua: DELETE_IF_FIELD });

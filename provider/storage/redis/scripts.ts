@@ -28,6 +28,36 @@ return marked
 `;
 
 /**
+ * `consumeIf`: `consume` behind the checks a caller would otherwise make on a read first. ARGV: now (s; also the
+ * `consumed` time), the required `clientId`, the least `iat` or empty, then pairs of a field name and the string it
+ * must hold. Answers nil when absent, else `{outcome, json}`: `refused` (another client's, issued before `ARGV[3]`,
+ * or `exp` ≤ now: nothing written), `used` (already consumed: nothing written), `refused` (unused, but a field
+ * differs: nothing written), or `won` with the record as marked — the same marking as {@link CONSUME}.
+ */
+export const CONSUME_IF = `
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+local ok, record = pcall(cjson.decode, v)
+if not ok or type(record) ~= 'table' or string.sub(v, -1) ~= '}' then
+  return redis.error_reply('ERR kubeoidc: stored record is not a JSON object')
+end
+local now = tonumber(ARGV[1])
+if record.clientId ~= ARGV[2] or type(record.exp) ~= 'number' or record.exp <= now
+  or (ARGV[3] ~= '' and (type(record.iat) ~= 'number' or record.iat < tonumber(ARGV[3]))) then
+  return {'refused', v}
+end
+if record.consumed ~= nil and record.consumed ~= cjson.null then return {'used', v} end
+for i = 4, #ARGV, 2 do
+  if record[ARGV[i]] ~= ARGV[i + 1] then return {'refused', v} end
+end
+local marked
+if v == '{}' then marked = '{"consumed":' .. ARGV[1] .. '}'
+else marked = string.sub(v, 1, -2) .. ',"consumed":' .. ARGV[1] .. '}' end
+redis.call('SET', KEYS[1], marked, 'KEEPTTL')
+return {'won', marked}
+`;
+
+/**
  * A whole `upsert`/`insert` in one atomic step, on a single master only (it touches several keys, which Redis Cluster
  * allows only within one slot). KEYS[1] is the record, KEYS[2…] its index keys; ARGV: the JSON, the TTL (ms), `NX`
  * or empty, the id, then per index key `set` (a grant or client set: add the id, extend the set's TTL to at least the
