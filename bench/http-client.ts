@@ -20,11 +20,30 @@ export interface Answer {
 /** Keep-alive, no limit on connections per server (each concurrent user holds one while its request runs). */
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 
-/** One request; rejects on a connection error. */
-export function send(
-  url: URL,
-  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
-): Promise<Answer> {
+type Init = { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string };
+
+/**
+ * One request; rejects on a connection error. A request sent on a kept-alive connection that the server closed while it
+ * sat idle in the agent (its keep-alive timeout: 5 s on both servers, e.g. while the other server's round ran) fails
+ * with ECONNRESET before the server read it; that one is sent again (up to three tries), as node's documentation
+ * advises (`request.reusedSocket`). Any other failure, and a reset on a new connection, rejects.
+ */
+export async function send(url: URL, init: Init): Promise<Answer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await sendOnce(url, init);
+    } catch (error) {
+      if (!(error instanceof StaleConnection)) throw error;
+      // The next free connection may be just as stale; a few tries, then the reset itself.
+      if (attempt === 3) throw error.cause;
+    }
+  }
+}
+
+/** A reset on a reused keep-alive connection (the server had closed it). */
+class StaleConnection extends Error {}
+
+function sendOnce(url: URL, init: Init): Promise<Answer> {
   if (url.protocol !== 'http:') throw new Error(`the bench client speaks plain http only, not ${url.href}`);
   const headers = { ...init.headers };
   if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
@@ -43,7 +62,10 @@ export function send(
         });
       });
     });
-    outgoing.on('error', reject);
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      const stale = outgoing.reusedSocket && error.code === 'ECONNRESET';
+      reject(stale ? new StaleConnection('reset on a reused connection', { cause: error }) : error);
+    });
     outgoing.end(init.body);
   });
 }
