@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer, request, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { RecordAccountStore } from '../../provider/accounts/file-store.ts';
-import { createApp, type RequestSample } from '../../provider/app.ts';
-import { ConfiguredClientStore, loadStaticClients, metadataContext } from '../../provider/clients/client-store.ts';
+import { startFrontSide, type FrontSide } from '../support/front-side.ts';
 import { deepMerge } from '../../provider/config/merge.ts';
 import { defaults, type ProviderConfig } from '../../provider/config/options.ts';
 import { validateConfig } from '../../provider/config/validate.ts';
-import { eventNames, ProviderEmitter } from '../../provider/events/events.ts';
 import { generateKeyFile } from '../../provider/keys/generate.ts';
 import { Keystore, type KeystoreHolder } from '../../provider/keys/keystore.ts';
-import { createLogger } from '../../provider/log/logger.ts';
 import { ModelRepository } from '../../provider/models/repository.ts';
 import type { Storage } from '../../provider/storage/adapter.ts';
 import { createStorage } from '../../provider/storage/create.ts';
@@ -28,13 +22,7 @@ import { basicAuth, basicSecret, pkce, redirectUri, seedCode, type BackChannelPr
  * events with the same context, and the same observed samples; and the plain requests must not have reached Express.
  */
 
-interface Side {
-  server: Server;
-  port: number;
-  samples: Omit<RequestSample, 'seconds'>[];
-  events: unknown[];
-  expressRequests: number;
-}
+type Side = FrontSide<unknown>;
 
 interface Answer {
   status: number;
@@ -61,40 +49,8 @@ function eventRecord(name: string, args: unknown[]): unknown {
   return parts;
 }
 
-async function side(config: ProviderConfig, keys: KeystoreHolder, storage: Storage, pick: 'listener' | 'app') {
-  const events = new ProviderEmitter();
-  const seen: Side = { server: undefined as unknown as Server, port: 0, samples: [], events: [], expressRequests: 0 };
-  for (const name of eventNames) {
-    events.on(name, (...args: unknown[]) => {
-      seen.events.push(eventRecord(name, args));
-    });
-  }
-  const http = createApp(config, {
-    storage,
-    keys,
-    events,
-    clock: systemClock,
-    logger: createLogger('silent'),
-    accounts: await RecordAccountStore.create(config.accounts, () => Promise.reject(new Error('no file'))),
-    clients: new ConfiguredClientStore(
-      loadStaticClients(config.clients, metadataContext(config)),
-      storage.adapter('Client'),
-    ),
-    observeRequest: ({ path, method, status }) => {
-      seen.samples.push({ path, method, status });
-    },
-  });
-  const app = http.app as unknown as { handle: (...args: unknown[]) => unknown };
-  const handle = app.handle.bind(app);
-  app.handle = (...args) => {
-    seen.expressRequests += 1;
-    return handle(...args);
-  };
-  seen.server = createServer(pick === 'listener' ? http.listener : (http.app as RequestListener));
-  seen.server.listen(0, '127.0.0.1');
-  await once(seen.server, 'listening');
-  seen.port = (seen.server.address() as AddressInfo).port;
-  return { seen, events };
+function side(config: ProviderConfig, keys: KeystoreHolder, storage: Storage, pick: 'listener' | 'app') {
+  return startFrontSide({ config, keys, storage, pick, record: eventRecord });
 }
 
 /** The answer as it came on the wire, `Date` left out and token values (random) masked in a JSON body. */
@@ -170,11 +126,10 @@ for (const issuerPath of ['', '/tenant']) {
         }),
       );
       const storage = await createStorage(config.storage, systemClock);
-      lean = (await side(config, keys, storage, 'listener')).seen;
-      reference = (await side(config, keys, storage, 'app')).seen;
-      const setupSide = await side(config, keys, storage, 'app');
-      setup = setupSide.seen;
-      const models = new ModelRepository({ storage, events: setupSide.events, clock: systemClock });
+      lean = await side(config, keys, storage, 'listener');
+      reference = await side(config, keys, storage, 'app');
+      setup = await side(config, keys, storage, 'app');
+      const models = new ModelRepository({ storage, events: setup.emitter, clock: systemClock });
       seedProvider = { models, clock: systemClock, config } as unknown as BackChannelProvider;
     });
     after(() => {

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer, request, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { RecordAccountStore } from '../../provider/accounts/file-store.ts';
-import { createApp, type RequestSample } from '../../provider/app.ts';
-import { ConfiguredClientStore, loadStaticClients, metadataContext } from '../../provider/clients/client-store.ts';
+import { startFrontSide, type FrontSide } from '../support/front-side.ts';
 import { deepMerge } from '../../provider/config/merge.ts';
 import { defaults, type ProviderConfig } from '../../provider/config/options.ts';
 import { validateConfig } from '../../provider/config/validate.ts';
-import { eventNames, ProviderEmitter } from '../../provider/events/events.ts';
 import { generateKeyFile } from '../../provider/keys/generate.ts';
 import { Keystore, type KeystoreHolder } from '../../provider/keys/keystore.ts';
-import { createLogger } from '../../provider/log/logger.ts';
 import { createStorage } from '../../provider/storage/create.ts';
 import { systemClock } from '../../provider/time/clock.ts';
 
@@ -23,56 +17,17 @@ import { systemClock } from '../../provider/time/clock.ts';
  * the same request samples (metrics, access log): if either side changes, the two cannot silently drift apart.
  */
 
-interface Side {
-  server: Server;
-  port: number;
-  samples: Omit<RequestSample, 'seconds'>[];
-  events: string[];
-  /** Requests that reached Express (`app.handle`, which the Express app calls for every request it is given). */
-  expressRequests: number;
-}
-
 interface Answer {
   status: number;
   headers: string[];
   body: string;
 }
 
+type Side = FrontSide<string>;
+
 async function side(config: ProviderConfig, keys: KeystoreHolder, pick: 'listener' | 'app'): Promise<Side> {
   const storage = await createStorage(config.storage, systemClock);
-  const events = new ProviderEmitter();
-  const seen: Side = { server: undefined as unknown as Server, port: 0, samples: [], events: [], expressRequests: 0 };
-  for (const name of eventNames) {
-    events.on(name, () => {
-      seen.events.push(name);
-    });
-  }
-  const http = createApp(config, {
-    storage,
-    keys,
-    events,
-    clock: systemClock,
-    logger: createLogger('silent'),
-    accounts: await RecordAccountStore.create(config.accounts, () => Promise.reject(new Error('no file'))),
-    clients: new ConfiguredClientStore(
-      loadStaticClients(config.clients, metadataContext(config)),
-      storage.adapter('Client'),
-    ),
-    observeRequest: ({ path, method, status }) => {
-      seen.samples.push({ path, method, status });
-    },
-  });
-  const app = http.app as unknown as { handle: (...args: unknown[]) => unknown };
-  const handle = app.handle.bind(app);
-  app.handle = (...args) => {
-    seen.expressRequests += 1;
-    return handle(...args);
-  };
-  seen.server = createServer(pick === 'listener' ? http.listener : (http.app as RequestListener));
-  seen.server.listen(0, '127.0.0.1');
-  await once(seen.server, 'listening');
-  seen.port = (seen.server.address() as AddressInfo).port;
-  return seen;
+  return startFrontSide({ config, keys, storage, pick, record: (name) => name });
 }
 
 /** One request on its own connection; the answer as it came on the wire (`Date` left out: it is the clock's). */

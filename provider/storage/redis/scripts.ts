@@ -6,25 +6,37 @@
  */
 
 /**
- * `consume`: of any number of concurrent callers exactly one gets the consumed record (its JSON with `consumed` set),
- * every other one nil, so the winner needs no second read. Marks the record by appending
- * `"consumed":<now>` to its JSON text rather than re-encoding it with cjson, which would turn empty arrays into `{}`
- * and large integers into floats; appended last, the key wins over any earlier `"consumed":null` in `JSON.parse`.
- * `KEEPTTL` keeps the record's original expiry.
+ * The start of `consume` and `consumeIf`: the record KEYS[1] as text `v` and decoded `record`; nil when absent, an
+ * error for text that is not a JSON object (the marking below appends to the object's text).
  */
-export const CONSUME = `
+const READ_RECORD = `
 local v = redis.call('GET', KEYS[1])
 if not v then return false end
 local ok, record = pcall(cjson.decode, v)
 if not ok or type(record) ~= 'table' or string.sub(v, -1) ~= '}' then
   return redis.error_reply('ERR kubeoidc: stored record is not a JSON object')
 end
-if record.consumed ~= nil and record.consumed ~= cjson.null then return false end
+`;
+
+/**
+ * The marking of `consume` and `consumeIf`: `"consumed":<ARGV[1]>` appended to the record's JSON text rather than
+ * re-encoding it with cjson, which would turn empty arrays into `{}` and large integers into floats; appended last, the
+ * key wins over any earlier `"consumed":null` in `JSON.parse`. `KEEPTTL` keeps the record's original expiry.
+ */
+const MARK_CONSUMED = `
 local marked
 if v == '{}' then marked = '{"consumed":' .. ARGV[1] .. '}'
 else marked = string.sub(v, 1, -2) .. ',"consumed":' .. ARGV[1] .. '}' end
 redis.call('SET', KEYS[1], marked, 'KEEPTTL')
-return marked
+`;
+
+/**
+ * `consume`: of any number of concurrent callers exactly one gets the consumed record (its JSON with `consumed` set),
+ * every other one nil, so the winner needs no second read. ARGV[1]: now (s), the `consumed` time
+ * ({@link MARK_CONSUMED}).
+ */
+export const CONSUME = `${READ_RECORD}if record.consumed ~= nil and record.consumed ~= cjson.null then return false end
+${MARK_CONSUMED}return marked
 `;
 
 /**
@@ -34,14 +46,7 @@ return marked
  * or `exp` ≤ now: nothing written), `used` (already consumed: nothing written), `refused` (unused, but a field
  * differs: nothing written), or `won` with the record as marked — the same marking as {@link CONSUME}.
  */
-export const CONSUME_IF = `
-local v = redis.call('GET', KEYS[1])
-if not v then return false end
-local ok, record = pcall(cjson.decode, v)
-if not ok or type(record) ~= 'table' or string.sub(v, -1) ~= '}' then
-  return redis.error_reply('ERR kubeoidc: stored record is not a JSON object')
-end
-local now = tonumber(ARGV[1])
+export const CONSUME_IF = `${READ_RECORD}local now = tonumber(ARGV[1])
 if record.clientId ~= ARGV[2] or type(record.exp) ~= 'number' or record.exp <= now
   or (ARGV[3] ~= '' and (type(record.iat) ~= 'number' or record.iat < tonumber(ARGV[3]))) then
   return {'refused', v}
@@ -50,11 +55,7 @@ if record.consumed ~= nil and record.consumed ~= cjson.null then return {'used',
 for i = 4, #ARGV, 2 do
   if record[ARGV[i]] ~= ARGV[i + 1] then return {'refused', v} end
 end
-local marked
-if v == '{}' then marked = '{"consumed":' .. ARGV[1] .. '}'
-else marked = string.sub(v, 1, -2) .. ',"consumed":' .. ARGV[1] .. '}' end
-redis.call('SET', KEYS[1], marked, 'KEEPTTL')
-return {'won', marked}
+${MARK_CONSUMED}return {'won', marked}
 `;
 
 /**
