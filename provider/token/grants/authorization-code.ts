@@ -9,7 +9,14 @@ import { checkPkce, s256ChallengeOf } from '../pkce.ts';
 import { grantedResource } from '../resource.ts';
 import { revokeGrant } from '../revoke-grant.ts';
 import type { GrantDeps, GrantHandler, GrantRequest } from './grant.ts';
-import { issueUserTokens, liveAccount, liveGrant, refreshAllowed, withResource } from './user-tokens.ts';
+import {
+  consumeWithLiveGrant,
+  issueUserTokens,
+  liveAccount,
+  liveGrant,
+  refreshAllowed,
+  withResource,
+} from './user-tokens.ts';
 
 /**
  * authorization_code (RFC 6749 §4.1.3, OIDC Core §3.1.3.2, RFC 7636): the code must be this client's, unexpired, sent
@@ -141,14 +148,8 @@ async function readCheckedThenConsume(
   if (code.consumed !== undefined) throw await replayed(code, code.grantId, ctx, deps);
   checkRequest(code, request);
   const resource = grantedResource(deps.config, params.resource, code.resource);
-  // The code is consumed while its grant is read (one storage round trip for both): a grant or account found gone
-  // afterwards fails the request with the code used up, which could never have been redeemed anyway.
-  const [consumed, grant] = await Promise.all([
-    deps.models.consume('AuthorizationCode', code.jti),
-    liveGrant(code.grantId, client, code.accountId, deps).catch((error: unknown) => error as Error),
-  ]);
+  const grant = await consumeWithLiveGrant('AuthorizationCode', code, client, deps);
   // Another request redeemed it between our read and now: the same replay, seen from the losing side.
-  if (!consumed) throw await replayed(code.jti, code.grantId, ctx, deps);
-  if (grant instanceof Error) throw grant;
+  if (!grant) throw await replayed(code.jti, code.grantId, ctx, deps);
   return { code, grant, resource };
 }

@@ -8,7 +8,7 @@ import { opaqueTokenId } from '../../tokens/opaque.ts';
 import { grantedResource } from '../resource.ts';
 import { revokeGrant } from '../revoke-grant.ts';
 import type { GrantDeps, GrantHandler, GrantRequest } from './grant.ts';
-import { issueUserTokens, liveAccount, liveGrant, withResource } from './user-tokens.ts';
+import { consumeWithLiveGrant, issueUserTokens, liveAccount, liveGrant, withResource } from './user-tokens.ts';
 
 /**
  * refresh_token (RFC 6749 §6, OIDC Core §12) with rotation (Security BCP §4.14.2): each use consumes the presented
@@ -123,13 +123,7 @@ async function readCheckedThenConsume(
     scope = [...new Set(requested)].join(' ');
   }
   const resource = grantedResource(deps.config, params.resource, token.resource);
-  // Consumed while its grant is read (one storage round trip for both): a grant or account found gone afterwards
-  // fails the request with the token used up, which could never have been refreshed anyway.
-  const [consumed, grant] = await Promise.all([
-    deps.models.consume('RefreshToken', token.jti),
-    liveGrant(token.grantId, client, token.accountId, deps).catch((error: unknown) => error as Error),
-  ]);
-  if (!consumed) throw await reused(token.jti, token.grantId, ctx, deps);
-  if (grant instanceof Error) throw grant;
+  const grant = await consumeWithLiveGrant('RefreshToken', token, client, deps);
+  if (!grant) throw await reused(token.jti, token.grantId, ctx, deps);
   return { token, grant, scope, resource };
 }

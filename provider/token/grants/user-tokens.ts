@@ -25,6 +25,26 @@ export async function liveGrant(grantId: string, client: Client, accountId: stri
   return grant;
 }
 
+/**
+ * Consumes a code or refresh token while its grant is read (one storage round trip for both). Answers undefined when
+ * another request consumed it first — the caller's replay — before anything else; a grant found gone or not this
+ * client's then fails the request with the record used up, which could never have been redeemed anyway.
+ */
+export async function consumeWithLiveGrant(
+  model: 'AuthorizationCode' | 'RefreshToken',
+  record: { jti: string; grantId: string; accountId: string },
+  client: Client,
+  deps: GrantDeps,
+): Promise<Grant | undefined> {
+  const [consumed, grant] = await Promise.all([
+    deps.models.consume(model, record.jti),
+    liveGrant(record.grantId, client, record.accountId, deps).catch((error: unknown) => error as Error),
+  ]);
+  if (!consumed) return undefined;
+  if (grant instanceof Error) throw grant;
+  return grant;
+}
+
 /** The end-user behind a grant; one whose account is gone can no longer get tokens. */
 export async function liveAccount(accountId: string, deps: GrantDeps): Promise<Account> {
   const account = await deps.accounts.findById(accountId);
