@@ -34,7 +34,7 @@ export interface LoginThrottle {
    * Counts an attempt as `admit` does, starting now, before the caller knows whether it will check the attempt at all:
    * the count then goes to the store together with the caller's own reads (one round trip instead of two). The caller
    * takes the verdict once it goes on to the check, or withdraws the attempt when it refuses the form for another
-   * reason (no such interaction, a wrong CSRF token), so that such a form is not counted — as with `admit` called later.
+   * reason (no such interaction, a wrong CSRF token), so that such a form is not counted, as with a later `admit`.
    */
   begin(attempt: LoginAttempt): PendingAttempt;
   /** The admitted attempt succeeded: clears the username's count and takes the attempt off the address's count. */

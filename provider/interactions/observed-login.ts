@@ -39,7 +39,8 @@ export function observedThrottle(throttle: LoginThrottle, observe: LoginObserver
     begin(attempt) {
       const pending = throttle.begin(attempt);
       return {
-        // Reported when the verdict is taken, as `admit` reports it: a withdrawn attempt was never the throttle's to refuse.
+        // Reported when the verdict is taken, as `admit` reports it: a withdrawn attempt was never the throttle's to
+        // refuse (its form was refused for another reason first).
         async verdict() {
           const wait = await pending.verdict();
           if (wait > 0) observe('locked_out', { address: attempt.address });
