@@ -15,6 +15,10 @@ export async function checkAuthorizationRequest(
 ): Promise<AuthorizationRequest> {
   const request = newAuthorizationRequest(input, options.pushed);
   onProgress?.(request);
-  for (const check of authorizationChecks) await check(request, deps);
+  for (const check of authorizationChecks) {
+    const pending = check(request, deps);
+    // Most checks are synchronous; only a promise is awaited (a request is checked up to five times per sign-in).
+    if (pending instanceof Promise) await pending;
+  }
   return request;
 }

@@ -15,7 +15,7 @@ import { pageHeaders } from '../pages/send.ts';
 import { clientAuthorization } from '../sessions/session.ts';
 import { epochSeconds } from '../time/clock.ts';
 import { grantAfterConsent } from './consent-grant.ts';
-import { InteractionNotFound, loadInteraction } from './load.ts';
+import { InteractionNotFound, loadInteraction, type LoadedInteraction } from './load.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { sendConsentPage, sendLoginPage } from './render.ts';
 import { sessionsOfInteraction } from './session-of.ts';
@@ -101,12 +101,26 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
 
   const login: RequestHandler = async (req, res) => {
     contextOf(req, res, 'interaction');
-    const loaded = await loadInteraction(req, res, deps, { csrf: true });
-    const { interaction, request } = loaded;
-    if (interaction.prompt.name !== 'login') throw new InvalidRequest('this sign-in step does not take a password');
     const username = field(req.body, 'username')?.trim() ?? '';
     const password = field(req.body, 'password') ?? '';
-    if (username === '' || password === '') {
+    const attempt = { username, address: req.ip ?? req.socket.remoteAddress ?? '' };
+    // Counted before the password is checked, so parallel guesses cannot all slip under the limit. The count needs only
+    // the form's fields and the address, so it goes to storage with the interaction's read (one round trip); a form
+    // refused before its password would be checked (no such interaction, a wrong CSRF token, not a login step) gives
+    // its place back, so only attempts that reach the check count, as when the count followed the read.
+    const pending = username === '' || password === '' ? undefined : deps.throttle.begin(attempt);
+    let loaded: LoadedInteraction;
+    try {
+      loaded = await loadInteraction(req, res, deps, { csrf: true });
+      if (loaded.interaction.prompt.name !== 'login') {
+        throw new InvalidRequest('this sign-in step does not take a password');
+      }
+    } catch (error) {
+      await pending?.withdraw();
+      throw error;
+    }
+    const { interaction, request } = loaded;
+    if (!pending) {
       sendLoginPage(res, deps.config, interaction, request, {
         status: 400,
         error: 'Enter your username and password.',
@@ -114,9 +128,7 @@ export function interactionsEndpoint(deps: InteractionDeps): Endpoint {
       });
       return;
     }
-    const attempt = { username, address: req.ip ?? req.socket.remoteAddress ?? '' };
-    // Counted before the password is checked, so parallel guesses cannot all slip under the limit.
-    const wait = await deps.throttle.admit(attempt);
+    const wait = await pending.verdict();
     if (wait > 0) {
       res.set('Retry-After', String(wait));
       const minutes = Math.ceil(wait / 60);

@@ -30,10 +30,45 @@ export interface LoginThrottle {
    * or the address is over its limit (the attempt is then not counted and must not be checked).
    */
   admit(attempt: LoginAttempt): Promise<number>;
+  /**
+   * Counts an attempt as `admit` does, starting now, before the caller knows whether it will check the attempt at all:
+   * the count then goes to the store together with the caller's own reads (one round trip instead of two). The caller
+   * takes the verdict once it goes on to the check, or withdraws the attempt when it refuses the form for another
+   * reason (no such interaction, a wrong CSRF token), so that such a form is not counted, as with a later `admit`.
+   */
+  begin(attempt: LoginAttempt): PendingAttempt;
   /** The admitted attempt succeeded: clears the username's count and takes the attempt off the address's count. */
   succeeded(attempt: LoginAttempt): Promise<void>;
   /** Takes an admitted attempt that turned out not to be a failure off both counts (and clears nothing else). */
   refund(attempt: LoginAttempt): Promise<void>;
+}
+
+/** An attempt counted ahead of its verdict (`LoginThrottle.begin`). */
+export interface PendingAttempt {
+  /** What `admit` would resolve: 0 when the attempt may be checked, else the seconds to wait (not counted then). */
+  verdict(): Promise<number>;
+  /**
+   * The attempt will not be checked: gives back the place it took, if it took one (a refused attempt took none; a
+   * count that failed counted nothing). Rejects when the store fails to give it back.
+   */
+  withdraw(): Promise<void>;
+}
+
+/**
+ * A pending attempt over a count already sent (`counted`, what `admit` resolves) and the throttle's `refund`. The
+ * count's failure reaches whoever takes the verdict, never as an unhandled rejection when the attempt is withdrawn.
+ */
+export function pendingAttempt(counted: Promise<number>, refund: () => Promise<void>): PendingAttempt {
+  const settled = counted.then(
+    (wait) => wait,
+    () => undefined,
+  );
+  return {
+    verdict: () => counted,
+    async withdraw() {
+      if ((await settled) === 0) await refund();
+    },
+  };
 }
 
 export interface LoginLimits {
@@ -95,6 +130,10 @@ export class LimiterLoginThrottle implements LoginThrottle {
     // attempts of a burst hold their places), so no later attempt is admitted by this refund.
     await this.refund(attempt);
     return Math.max(1, ...refused.map((verdict) => Math.ceil(verdict.msBeforeNext / 1000)));
+  }
+
+  begin(attempt: LoginAttempt): PendingAttempt {
+    return pendingAttempt(this.admit(attempt), () => this.refund(attempt));
   }
 
   async refund(attempt: LoginAttempt): Promise<void> {

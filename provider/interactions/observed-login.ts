@@ -36,6 +36,19 @@ export function observedThrottle(throttle: LoginThrottle, observe: LoginObserver
       if (wait > 0) observe('locked_out', { address: attempt.address });
       return wait;
     },
+    begin(attempt) {
+      const pending = throttle.begin(attempt);
+      return {
+        // Reported when the verdict is taken, as `admit` reports it: a withdrawn attempt was never the throttle's to
+        // refuse (its form was refused for another reason first).
+        async verdict() {
+          const wait = await pending.verdict();
+          if (wait > 0) observe('locked_out', { address: attempt.address });
+          return wait;
+        },
+        withdraw: () => pending.withdraw(),
+      };
+    },
     succeeded: (attempt) => throttle.succeeded(attempt),
     refund: (attempt) => throttle.refund(attempt),
   };

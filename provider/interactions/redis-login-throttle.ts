@@ -1,7 +1,13 @@
 import type { Cluster, Redis } from 'ioredis';
 import { StorageUnavailableError } from '../storage/adapter.ts';
 import { accountKey, addressKey } from './login-keys.ts';
-import type { LoginAttempt, LoginLimits, LoginThrottle } from './login-throttle.ts';
+import {
+  pendingAttempt,
+  type LoginAttempt,
+  type LoginLimits,
+  type LoginThrottle,
+  type PendingAttempt,
+} from './login-throttle.ts';
 
 /**
  * The login throttle on Redis with the counters rate-limiter-flexible's `RateLimiterRedis` kept — same keys
@@ -107,6 +113,10 @@ export class RedisLoginThrottle implements LoginThrottle {
     const admitted = [account, address].filter((_, index) => (waits[index] ?? 0) < 0);
     await unavailableOnFailure(Promise.all(admitted.map((key) => this.#client.kubeoidcLoginGiveBack(1, key, 0))));
     return Math.max(1, ...waits.map((wait) => Math.ceil(wait / 1000)));
+  }
+
+  begin(attempt: LoginAttempt): PendingAttempt {
+    return pendingAttempt(this.admit(attempt), () => this.refund(attempt));
   }
 
   async succeeded(attempt: LoginAttempt): Promise<void> {

@@ -30,6 +30,20 @@ function semantics(throttle: () => LoginThrottle) {
     assert.equal(await t.admit(ivan), 0);
     assert.equal(await t.admit(ivan), 0, 'the success cleared ivan: two more are admitted');
   });
+
+  it('counts an attempt begun early as admit does, and a withdrawn one not at all', async () => {
+    const t = throttle();
+    const judy = { username: 'judy', address: '192.0.2.3' };
+    // Withdrawn attempts (forms refused before their check) give their places back: the limit is untouched.
+    for (let i = 0; i < 4; i += 1) await t.begin(judy).withdraw();
+    assert.equal(await t.begin(judy).verdict(), 0);
+    assert.equal(await t.admit(judy), 0);
+    const refused = t.begin(judy);
+    assert.ok((await refused.verdict()) > 0, 'past the limit, as admit');
+    // A refused attempt took no place, so withdrawing it gives none back: the count stays at its limit.
+    await refused.withdraw();
+    assert.ok((await t.admit(judy)) > 0, 'still at the limit');
+  });
 }
 
 describe('login throttle', () => {
@@ -107,6 +121,9 @@ describe('login throttle', () => {
         { redisClient: client, limits },
       );
       await assert.rejects(t.admit({ username: 'eve', address: '192.0.2.1' }), StorageUnavailableError);
+      await assert.rejects(t.begin({ username: 'eve', address: '192.0.2.1' }).verdict(), StorageUnavailableError);
+      // A count that failed counted nothing: withdrawing it has nothing to give back (the form's own error stands).
+      await t.begin({ username: 'eve', address: '192.0.2.1' }).withdraw();
     });
   });
 });

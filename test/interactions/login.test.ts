@@ -141,6 +141,23 @@ describe('login rate limit', () => {
     assert.ok(isPage(bob) && formOf(bob, '/consent'), 'another account from the same address still signs in');
   });
 
+  it('does not count a form refused before its password is checked (its count, sent early, is given back)', async () => {
+    const { browser, page } = await loginPage(provider);
+    const form = formOf(page, '/login');
+    // More than the account's limit of 5, each refused for its CSRF token or its interaction, never for the password.
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      const answer = await browser.post(form.action, { csrf: 'forged', username: 'bob', password: 'guess' });
+      assert.ok(isPage(answer) && answer.status === 403, `forged ${String(attempt)}`);
+    }
+    const unknown = new URL(form.action.href.replace(/\/interaction\/[^/]+\//, '/interaction/no-such-uid/'));
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      const answer = await browser.post(unknown, { ...form.hidden, username: 'bob', password: 'guess' });
+      assert.ok(isPage(answer) && answer.status === 400, `unknown ${String(attempt)}`);
+    }
+    const right = await browser.submit(form, { username: 'bob', password: passwords.bob });
+    assert.ok(isPage(right) && formOf(right, '/consent'), 'bob was never counted: he signs in');
+  });
+
   it('blocks an address after 20 failures across usernames', async () => {
     const { browser, page } = await loginPage(provider);
     // 5 failures for alice above count towards this address as well.

@@ -9,9 +9,21 @@ import type { ProviderConfig } from '../../config/options.ts';
 import { InvalidRequest, InvalidScope } from '../../errors/oidc-error.ts';
 import type { AuthorizationCheck } from '../request.ts';
 
+/** The scopes each configuration supports, built once per configuration (it never changes once loaded). */
+const knownScopes = new WeakMap<ProviderConfig, ReadonlySet<string>>();
+
+function knownScopesOf(config: ProviderConfig): ReadonlySet<string> {
+  let known = knownScopes.get(config);
+  if (known === undefined) {
+    known = new Set(['openid', ...config.scopes]);
+    knownScopes.set(config, known);
+  }
+  return known;
+}
+
 /** The requested scopes the provider supports, de-duplicated, in request order. */
 export function supportedScopes(scope: string, config: ProviderConfig): string[] {
-  const known = new Set(['openid', ...config.scopes]);
+  const known = knownScopesOf(config);
   return [...new Set(scope.split(' ').filter((value) => known.has(value)))];
 }
 

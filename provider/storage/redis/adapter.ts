@@ -126,8 +126,10 @@ export function redisAdapter<M extends ModelName>(
     async destroy(id) {
       const json = await guarded(() => client.getdel(keys.record(id)));
       if (json === null) return undefined;
+      // Parsed once: the record resolved is the one whose index fields are read here.
+      const record = JSON.parse(json) as T;
       // The record is gone; what follows only tidies indexes that would otherwise wait for their TTL.
-      const { grantId, clientId, uid, userCode } = JSON.parse(json) as Indexed;
+      const { grantId, clientId, uid, userCode } = record as Indexed;
       const tidy: (() => Promise<unknown>)[] = [];
       if (typeof grantId === 'string' && grantId) tidy.push(() => client.srem(keys.grant(grantId), id));
       if (byClient && typeof clientId === 'string' && clientId) tidy.push(() => client.srem(keys.client(clientId), id));
@@ -135,8 +137,8 @@ export function redisAdapter<M extends ModelName>(
       if (typeof userCode === 'string' && userCode) {
         tidy.push(() => client.kubeoidcDeleteIfEquals(keys.userCode(userCode), id));
       }
-      await guarded(() => Promise.all(tidy.map((run) => run())));
-      return parse(json);
+      if (tidy.length > 0) await guarded(() => Promise.all(tidy.map((run) => run())));
+      return record;
     },
 
     async revokeByGrantId(grantId) {
