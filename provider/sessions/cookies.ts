@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { CookieOptions, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLoopbackHost } from '../config/issuer.ts';
+import { appendSetCookie, clearCookieLine, cookieName, setCookieLine } from './set-cookie.ts';
 import { signCookieValue, verifyCookieValue } from './signed-cookie.ts';
 
 /**
@@ -51,6 +52,37 @@ export function cookieAttributes(issuer: string): { path: string; secure: boolea
   return { path: url.pathname.replace(/\/$/, '') || '/', secure: !plainLoopback };
 }
 
+/** What the cookies of one issuer share: its attributes, and each cookie's wire name. */
+interface IssuerCookies {
+  path: string;
+  secure: boolean;
+  /** The issuer path as a prefix of a narrower path ('' at the root). */
+  base: string;
+  wireNames: Readonly<Record<CookieName, string>>;
+}
+
+/**
+ * Computed once per issuer, not per request (parsing the issuer URL and hashing its path for the wire names were a
+ * measurable part of a sign-in page's cost); a provider has one issuer, so this holds one entry.
+ */
+const byIssuer = new Map<string, IssuerCookies>();
+
+function issuerCookies(issuer: string): IssuerCookies {
+  let cookies = byIssuer.get(issuer);
+  if (cookies === undefined) {
+    const attributes = cookieAttributes(issuer);
+    const wireNames = {} as Record<CookieName, string>;
+    for (const name of Object.values(cookieNames)) {
+      const wire = wireCookieName(name, attributes);
+      if (!cookieName.test(wire)) throw new TypeError(`cookie name ${wire} is invalid`);
+      wireNames[name] = wire;
+    }
+    cookies = { ...attributes, base: attributes.path === '/' ? '' : attributes.path, wireNames };
+    byIssuer.set(issuer, cookies);
+  }
+  return cookies;
+}
+
 /** Parses a `Cookie` header; for a repeated name the first wins (browsers send the most specific path first). */
 export function parseCookieHeader(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
@@ -72,21 +104,24 @@ export function parseCookieHeader(header: string | undefined): Map<string, strin
 
 /** Reads and writes the provider's signed cookies for one request. */
 export class CookieJar {
-  readonly #req: Request;
-  readonly #res: Response;
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
   readonly #keys: readonly string[];
-  readonly #attributes: { path: string; secure: boolean };
+  readonly #issuer: IssuerCookies;
+  /** The request's cookies, parsed on first read. */
+  #received: Map<string, string> | undefined;
 
-  constructor(req: Request, res: Response, keys: readonly string[], issuer: string) {
+  constructor(req: IncomingMessage, res: ServerResponse, keys: readonly string[], issuer: string) {
     this.#req = req;
     this.#res = res;
     this.#keys = keys;
-    this.#attributes = cookieAttributes(issuer);
+    this.#issuer = issuerCookies(issuer);
   }
 
   /** The verified value, or undefined when absent or not signed by any current key. */
   get(name: CookieName): string | undefined {
-    const signed = parseCookieHeader(this.#req.headers.cookie).get(wireCookieName(name, this.#attributes));
+    this.#received ??= parseCookieHeader(this.#req.headers.cookie);
+    const signed = this.#received.get(this.#issuer.wireNames[name]);
     return signed === undefined ? undefined : verifyCookieValue(this.#keys, name, signed);
   }
 
@@ -95,30 +130,29 @@ export class CookieJar {
    * lasts as long as the browser session.
    */
   set(name: CookieName, value: string, options: { maxAge?: number; path?: string } = {}): void {
-    this.#res.cookie(
-      wireCookieName(name, this.#attributes),
-      signCookieValue(this.#keys, name, value),
-      this.#options(name, options.path, options.maxAge),
+    const attributes = { path: this.#path(name, options.path), secure: this.#issuer.secure };
+    const signed = signCookieValue(this.#keys, name, value);
+    appendSetCookie(
+      this.#res,
+      setCookieLine(
+        this.#issuer.wireNames[name],
+        signed,
+        options.maxAge === undefined ? attributes : { ...attributes, maxAge: options.maxAge },
+      ),
     );
   }
 
   /** Removes a cookie (same name and path as when it was set). */
   clear(name: CookieName, path?: string): void {
-    this.#res.clearCookie(wireCookieName(name, this.#attributes), this.#options(name, path));
+    appendSetCookie(
+      this.#res,
+      clearCookieLine(this.#issuer.wireNames[name], { path: this.#path(name, path), secure: this.#issuer.secure }),
+    );
   }
 
-  #options(name: CookieName, path?: string, maxAge?: number): CookieOptions {
-    const base = this.#attributes.path === '/' ? '' : this.#attributes.path;
+  #path(name: CookieName, path: string | undefined): string {
     // `__Host-` requires Path=/ (the browser refuses the cookie otherwise); no Domain is ever set.
-    const hostOnly = this.#attributes.secure && hostCookies.has(name);
-    const options: CookieOptions = {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.#attributes.secure,
-      path: hostOnly ? '/' : path ? `${base}${path}` : this.#attributes.path,
-      encode: (value) => value, // signed values are base64url and '.', already cookie-safe
-    };
-    if (maxAge !== undefined) options.maxAge = maxAge * 1000;
-    return options;
+    if (this.#issuer.secure && hostCookies.has(name)) return '/';
+    return path ? `${this.#issuer.base}${path}` : this.#issuer.path;
   }
 }
