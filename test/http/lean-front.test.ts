@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startFrontSide, type FrontSide } from '../support/front-side.ts';
+import { askWire, type WireAnswer } from '../support/wire-answer.ts';
 import { deepMerge } from '../../provider/config/merge.ts';
 import { defaults, type ProviderConfig } from '../../provider/config/options.ts';
 import { validateConfig } from '../../provider/config/validate.ts';
@@ -17,11 +17,7 @@ import { systemClock } from '../../provider/time/clock.ts';
  * the same request samples (metrics, access log): if either side changes, the two cannot silently drift apart.
  */
 
-interface Answer {
-  status: number;
-  headers: string[];
-  body: string;
-}
+type Answer = WireAnswer;
 
 type Side = FrontSide<string>;
 
@@ -32,21 +28,7 @@ async function side(config: ProviderConfig, keys: KeystoreHolder, pick: 'listene
 
 /** One request on its own connection; the answer as it came on the wire (`Date` left out: it is the clock's). */
 function ask(port: number, method: string, path: string, headers: Record<string, string>): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const pairs: string[] = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) {
-          if (res.rawHeaders[i]?.toLowerCase() !== 'date') pairs.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
-        }
-        resolve({ status: res.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-    req.on('error', reject);
-    req.end(method === 'POST' || method === 'PUT' ? 'a=b' : undefined);
-  });
+  return askWire(port, method, path, headers, method === 'POST' || method === 'PUT' ? 'a=b' : undefined);
 }
 
 for (const issuerPath of ['', '/tenant']) {
