@@ -17,6 +17,8 @@ export interface RunningServer {
   readonly baseUrl: string;
   /** The server process (its RSS is what the memory table reports). */
   readonly pid: number;
+  /** Its redis-server process (pinned to the same core). */
+  readonly redisPid: number;
   /** Where its stdout and stderr go. */
   readonly logPath: string;
   stop(): Promise<void>;
@@ -90,7 +92,8 @@ export async function launch(spec: ServerSpec, core: number | undefined): Promis
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitForDiscovery(child, baseUrl, logPath);
     if (child.pid === undefined) throw new Error(`${spec.name} has no pid`);
-    return { name: spec.name, baseUrl, pid: child.pid, logPath, stop };
+    if (redisProcess.child.pid === undefined) throw new Error(`${spec.name}'s redis-server has no pid`);
+    return { name: spec.name, baseUrl, pid: child.pid, redisPid: redisProcess.child.pid, logPath, stop };
   } catch (error) {
     const tail = child ? await logTail(join(redis.dir, `${spec.name}.log`)) : '';
     await stop();
