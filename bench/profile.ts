@@ -9,7 +9,7 @@
  * refresh chains, the token pool of introspection), small against a round of several seconds.
  *
  * Environment (defaults in brackets): PROFILE_SCENARIO a row id of the bench (`cc-jwt`, `refresh`, `code-flow`, …;
- * the first row of a scenario with several), PROFILE_SERVER [kubeoidc] or `oidc-provider`, PROFILE_SECONDS [5] per
+ * the CPU is divided by that row's answers), PROFILE_SERVER [kubeoidc] or `oidc-provider`, PROFILE_SECONDS [5] per
  * round, PROFILE_ROUNDS [3], PROFILE_WARMUP_SECONDS [2], PROFILE_CONNECTIONS [50], PROFILE_NODE_FLAGS node flags added
  * after the image's (kubeoidc only; e.g. `--max-semi-space-size=16`), PROFILE_CPU_PROF a directory: the server runs
  * with `--cpu-prof` and writes its profile there when stopped.
@@ -52,10 +52,8 @@ function scenarioOf(id: string): Scenario {
   }
 }
 const scenario = scenarioOf(rowId);
-const rowIndex = Math.max(
-  0,
-  scenario.rows.findIndex((row) => row.id === rowId),
-);
+// Found: `selectScenarios` chose the scenario by this row.
+const rowIndex = scenario.rows.findIndex((row) => row.id === rowId);
 const serverName = process.env.PROFILE_SERVER ?? 'kubeoidc';
 if (serverName !== 'kubeoidc' && serverName !== 'oidc-provider') {
   fail(`PROFILE_SERVER must be kubeoidc or oidc-provider, got "${serverName}"`);
