@@ -129,7 +129,8 @@ try {
     const threadsAfter = readThreadCpu(running.pid);
     const redisAfter = readProcessCpu(running.redisPid);
     record(results);
-    const result = results.at(rowIndex) ?? fail(`the scenario gave no result for ${rowId}`);
+    const result = results.at(rowIndex);
+    if (result === undefined) throw new Error(`the scenario gave no result for ${rowId}`);
     const units = result.accepted;
     const byGroup = perUnitMicros(threadsBefore, threadsAfter, units);
     const total = [...byGroup.values()].reduce((sum, micros) => sum + micros, 0);
@@ -141,6 +142,10 @@ try {
         ` ${String(redis)} | RSS ${String(await rssMiB(running.pid))} MiB`,
     );
   }
+} catch (error) {
+  // Not `fail`: process.exit would skip the `finally` below and leave the server and its Redis running.
+  console.error(`bench:profile: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
 } finally {
   // SIGINT stops the provider at once (SIGTERM drains first) and lets node write a --cpu-prof profile on the way out.
   if (server && cpuProfDir !== undefined) {
