@@ -29,6 +29,6 @@ EXPOSE 3000 9464
 # pretenuring: with many requests in flight, V8 took the sites of per-request objects for long-lived ones and
 # allocated them straight in the old generation, where they died; without it, on one core (as the bench pins it),
 # sustained client_credentials and introspection load holds 30-45 MB less and costs 1-26 % less CPU per request;
-# with two cores to use, the same as with it (docs/performance.md).
+# with two cores to use, within a few per cent of it (docs/performance.md).
 ENTRYPOINT ["node", "--max-semi-space-size=4", "--no-allocation-site-pretenuring", "/app/dist/bin/kubeoidc.js"]
 CMD ["provider"]
