@@ -15,12 +15,13 @@
  * with `--cpu-prof` and writes its profile there when stopped.
  * Example: PROFILE_SCENARIO=refresh PROFILE_ROUNDS=2 npm run bench:profile
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generateKeyFile } from '../provider/keys/generate.ts';
 import { benchAccounts } from './accounts.ts';
 import { buildCompiledEntry } from './build.ts';
+import { envInteger } from './env-integer.ts';
+import { writeBenchKeys } from './keys.ts';
 import { useLoadDriver, type LoadResult } from './load.ts';
 import { rssMiB } from './memory.ts';
 import { pinPid, pinningPlan } from './pinning.ts';
@@ -36,12 +37,8 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function integer(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) fail(`${name} must be an integer ≥ ${String(min)}, got "${raw}"`);
-  return Number(raw);
-}
+const integer = (name: string, fallback: number, min: number): number =>
+  envInteger('bench:profile', name, fallback, min);
 
 const rowId = process.env.PROFILE_SCENARIO ?? fail('PROFILE_SCENARIO is required (a row id of the bench, e.g. cc-jwt)');
 function scenarioOf(id: string): Scenario {
@@ -92,8 +89,7 @@ const scratch = await mkdtemp(join(tmpdir(), 'kubeoidc-profile-'));
 let buildDir: string | undefined;
 let server: RunningServer | undefined;
 try {
-  const keysFile = join(scratch, 'keys.json');
-  await writeFile(keysFile, JSON.stringify(await generateKeyFile(['RS256', 'ES256'])), { mode: 0o600 });
+  const keysFile = await writeBenchKeys(scratch);
   let spec: ServerSpec;
   if (serverName === 'kubeoidc') {
     console.log('building the provider like the image (tsc -p tsconfig.build.json)…');

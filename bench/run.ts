@@ -13,19 +13,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { envInteger } from './env-integer.ts';
 import { machineInfo, renderReport } from './report.ts';
 import { loadDrivers, type LoadDriver } from './load.ts';
 import { runBench } from './suite.ts';
 
-function integer(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    console.error(`bench: ${name} must be an integer ≥ ${String(min)}, got "${raw}"`);
-    process.exit(2);
-  }
-  return Number(raw);
-}
+const integer = (name: string, fallback: number, min: number): number => envInteger('bench', name, fallback, min);
 
 const entry = process.env.BENCH_KUBEOIDC_ENTRY ?? 'compiled';
 if (entry !== 'compiled' && entry !== 'source') {

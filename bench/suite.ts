@@ -4,12 +4,12 @@
  * per round (so drift on a shared machine hits both); then a soak per server; then everything stopped.
  * `timed: false` is the correctness check: every scenario once with a few requests, nothing timed.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyFile } from '../provider/keys/generate.ts';
 import { benchAccounts } from './accounts.ts';
 import { buildCompiledEntry } from './build.ts';
+import { writeBenchKeys } from './keys.ts';
 import { useLoadDriver, type LoadDriver, type LoadLength, type LoadResult } from './load.ts';
 import { RssSampler, rssMiB } from './memory.ts';
 import { pinPid, pinningPlan } from './pinning.ts';
@@ -85,8 +85,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const pinned = options.pin ? pinningPlan(process.env) : undefined;
   if (pinned) await pinPid(process.pid, pinned.load);
   const scratch = await mkdtemp(join(tmpdir(), 'kubeoidc-bench-'));
-  const keysFile = join(scratch, 'keys.json');
-  await writeFile(keysFile, JSON.stringify(await generateKeyFile(['RS256', 'ES256'])), { mode: 0o600 });
+  const keysFile = await writeBenchKeys(scratch);
   const accounts = await benchAccounts(Math.max(options.connections, options.loginRunners));
   let buildDir: string | undefined;
   let entry = sourceEntry;
