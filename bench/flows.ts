@@ -136,22 +136,52 @@ export interface CodeFlowResult {
   requests: number;
 }
 
-/** A whole authorization code + PKCE flow through the forms, ending with the code redeemed at the token endpoint. */
-export async function codeFlow(baseUrl: string, user: EndUser): Promise<CodeFlowResult> {
+/**
+ * The phases of a code flow as a browser goes through them: the authorization request (its first answer only), the
+ * login page (following its redirects), the login form's answer (that one request), the consent page (following the
+ * login answer's redirects), the consent form's answer (through to the redirect back to the client), and the code
+ * redeemed at the token endpoint. `npm run bench:phases` measures a server's CPU per phase.
+ */
+export const flowPhases = ['authorize', 'login-page', 'login', 'consent-page', 'consent', 'token'] as const;
+export type FlowPhase = (typeof flowPhases)[number];
+
+/** How far a flow went: the requests it made, and the tokens once it went through to the token request. */
+export interface FlowProgress {
+  requests: number;
+  tokens?: { refreshToken: string; idToken: string };
+}
+
+/**
+ * A code flow with PKCE through the forms, up to and including the phase `last`. Throws `FlowError` as soon as a phase
+ * does not answer as it should.
+ */
+export async function codeFlowUntil(baseUrl: string, user: EndUser, last: FlowPhase): Promise<FlowProgress> {
+  const until = flowPhases.indexOf(last);
   const browser = new Browser(baseUrl, user.address);
   const { verifier, challenge } = pkce();
-  const start = await browser.walk(authorizationUrl(baseUrl, challenge));
+  const authorization = await browser.send(authorizationUrl(baseUrl, challenge));
+  if (until === 0) return { requests: browser.requests };
+  const next = authorization.location;
+  const start = !next
+    ? { page: authorization.page }
+    : next.origin === browser.origin
+      ? await browser.walk(next)
+      : { leftTo: next };
+  if (until === 1) return { requests: browser.requests };
   const afterLogin = await submitLogin(browser, start.page, user);
+  if (until === 2) return { requests: browser.requests };
   let step = afterLogin.location.origin === browser.origin ? await browser.walk(afterLogin.location) : {};
   const consent = step.page && formOfKind(step.page, 'consent');
   if (!step.page || !consent) {
     throw new FlowError(`expected the consent form, got ${step.page ? pageText(step.page) : 'a redirect'}`);
   }
+  if (until === 3) return { requests: browser.requests };
   step = await browser.walk(consent.action, new URLSearchParams({ ...consent.hidden, accept: 'yes' }));
   const code = step.leftTo?.searchParams.get('code');
   if (!step.leftTo || !code) {
     throw new FlowError(`no code after consent: ${step.page ? pageText(step.page) : (step.leftTo?.href ?? '')}`);
   }
+  if (until === 4) return { requests: browser.requests };
   browser.requests += 1;
   const answer = await send(new URL('/token', baseUrl), {
     method: 'POST',
@@ -170,5 +200,12 @@ export async function codeFlow(baseUrl: string, user: EndUser): Promise<CodeFlow
   if (answer.status !== 200 || typeof tokens.refresh_token !== 'string' || typeof tokens.id_token !== 'string') {
     throw new FlowError(`code redemption answered ${String(answer.status)} ${answer.text.slice(0, 200)}`);
   }
-  return { refreshToken: tokens.refresh_token, idToken: tokens.id_token, requests: browser.requests };
+  return { requests: browser.requests, tokens: { refreshToken: tokens.refresh_token, idToken: tokens.id_token } };
+}
+
+/** A whole authorization code + PKCE flow through the forms, ending with the code redeemed at the token endpoint. */
+export async function codeFlow(baseUrl: string, user: EndUser): Promise<CodeFlowResult> {
+  const { requests, tokens } = await codeFlowUntil(baseUrl, user, 'token');
+  if (!tokens) throw new FlowError('the flow ended before the token request');
+  return { ...tokens, requests };
 }

@@ -18,17 +18,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { benchAccounts } from './accounts.ts';
-import { buildCompiledEntry } from './build.ts';
 import { envInteger } from './env-integer.ts';
-import { writeBenchKeys } from './keys.ts';
 import { useLoadDriver, type LoadResult } from './load.ts';
 import { rssMiB } from './memory.ts';
 import { pinPid, pinningPlan } from './pinning.ts';
+import { profiledServerName, startProfiledServer, type ProfiledServer } from './profiled-server.ts';
 import type { Scenario, ScenarioContext } from './scenarios.ts';
-import { kubeoidcSpec } from './servers/kubeoidc.ts';
-import { launch, type RunningServer, type ServerSpec } from './servers/launch.ts';
-import { peerSpec } from './servers/peer.ts';
 import { selectScenarios } from './suite.ts';
 import { perUnitMicros, readProcessCpu, readThreadCpu } from './thread-cpu.ts';
 
@@ -51,10 +46,13 @@ function scenarioOf(id: string): Scenario {
 const scenario = scenarioOf(rowId);
 // Found: `selectScenarios` chose the scenario by this row.
 const rowIndex = scenario.rows.findIndex((row) => row.id === rowId);
-const serverName = process.env.PROFILE_SERVER ?? 'kubeoidc';
-if (serverName !== 'kubeoidc' && serverName !== 'oidc-provider') {
-  fail(`PROFILE_SERVER must be kubeoidc or oidc-provider, got "${serverName}"`);
-}
+const serverName = (() => {
+  try {
+    return profiledServerName('PROFILE_SERVER', process.env.PROFILE_SERVER ?? 'kubeoidc');
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
 const seconds = integer('PROFILE_SECONDS', 5, 1);
 const rounds = integer('PROFILE_ROUNDS', 3, 1);
 const warmupSeconds = integer('PROFILE_WARMUP_SECONDS', 2, 0);
@@ -68,40 +66,20 @@ if (serverName === 'oidc-provider' && extraFlags.length > 0) {
   fail('PROFILE_NODE_FLAGS and PROFILE_CPU_PROF apply to kubeoidc only');
 }
 
-/** The spec with `flags` placed after the image's own node flags (so a repeated V8 flag overrides the image's). */
-function withNodeFlags(spec: ServerSpec, flags: readonly string[]): ServerSpec {
-  return {
-    name: spec.name,
-    async command(context) {
-      const command = await spec.command(context);
-      // argv: node, the image's flags…, the entry, `provider`.
-      command.argv.splice(command.argv.length - 2, 0, ...flags);
-      return command;
-    },
-  };
-}
-
 const pinned = pinningPlan(process.env);
 if (pinned) await pinPid(process.pid, pinned.load);
 else console.log('not pinned (fewer than 2 cores, no taskset, or BENCH_PIN=0): figures include the load generator');
 useLoadDriver('net');
 const scratch = await mkdtemp(join(tmpdir(), 'kubeoidc-profile-'));
-let buildDir: string | undefined;
-let server: RunningServer | undefined;
+let started: ProfiledServer | undefined;
 try {
-  const keysFile = await writeBenchKeys(scratch);
-  let spec: ServerSpec;
-  if (serverName === 'kubeoidc') {
-    console.log('building the provider like the image (tsc -p tsconfig.build.json)…');
-    const built = await buildCompiledEntry();
-    buildDir = built.dir;
-    const accounts = await benchAccounts(connections);
-    spec = withNodeFlags(kubeoidcSpec({ entry: built.entry, keysFile, accounts }), extraFlags);
-  } else {
-    spec = peerSpec({ keysFile });
-  }
-  server = await launch(spec, pinned?.server);
-  const running = server;
+  started = await startProfiledServer(serverName, {
+    scratch,
+    accounts: connections,
+    nodeFlags: extraFlags,
+    core: pinned?.server,
+  });
+  const running = started.server;
   console.log(
     `${running.name}: ${running.baseUrl} (pid ${String(running.pid)}, redis-server ${String(running.redisPid)})`,
   );
@@ -144,12 +122,11 @@ try {
   process.exitCode = 1;
 } finally {
   // SIGINT stops the provider at once (SIGTERM drains first) and lets node write a --cpu-prof profile on the way out.
-  if (server && cpuProfDir !== undefined) {
-    process.kill(server.pid, 'SIGINT');
+  if (started && cpuProfDir !== undefined) {
+    process.kill(started.server.pid, 'SIGINT');
     await new Promise((wait) => setTimeout(wait, 3000));
   }
-  await server?.stop();
+  await started?.stop();
   await rm(scratch, { recursive: true, force: true });
-  if (buildDir) await rm(buildDir, { recursive: true, force: true });
   if (cpuProfDir !== undefined) console.log(`CPU profile in ${cpuProfDir}`);
 }
