@@ -25,6 +25,11 @@ export interface BenchOptions {
   timed: boolean;
   /** Timed: seconds per scenario. */
   seconds: number;
+  /**
+   * Timed: seconds each server runs a scenario, unrecorded, before its first round (0: none), so the rounds measure a
+   * warm process — the JIT's optimised code and a settled heap for the paths of that scenario — on both servers alike.
+   */
+  warmupSeconds?: number;
   /** Check: requests (or flows) per scenario. */
   amount: number;
   rounds: number;
@@ -146,6 +151,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           });
         };
         if (options.timed) {
+          const warmup = options.warmupSeconds ?? 0;
+          if (round === 0 && warmup > 0) {
+            for (const name of order) {
+              const warmed = await runGuarded(scenario, contextFor(name, { seconds: warmup }));
+              scenario.rows.forEach((row, index) => {
+                const result = warmed[index] as LoadResult | undefined;
+                if (result) options.log(`warm-up ${row.id} ${name}: ${fmt(result)}`);
+              });
+            }
+          }
           for (const name of order) record(name, await runGuarded(scenario, contextFor(name, length)));
         } else {
           // The correctness check times nothing, so both servers are checked at once.

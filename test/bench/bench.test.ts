@@ -45,6 +45,38 @@ describe('bench scenarios (correctness, not speed)', () => {
   });
 });
 
+describe('bench warm-up per scenario (timed)', () => {
+  it('runs each scenario once per server before its first round, unrecorded, and says so in the results', async () => {
+    const lines: string[] = [];
+    const bench = await runBench({
+      timed: true,
+      seconds: 1,
+      warmupSeconds: 1,
+      amount: 0,
+      rounds: 2,
+      connections: 2,
+      loginRunners: 1,
+      soakSeconds: 0,
+      kubeoidcEntry: 'source',
+      pin: false,
+      only: ['discovery'],
+      log: (line) => lines.push(line),
+    });
+    for (const name of serverNames) {
+      assert.equal(lines.filter((line) => line.startsWith(`warm-up discovery ${name}: `)).length, 1, lines.join('\n'));
+      assert.equal(bench.results[name].get('discovery')?.length, 2, `${name}: only the two rounds are recorded`);
+      // The warm-up comes before the first round.
+      const warmed = lines.findIndex((line) => line.startsWith(`warm-up discovery ${name}: `));
+      const first = lines.findIndex((line) => line.startsWith(`round 1 discovery ${name}: `));
+      assert.ok(warmed >= 0 && warmed < first, lines.join('\n'));
+    }
+    assert.match(
+      renderReport(bench, machineInfo()),
+      /median of 2 rounds \(server order alternating per round\) after a 1 s warm-up run of the scenario on each server/,
+    );
+  });
+});
+
 describe('bench accounting', () => {
   let server: Server;
   let url: string;
