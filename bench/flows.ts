@@ -160,13 +160,17 @@ export async function codeFlowUntil(baseUrl: string, user: EndUser, last: FlowPh
   const browser = new Browser(baseUrl, user.address);
   const { verifier, challenge } = pkce();
   const authorization = await browser.send(authorizationUrl(baseUrl, challenge));
+  if (authorization.page.status >= 400) {
+    throw new FlowError(`the authorization request failed: ${pageText(authorization.page)}`);
+  }
   if (until === 0) return { requests: browser.requests };
   const next = authorization.location;
-  const start = !next
+  const start: { page?: Page; leftTo?: URL } = !next
     ? { page: authorization.page }
     : next.origin === browser.origin
       ? await browser.walk(next)
       : { leftTo: next };
+  if (!start.page) throw new FlowError(`expected the login page, got a redirect to ${start.leftTo?.href ?? ''}`);
   if (until === 1) return { requests: browser.requests };
   const afterLogin = await submitLogin(browser, start.page, user);
   if (until === 2) return { requests: browser.requests };
