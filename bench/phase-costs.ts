@@ -2,6 +2,7 @@
  * The arithmetic of `npm run bench:phases`: the CPU of each phase of the code flow from the CPU of flow prefixes,
  * and the table it prints. Pure.
  */
+import { median } from './median.ts';
 
 /**
  * Per phase, the cost of the flow up to it minus the cost up to the phase before (µs per flow, each prefix measured
@@ -9,16 +10,6 @@
  */
 export function phaseCosts(cumulative: readonly number[]): number[] {
   return cumulative.map((cost, index) => cost - (index === 0 ? 0 : (cumulative[index - 1] ?? 0)));
-}
-
-/** The median of `values` (the mean of the middle two for an even count); NaN for none. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** What one server's runs gave: per phase, the cumulative CPU (server + its redis-server, µs per flow) of each round. */

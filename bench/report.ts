@@ -6,6 +6,7 @@
 import { cpus, release } from 'node:os';
 import { imageEnvironment, imageNodeFlags } from '../test/support/image-entrypoint.ts';
 import type { LoadResult } from './load.ts';
+import { median } from './median.ts';
 import { scenarios, type Goal, type Row } from './scenarios.ts';
 import type { BenchResults, MemoryResult } from './suite.ts';
 
@@ -20,19 +21,16 @@ export interface Summary {
   firstError?: string;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
+/** The median over rounds; 0 when a server has no result for the row. */
+const medianOrZero = (values: readonly number[]): number => (values.length === 0 ? 0 : median(values));
 
 /** Median rate, p50 and p99 over the rounds; errors summed. */
 export function summarise(results: readonly LoadResult[]): Summary {
   const firstError = results.find((r) => r.firstError)?.firstError;
   return {
-    rate: median(results.map((r) => r.rate)),
-    p50: median(results.map((r) => r.p50)),
-    p99: median(results.map((r) => r.p99)),
+    rate: medianOrZero(results.map((r) => r.rate)),
+    p50: medianOrZero(results.map((r) => r.p50)),
+    p99: medianOrZero(results.map((r) => r.p99)),
     errors: results.reduce((sum, r) => sum + r.errors, 0),
     ...(firstError === undefined ? {} : { firstError }),
   };
